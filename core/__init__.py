@@ -1,0 +1,1 @@
+"""civicgraph's domain: places, organisations, firms, cases. Knows nothing of GraphQL or HTTP."""

@@ -1,0 +1,131 @@
+"""Principals: who is calling, for which city, in which role and scope; read from a JWT."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+
+import jwt
+
+from core.enums import Role
+from core.errors import AuthError
+from core.settings import get_settings
+
+
+class ScopeKind(StrEnum):
+    CITY = "city"
+    STREET = "street"
+    COMMUNITY = "community"
+    COMPOUND = "compound"
+    FIRM = "firm"
+    ORGANISATION = "organisation"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: ScopeKind
+    id: int | None = None  # None only for the whole city
+
+    @classmethod
+    def parse(cls, text: str) -> Scope:
+        """'city', 'street:3', 'community:12', 'compound:7', 'firm:2', 'organisation:4'."""
+        kind, _, ident = text.partition(":")
+        try:
+            scope_kind = ScopeKind(kind)
+        except ValueError:
+            raise ValueError(f"unknown scope kind {kind!r}") from None
+        if scope_kind is ScopeKind.CITY:
+            return cls(scope_kind)
+        if not ident.isdigit():
+            raise ValueError(f"scope {text!r} needs a numeric id, e.g. {kind}:12")
+        return cls(scope_kind, int(ident))
+
+    def __str__(self) -> str:
+        return self.kind.value if self.id is None else f"{self.kind.value}:{self.id}"
+
+
+CITY_WIDE = Scope(ScopeKind.CITY)
+
+# The scope each role acts within. Admin roles are city-wide or street-wide by nature.
+ROLE_SCOPES: dict[Role, frozenset[ScopeKind]] = {
+    Role.ANONYMOUS: frozenset({ScopeKind.CITY}),
+    Role.RESIDENT: frozenset({ScopeKind.COMPOUND}),
+    Role.BUILDING_HEAD: frozenset({ScopeKind.COMPOUND}),
+    Role.COMMUNITY_WORKER: frozenset({ScopeKind.COMMUNITY}),
+    Role.MEDIATOR: frozenset({ScopeKind.COMMUNITY, ScopeKind.STREET}),
+    Role.FIRM_STAFF: frozenset({ScopeKind.FIRM}),
+    Role.SOCIAL_ORG_STAFF: frozenset({ScopeKind.ORGANISATION}),
+    Role.STREET_ADMIN: frozenset({ScopeKind.STREET}),
+    Role.CITY_ADMIN: frozenset({ScopeKind.CITY}),
+    Role.PLATFORM_ADMIN: frozenset({ScopeKind.CITY}),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    city: str
+    role: Role
+    scope: Scope = CITY_WIDE
+    subject: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.role is not Role.ANONYMOUS
+
+    @classmethod
+    def anonymous(cls, city: str) -> Principal:
+        return cls(city=city, role=Role.ANONYMOUS)
+
+
+def mint_token(
+    city: str,
+    role: Role,
+    scope: Scope = CITY_WIDE,
+    subject: str | None = None,
+    ttl_seconds: int | None = None,
+) -> str:
+    """A development token signed with the configured HS256 secret."""
+    if scope.kind not in ROLE_SCOPES[role]:
+        allowed = ", ".join(sorted(k.value for k in ROLE_SCOPES[role]))
+        raise ValueError(f"role {role.value} acts within scope {allowed}, not {scope.kind.value}")
+    settings = get_settings()
+    now = int(time.time())
+    ttl = ttl_seconds if ttl_seconds is not None else settings.token_ttl_minutes * 60
+    claims = {
+        "iss": settings.jwt_issuer,
+        "sub": subject or f"{role.value.lower()}@{city}",
+        "city": city,
+        "role": role.value,
+        "scope": str(scope),
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, settings.jwt_secret, algorithm="HS256")
+
+
+def principal_from_token(token: str, city: str) -> Principal:
+    """Verify a bearer token for `city`; raise AuthError with a code saying why it is refused."""
+    settings = get_settings()
+    try:
+        claims = jwt.decode(
+            token,
+            settings.jwt_secret,
+            algorithms=["HS256"],
+            issuer=settings.jwt_issuer,
+            options={"require": ["exp", "sub", "city", "role"]},
+        )
+    except jwt.ExpiredSignatureError:
+        raise AuthError("TOKEN_EXPIRED") from None
+    except jwt.PyJWTError:
+        raise AuthError("TOKEN_INVALID") from None
+    if claims["city"] != city:
+        raise AuthError("TOKEN_WRONG_CITY")
+    try:
+        role = Role(claims["role"])
+        scope = Scope.parse(claims.get("scope", "city"))
+    except ValueError:
+        raise AuthError("TOKEN_INVALID") from None
+    if role is Role.ANONYMOUS or scope.kind not in ROLE_SCOPES[role]:
+        raise AuthError("TOKEN_INVALID")
+    return Principal(city=city, role=role, scope=scope, subject=str(claims["sub"]))

@@ -1,0 +1,226 @@
+"""Cases: filing and reading, always through the caller's visibility.
+
+The six-stage workflow comes with the cases issue; here a case is filed and read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from tortoise.expressions import Q, Subquery
+from tortoise.functions import Count
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from core import db
+from core.access import FILERS, Visibility, case_visibility, require_compound_in_scope, require_role
+from core.auth import Principal
+from core.enums import INITIAL_STAGE, CaseKind, CaseStage
+from core.errors import DomainError, ValidationErrors
+from core.models import Case, Compound
+from core.pagination import Ordering, Page, PageRequest, paginate
+from core.tenancy import current_city
+
+CASE_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "description",
+    "compound_id",
+    "filed_by_id",
+    "filed_by_subject",
+    "stage",
+    "stage_entered_at",
+    "version",
+    "created_at",
+)
+TITLE_MAX = 200
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    compound_id: int | None = None
+    community_id: int | None = None
+    street_id: int | None = None
+    kinds: tuple[CaseKind, ...] = ()
+    stages: tuple[CaseStage, ...] = ()
+    filed_after: dt.datetime | None = None
+    filed_before: dt.datetime | None = None
+
+
+def visible_cases(principal: Principal) -> QuerySet[Case] | None:
+    """Every case the principal may read, as a queryset; None when it may read none."""
+    vis = case_visibility(principal)
+    if vis.nothing:
+        return None
+    query = Case.all()
+    if vis.compounds is not None:
+        query = query.filter(compound_id__in=Subquery(Compound.filter(vis.compounds).values("id")))
+    return query
+
+
+def _filter_q(f: CaseFilter) -> Q:
+    q = Q()
+    if f.compound_id is not None:
+        q &= Q(compound_id=f.compound_id)
+    if f.community_id is not None:
+        q &= Q(compound__community_id=f.community_id)
+    if f.street_id is not None:
+        q &= Q(compound__community__street_id=f.street_id)
+    if f.kinds:
+        q &= Q(kind__in=list(f.kinds))
+    if f.stages:
+        q &= Q(stage__in=list(f.stages))
+    if f.filed_after is not None:
+        q &= Q(created_at__gte=f.filed_after)
+    if f.filed_before is not None:
+        q &= Q(created_at__lt=f.filed_before)
+    return q
+
+
+def _empty_page() -> Page:
+    async def zero() -> int:
+        return 0
+
+    return Page(rows=[], has_next=False, has_previous=False, cursors=[], count=zero)
+
+
+async def list_cases(
+    principal: Principal, f: CaseFilter, order: Ordering, page: PageRequest
+) -> Page:
+    query = visible_cases(principal)
+    if query is None:
+        return _empty_page()
+    return await paginate(query.filter(_filter_q(f)), order, page, CASE_FIELDS)
+
+
+async def cases_by_id(principal: Principal, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    query = visible_cases(principal)
+    if query is None:
+        return {}
+    rows = await query.filter(id__in=list(set(ids))).values(*CASE_FIELDS)
+    return {r["id"]: r for r in rows}
+
+
+async def _visible_compound_ids(vis: Visibility, compound_ids: list[int]) -> list[int]:
+    if vis.everything:
+        return compound_ids
+    if vis.compounds is None:
+        return []
+    query = Compound.filter(vis.compounds, id__in=compound_ids)
+    return list(await query.values_list("id", flat=True))
+
+
+def _latest_sql(count: int, limit_param: int, extra: str) -> str:
+    columns = ", ".join(CASE_FIELDS)
+    if db.dialect() == "postgres":
+        # A LATERAL top-N walks the (city, compound, created_at desc) index once per compound.
+        return (
+            f"SELECT c.* FROM unnest($2::int[]) AS k(cid) CROSS JOIN LATERAL ("
+            f"SELECT {columns} FROM cases WHERE city_id = $1 AND compound_id = k.cid{extra} "
+            f"ORDER BY created_at DESC, id DESC LIMIT ${limit_param}) c"
+        )
+    ids = db.placeholders(2, count)
+    return (
+        f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("
+        f"PARTITION BY compound_id ORDER BY created_at DESC, id DESC) AS rn FROM cases "
+        f"WHERE city_id = $1 AND compound_id IN ({ids}){extra}) t "
+        f"WHERE rn <= ${limit_param} ORDER BY compound_id, created_at DESC, id DESC"
+    )
+
+
+def _parse_row(row: dict[str, Any]) -> dict[str, Any]:
+    # Raw SQLite rows carry timestamps as text; the ORM path would have parsed them.
+    for key in ("created_at", "stage_entered_at"):
+        if isinstance(row[key], str):
+            row[key] = dt.datetime.fromisoformat(row[key])
+    return row
+
+
+async def latest_cases(
+    principal: Principal, compound_ids: Iterable[int], first: int, kinds: tuple[CaseKind, ...]
+) -> dict[int, list[dict[str, Any]]]:
+    """The `first` newest visible cases of each compound, in one statement for all compounds.
+
+    Tortoise's prefetch cannot limit per parent (it loads every child), so this is SQL.
+    Returns up to first + 1 rows per compound so the caller can tell if more follow.
+    """
+    keys = list(dict.fromkeys(compound_ids))
+    grouped: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
+    visible = await _visible_compound_ids(case_visibility(principal), keys)
+    if not visible or first <= 0:
+        return grouped
+    postgres = db.dialect() == "postgres"
+    params: list[Any] = [current_city(), visible] if postgres else [current_city(), *visible]
+    extra = ""
+    if kinds:
+        params.append([k.value for k in kinds] if postgres else None)
+        if postgres:
+            extra = f" AND kind = ANY(${len(params)}::text[])"
+        else:
+            params.pop()
+            extra = f" AND kind IN ({db.placeholders(len(params) + 1, len(kinds))})"
+            params.extend(k.value for k in kinds)
+    params.append(first + 1)
+    rows = await db.fetch(_latest_sql(len(visible), len(params), extra), params)
+    for row in rows:
+        grouped[row["compound_id"]].append(_parse_row(row))
+    return grouped
+
+
+async def case_counts(
+    principal: Principal, compound_ids: Iterable[int], kinds: tuple[CaseKind, ...]
+) -> dict[int, int]:
+    keys = list(set(compound_ids))
+    counts = dict.fromkeys(keys, 0)
+    visible = await _visible_compound_ids(case_visibility(principal), keys)
+    if not visible:
+        return counts
+    query = Case.filter(compound_id__in=visible)
+    if kinds:
+        query = query.filter(kind__in=list(kinds))
+    rows = await query.annotate(n=Count("id")).group_by("compound_id").values("compound_id", "n")
+    counts.update({r["compound_id"]: r["n"] for r in rows})
+    return counts
+
+
+@dataclass(frozen=True)
+class FileCaseInput:
+    kind: CaseKind
+    title: str
+    compound_id: int
+    description: str = ""
+
+
+def _validate(data: FileCaseInput) -> None:
+    errors = []
+    title = data.title.strip()
+    if not title:
+        errors.append(DomainError("REQUIRED", "title"))
+    elif len(title) > TITLE_MAX:
+        errors.append(DomainError("TOO_LONG", "title", max=TITLE_MAX))
+    if errors:
+        raise ValidationErrors(errors)
+
+
+async def file_case(principal: Principal, data: FileCaseInput) -> dict[str, Any]:
+    """File a case in a compound inside the caller's scope; returns the new case's row."""
+    require_role(principal, FILERS)
+    _validate(data)
+    await require_compound_in_scope(principal, data.compound_id, "compoundId")
+    now = dt.datetime.now(dt.UTC)
+    async with in_transaction():
+        case = await Case.create(
+            kind=data.kind,
+            title=data.title.strip(),
+            description=data.description.strip(),
+            compound_id=data.compound_id,
+            filed_by_subject=principal.subject,
+            stage=INITIAL_STAGE[data.kind],
+            stage_entered_at=now,
+        )
+    rows = await Case.filter(id=case.id).values(*CASE_FIELDS)
+    return rows[0]

@@ -1,0 +1,145 @@
+"""Domain enumerations, each member with its Chinese and English label."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry (zh, en) labels in the class-level LABELS table."""
+
+    def label(self, lang: str = "zh") -> str:
+        zh, en = LABELS[self]
+        return en if lang == "en" else zh
+
+
+class CommunityKind(Labelled):
+    URBAN = "URBAN"
+    VILLAGE = "VILLAGE"
+
+
+class CompoundKind(Labelled):
+    COMMERCIAL_RESIDENTIAL = "COMMERCIAL_RESIDENTIAL"
+    PUBLIC_RENTAL = "PUBLIC_RENTAL"
+    PRICE_LIMITED = "PRICE_LIMITED"
+    INDUSTRIAL_DORMITORY = "INDUSTRIAL_DORMITORY"
+    OTHER = "OTHER"
+
+
+class ManagementMode(Labelled):
+    PROPERTY_FIRM = "PROPERTY_FIRM"
+    OWNER_SELF_MANAGED = "OWNER_SELF_MANAGED"
+    COMMUNITY_CARETAKER = "COMMUNITY_CARETAKER"
+    NONE = "NONE"
+
+
+class OrganisationKind(Labelled):
+    PARTY_STREET_COMMITTEE = "PARTY_STREET_COMMITTEE"
+    PARTY_COMMUNITY = "PARTY_COMMUNITY"
+    PARTY_COMPOUND_BRANCH = "PARTY_COMPOUND_BRANCH"
+    PARTY_GRID_BRANCH = "PARTY_GRID_BRANCH"
+    PARTY_BUILDING_GROUP = "PARTY_BUILDING_GROUP"
+    RESIDENTS_COMMITTEE = "RESIDENTS_COMMITTEE"
+    OWNERS_COMMITTEE = "OWNERS_COMMITTEE"
+    SOCIAL_ORGANISATION = "SOCIAL_ORGANISATION"
+    MASS_ORGANISATION = "MASS_ORGANISATION"
+    SERVICE_VENUE = "SERVICE_VENUE"
+    MEDIATION_COMMITTEE = "MEDIATION_COMMITTEE"
+    GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
+    SERVICE_GROUP = "SERVICE_GROUP"
+
+
+class CaseKind(Labelled):
+    PROPERTY_DISPUTE = "PROPERTY_DISPUTE"
+    SERVICE_REQUEST = "SERVICE_REQUEST"
+    MEDIATION = "MEDIATION"
+
+
+class CaseStage(Labelled):
+    # The six-stage property consultation procedure (fixed names), then CLOSED.
+    TOPIC_COLLECTION = "TOPIC_COLLECTION"
+    TOPIC_DETERMINATION = "TOPIC_DETERMINATION"
+    CONSULTATION_MEETING = "CONSULTATION_MEETING"
+    DECISION_EXECUTION = "DECISION_EXECUTION"
+    SUPERVISION_FEEDBACK = "SUPERVISION_FEEDBACK"
+    RESIDENT_EVALUATION = "RESIDENT_EVALUATION"
+    # One-window service requests: accepted -> completed -> replied.
+    ACCEPTED = "ACCEPTED"
+    COMPLETED = "COMPLETED"
+    REPLIED = "REPLIED"
+    # Mediation: in mediation until an outcome is recorded.
+    MEDIATING = "MEDIATING"
+    CLOSED = "CLOSED"
+
+
+# The stage a newly filed case starts in, by kind.
+INITIAL_STAGE = {
+    CaseKind.PROPERTY_DISPUTE: CaseStage.TOPIC_COLLECTION,
+    CaseKind.SERVICE_REQUEST: CaseStage.ACCEPTED,
+    CaseKind.MEDIATION: CaseStage.MEDIATING,
+}
+
+
+class Role(Labelled):
+    ANONYMOUS = "ANONYMOUS"
+    RESIDENT = "RESIDENT"
+    BUILDING_HEAD = "BUILDING_HEAD"
+    COMMUNITY_WORKER = "COMMUNITY_WORKER"
+    MEDIATOR = "MEDIATOR"
+    FIRM_STAFF = "FIRM_STAFF"
+    SOCIAL_ORG_STAFF = "SOCIAL_ORG_STAFF"
+    STREET_ADMIN = "STREET_ADMIN"
+    CITY_ADMIN = "CITY_ADMIN"
+    PLATFORM_ADMIN = "PLATFORM_ADMIN"
+
+
+LABELS: dict[Labelled, tuple[str, str]] = {
+    CommunityKind.URBAN: ("城市社区", "urban community"),
+    CommunityKind.VILLAGE: ("村", "village"),
+    CompoundKind.COMMERCIAL_RESIDENTIAL: ("商住小区", "commercial-residential"),
+    CompoundKind.PUBLIC_RENTAL: ("公租房", "public rental housing"),
+    CompoundKind.PRICE_LIMITED: ("三限房", "price-limited housing"),
+    CompoundKind.INDUSTRIAL_DORMITORY: ("园区宿舍", "industrial-park dormitory"),
+    CompoundKind.OTHER: ("其他", "other"),
+    ManagementMode.PROPERTY_FIRM: ("物业服务企业管理", "property-service firm"),
+    ManagementMode.OWNER_SELF_MANAGED: ("业主自行管理", "self-managed by owners"),
+    ManagementMode.COMMUNITY_CARETAKER: ("社区托管", "community caretaker"),
+    ManagementMode.NONE: ("无物业管理", "no property management"),
+    OrganisationKind.PARTY_STREET_COMMITTEE: ("镇街党（工）委", "street party committee"),
+    OrganisationKind.PARTY_COMMUNITY: ("社区党组织", "community party organisation"),
+    OrganisationKind.PARTY_COMPOUND_BRANCH: ("小区党支部", "compound party branch"),
+    OrganisationKind.PARTY_GRID_BRANCH: ("网格党支部", "grid party branch"),
+    OrganisationKind.PARTY_BUILDING_GROUP: ("楼栋党小组", "building party group"),
+    OrganisationKind.RESIDENTS_COMMITTEE: ("居民委员会", "residents' committee"),
+    OrganisationKind.OWNERS_COMMITTEE: ("业主委员会", "owners' committee"),
+    OrganisationKind.SOCIAL_ORGANISATION: ("社会组织", "social organisation"),
+    OrganisationKind.MASS_ORGANISATION: ("群团组织", "mass organisation"),
+    OrganisationKind.SERVICE_VENUE: ("服务阵地", "service venue"),
+    OrganisationKind.MEDIATION_COMMITTEE: ("人民调解委员会", "people's mediation committee"),
+    OrganisationKind.GOVERNMENT_DEPARTMENT: ("政府部门", "government department"),
+    OrganisationKind.SERVICE_GROUP: ("服务小组", "service group"),
+    CaseKind.PROPERTY_DISPUTE: ("物业纠纷", "property dispute"),
+    CaseKind.SERVICE_REQUEST: ("一口受理服务", "one-window service request"),
+    CaseKind.MEDIATION: ("矛盾调解", "mediation"),
+    CaseStage.TOPIC_COLLECTION: ("议题收集", "topic collection"),
+    CaseStage.TOPIC_DETERMINATION: ("确定议题", "topic determination"),
+    CaseStage.CONSULTATION_MEETING: ("会议协商", "consultation meeting"),
+    CaseStage.DECISION_EXECUTION: ("执行决策", "decision execution"),
+    CaseStage.SUPERVISION_FEEDBACK: ("监督反馈", "supervision and feedback"),
+    CaseStage.RESIDENT_EVALUATION: ("居民评价", "resident evaluation"),
+    CaseStage.ACCEPTED: ("已受理", "accepted"),
+    CaseStage.COMPLETED: ("已办结", "completed"),
+    CaseStage.REPLIED: ("已回复", "replied"),
+    CaseStage.MEDIATING: ("调解中", "in mediation"),
+    CaseStage.CLOSED: ("已结案", "closed"),
+    Role.ANONYMOUS: ("匿名访客", "anonymous"),
+    Role.RESIDENT: ("居民", "resident"),
+    Role.BUILDING_HEAD: ("楼栋长", "building head"),
+    Role.COMMUNITY_WORKER: ("社区工作者", "community worker"),
+    Role.MEDIATOR: ("调解员", "mediator"),
+    Role.FIRM_STAFF: ("物业企业员工", "property-firm staff"),
+    Role.SOCIAL_ORG_STAFF: ("社会组织员工", "social-organisation staff"),
+    Role.STREET_ADMIN: ("镇街管理员", "street admin"),
+    Role.CITY_ADMIN: ("市级管理员", "city admin"),
+    Role.PLATFORM_ADMIN: ("平台管理员", "platform admin"),
+}

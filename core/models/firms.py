@@ -1,0 +1,39 @@
+"""Property-service firms and their management contracts with compounds."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from core.enums import ManagementMode
+from core.models.base import CityModel
+from core.models.places import Compound
+
+
+class Firm(CityModel):
+    name = fields.CharField(max_length=128)
+    # The unified social credit code (统一社会信用代码), 18 characters.
+    registration_number = fields.CharField(max_length=18)
+    is_state_owned = fields.BooleanField(default=False)
+    owning_group = fields.CharField(max_length=128, null=True)
+    founded_on = fields.DateField(null=True)
+
+    class Meta:
+        table = "firms"
+        unique_together = (("city", "registration_number"),)
+
+
+class ManagementContract(CityModel):
+    compound: fields.ForeignKeyRelation[Compound] = fields.ForeignKeyField(
+        "models.Compound", related_name="contracts", on_delete=fields.RESTRICT
+    )
+    firm: fields.ForeignKeyRelation[Firm] = fields.ForeignKeyField(
+        "models.Firm", related_name="contracts", on_delete=fields.RESTRICT
+    )
+    starts_on = fields.DateField()
+    # Open-ended while null: the contract in force today is the compound's current one.
+    ends_on = fields.DateField(null=True)
+    mode = fields.CharEnumField(ManagementMode, max_length=32, default=ManagementMode.PROPERTY_FIRM)
+
+    class Meta:
+        table = "management_contracts"
+        indexes = (("city_id", "compound_id", "starts_on"), ("city_id", "firm_id"))

@@ -1,0 +1,1 @@
+"""The GraphQL layer and HTTP app over core: strawberry types, loaders, per-city schemas."""

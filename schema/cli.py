@@ -1,0 +1,156 @@
+"""The `civicgraph` command: serve, migrate, load data, export the schema, mint tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from core import db
+from core.auth import ROLE_SCOPES, Scope, mint_token
+from core.cities import ensure_cities, load_city_configs
+from core.enums import Role
+
+T = TypeVar("T")
+app = typer.Typer(
+    help="civicgraph: a GraphQL backend for community governance and property oversight.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+schema_app = typer.Typer(help="Work with the GraphQL schema (SDL).", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="CIVICGRAPH_DATABASE_URL",
+        help="sqlite://path or postgres://user@host:port/db; default from config/civicgraph.toml.",
+    ),
+]
+
+
+def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
+    async def main() -> T:
+        await db.init(database_url)
+        try:
+            return await work()
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def migrate(database_url: DatabaseOption = None) -> None:
+    """Apply pending database migrations (safe to run again) and register configured cities."""
+    asyncio.run(db.migrate(database_url))
+    _run(ensure_cities, database_url)
+    typer.echo(f"migrated; cities: {', '.join(sorted(load_city_configs()))}")
+
+
+@app.command("demo-data")
+def demo_data(database_url: DatabaseOption = None) -> None:
+    """Load the demo data of every configured city (Dongguan, Zhuhai); skips what exists."""
+    from core.demo import load_demo
+
+    counts = _run(lambda: load_demo(progress=lambda msg: typer.echo(f"  {msg}")), database_url)
+    typer.echo("demo data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@app.command()
+def generate(
+    city: Annotated[str, typer.Option(help="City slug to generate into (created if missing).")],
+    compounds: Annotated[int, typer.Option(min=1, help="Number of compounds.")] = 5000,
+    cases: Annotated[int, typer.Option(min=0, help="Number of cases.")] = 1_000_000,
+    firms: Annotated[int, typer.Option(min=1, help="Number of property firms.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same city.")] = 1,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Generate a large synthetic city for load and benchmark work (COPY on PostgreSQL)."""
+    from core.generate import generate as run_generate
+
+    def progress(stage: str, done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        typer.echo(f"\r  {stage}: {done:,}/{total:,} ({pct}%)", nl=done >= total)
+
+    counts = _run(
+        lambda: run_generate(city, compounds, cases, firms=firms, seed=seed, progress=progress),
+        database_url,
+    )
+    typer.echo("generated: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Serve the API: POST /graphql/{city}; open it in a browser for GraphiQL."""
+    import os
+
+    import uvicorn
+
+    if database_url:
+        os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
+    for slug in sorted(load_city_configs()):
+        typer.echo(f"GraphiQL for {slug}: http://{host}:{port}/graphql/{slug}")
+    uvicorn.run(
+        "schema.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+
+
+@app.command()
+def token(
+    city: Annotated[str, typer.Option(help="City slug the token is for.")],
+    role: Annotated[Role, typer.Option(case_sensitive=False, help="The caller's role.")],
+    scope: Annotated[
+        str,
+        typer.Option(help="city, street:ID, community:ID, compound:ID, firm:ID, organisation:ID."),
+    ] = "city",
+    subject: Annotated[str | None, typer.Option(help="Who the token names (sub).")] = None,
+    ttl_minutes: Annotated[int | None, typer.Option(min=1, help="Lifetime.")] = None,
+) -> None:
+    """Mint a development token (HS256, the configured secret). IDs are database ids."""
+    if city not in load_city_configs():
+        raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
+    try:
+        parsed = Scope.parse(scope)
+        ttl = ttl_minutes * 60 if ttl_minutes else None
+        typer.echo(mint_token(city, role, parsed, subject, ttl_seconds=ttl))
+    except ValueError as e:
+        allowed = ", ".join(sorted(k.value for k in ROLE_SCOPES[role]))
+        raise typer.BadParameter(
+            f"{e} (role {role.value} takes: {allowed})", param_hint="--scope"
+        ) from None
+
+
+@schema_app.command("export")
+def schema_export(
+    city: Annotated[str, typer.Option(help="Export this city's schema.")] = "dongguan",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File; - for stdout.")] = None,
+) -> None:
+    """Print (or write) the SDL a city's endpoint serves."""
+    from schema.build import schema_for_city
+
+    sdl = schema_for_city(city).as_str() + "\n"
+    if output is None or str(output) == "-":
+        sys.stdout.write(sdl)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+def main() -> Any:  # pragma: no cover - console entry
+    return app()

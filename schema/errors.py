@@ -1,0 +1,72 @@
+"""Errors as clients see them: coded, localised, and nothing internal leaked."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import strawberry
+from graphql.error import GraphQLError
+from strawberry.extensions import MaskErrors
+
+from core.errors import AuthError, DomainError, ValidationErrors
+from schema.context import Info
+
+log = logging.getLogger("civicgraph.errors")
+T = TypeVar("T")
+
+
+@strawberry.type(description="A problem with the input: which field, what is wrong, a stable code.")
+class UserError:
+    field: str | None
+    message: str
+    code: str
+
+
+def user_errors(error: DomainError, lang: str) -> list[UserError]:
+    parts = error.errors if isinstance(error, ValidationErrors) else [error]
+    return [UserError(field=e.field, message=e.render(lang), code=e.code) for e in parts]
+
+
+async def attempt(info: Info, action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
+    """Run a mutation's action: its result, or the user errors it raised (nothing written)."""
+    try:
+        return await action(), []
+    except AuthError:
+        raise  # not the caller's input: a top-level error with its code
+    except DomainError as error:
+        return None, user_errors(error, info.context.lang)
+
+
+class CodedErrors(MaskErrors):
+    """Domain errors keep their code and localised message; anything unexpected is masked."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda _: True, error_message="Internal error")
+
+    def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
+        context = self.execution_context.context
+        lang = getattr(context, "lang", "zh")
+        out = []
+        for error in errors:
+            original = error.original_error
+            if original is None or error.path is None or isinstance(original, GraphQLError):
+                # Parse, validation and variable errors: about the client's query text.
+                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION"}
+                out.append(error)
+            elif isinstance(original, DomainError):
+                out.append(
+                    GraphQLError(
+                        original.render(lang),
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": original.code, "field": original.field},
+                    )
+                )
+            else:
+                log.error("internal error at %s", error.path, exc_info=original)
+                masked = self.anonymise_error(error)
+                masked.extensions = {"code": "INTERNAL"}
+                out.append(masked)
+        return out

@@ -1,0 +1,70 @@
+"""DataLoaders, created per request: every relation costs one statement per nesting level."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from typing import Any
+
+from strawberry.dataloader import DataLoader
+
+from core import cases, directory
+from core.auth import Principal
+from core.enums import CaseKind
+from core.models import Building, Community, Compound, Firm, Grid, Organisation, Street
+from core.models.base import CityModel
+
+Row = dict[str, Any]
+
+
+def _by_key(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]], default: Any = None) -> Any:
+    async def load(keys: Sequence[Any]) -> list[Any]:
+        found = await fetch(list(keys))
+        return [found.get(k, default() if callable(default) else default) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
+class Loaders:
+    """One set per request, so nothing cached leaks between callers or cities."""
+
+    def __init__(self, principal: Principal) -> None:
+        self.principal = principal
+        self.rows: dict[type[CityModel], DataLoader[int, Row | None]] = {
+            model: _by_key(lambda ids, m=model: directory.rows_by_id(m, ids))
+            for model in (Street, Community, Compound, Building, Grid, Organisation, Firm)
+        }
+        self.children: dict[tuple[type[CityModel], str], DataLoader[int, list[Row]]] = {}
+        self.current_contract: DataLoader[int, Row | None] = _by_key(directory.current_contracts)
+        self.contracts_of_compound = _by_key(
+            lambda ids: directory.contracts_of("compound_id", ids), list
+        )
+        self.contracts_of_firm = _by_key(lambda ids: directory.contracts_of("firm_id", ids), list)
+        self.case: DataLoader[int, Row | None] = _by_key(
+            lambda ids: cases.cases_by_id(principal, ids)
+        )
+        self._latest: dict[Hashable, DataLoader[int, list[Row]]] = {}
+        self._counts: dict[Hashable, DataLoader[int, int]] = {}
+
+    def children_of(self, model: type[CityModel], parent_field: str) -> DataLoader[int, list[Row]]:
+        key = (model, parent_field)
+        if key not in self.children:
+            self.children[key] = _by_key(
+                lambda ids: directory.rows_by_parent(model, parent_field, ids), list
+            )
+        return self.children[key]
+
+    def latest_cases(self, first: int, kinds: tuple[CaseKind, ...]) -> DataLoader[int, list[Row]]:
+        """One loader per (first, kinds): the same nested arguments batch into one statement."""
+        key = (first, kinds)
+        if key not in self._latest:
+            self._latest[key] = _by_key(
+                lambda ids: cases.latest_cases(self.principal, ids, first, kinds), list
+            )
+        return self._latest[key]
+
+    def case_counts(self, kinds: tuple[CaseKind, ...]) -> DataLoader[int, int]:
+        if kinds not in self._counts:
+            self._counts[kinds] = _by_key(
+                lambda ids: cases.case_counts(self.principal, ids, kinds), 0
+            )
+        return self._counts[kinds]

@@ -1,0 +1,44 @@
+"""The core Mutation. Each returns a payload with the object and its user errors."""
+
+from __future__ import annotations
+
+import strawberry
+
+from core import cases
+from core import enums as domain
+from schema.context import Info
+from schema.enums import CaseKind
+from schema.errors import UserError, attempt
+from schema.ids import pk_of
+from schema.types.cases import Case
+
+
+@strawberry.input
+class FileCaseInput:
+    kind: CaseKind
+    title: str
+    compound_id: strawberry.ID
+    description: str = ""
+
+
+@strawberry.type
+class FileCasePayload:
+    case: Case | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class Mutation:
+    @strawberry.mutation(description="File a case in a compound inside the caller's scope.")
+    async def file_case(self, info: Info, input: FileCaseInput) -> FileCasePayload:
+        async def act() -> Case:
+            data = cases.FileCaseInput(
+                kind=domain.CaseKind(input.kind),
+                title=input.title,
+                compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
+                description=input.description,
+            )
+            return Case.from_row(await cases.file_case(info.context.principal, data))
+
+        case, errors = await attempt(info, act)
+        return FileCasePayload(case=case, errors=errors)

@@ -1,0 +1,1 @@
+"""Strawberry types over core's rows, one module per part of the domain."""
