@@ -27,6 +27,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "TOKEN_WRONG_CITY": ("令牌属于其他城市", "the token belongs to another city"),
     "UNKNOWN_CITY": ("未知城市：{city}", "unknown city: {city}"),
     "INVALID_ENUM": ("{field} 的取值无效", "{field} has an invalid value"),
+    "PLUGIN_FAILED": (
+        "插件 {plugin} 出错（{hook}），操作未完成",
+        "plugin {plugin} failed in {hook}; nothing was done",
+    ),
+    "PLUGIN_REFUSED": ("插件 {plugin} 拒绝：{reason}", "refused by plugin {plugin}: {reason}"),
+    "PLUGIN_RULE_VIOLATED": ("{field}：{reason}（{plugin}）", "{field}: {reason} ({plugin})"),
+    "UNKNOWN_PLUGIN": ("未安装插件 {plugin}", "plugin {plugin} is not installed"),
+    "INVALID_SETTING": ("{field} 的设置无效：{reason}", "{field} is not a valid setting: {reason}"),
 }
 
 

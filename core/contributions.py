@@ -1,0 +1,187 @@
+"""The values plugins hand to the core and the core hands to plugins.
+
+Plain dataclasses and protocols, so `core/hookspecs.py` stays free of GraphQL, HTTP and ORM
+types: a plugin returns these, the core interprets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from types import ModuleType
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel
+
+
+class NoSettings(BaseModel):
+    """The settings of a plugin that declares none."""
+
+
+@dataclass(frozen=True)
+class CityPlugins:
+    """What every hook receives as `city`: the city's slug and its plugins' settings."""
+
+    slug: str
+    enabled: frozenset[str] = frozenset()
+    settings: Mapping[str, BaseModel] = field(default_factory=dict)
+
+    def settings_for(self, plugin: str) -> BaseModel:
+        """The city's validated settings of `plugin` (its defaults when never set)."""
+        return self.settings.get(plugin, NoSettings())
+
+
+# ---------------------------------------------------------------------------
+# Refusals and violations
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A plugin's reason to refuse an action; `plugin` is filled in by the core."""
+
+    reason: str
+    code: str = "PLUGIN_REFUSED"
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One broken rule: which input field it concerns and why."""
+
+    field: str | None
+    reason: str
+    code: str = "PLUGIN_RULE_VIOLATED"
+    plugin: str = ""
+
+
+# Purposes a firm may be checked for (check_firm_eligibility).
+FIRM_MANAGEMENT_CONTRACT = "management_contract"
+FIRM_SERVICE_PURCHASE = "service_purchase"
+
+
+# ---------------------------------------------------------------------------
+# Models and schema
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PluginModels:
+    """A plugin's own tables: a tortoise app of its own, with its own migrations."""
+
+    app_label: str
+    models: ModuleType | str
+    migrations: ModuleType | str | None = None
+
+
+@dataclass(frozen=True)
+class SchemaContribution:
+    """What a plugin adds to a city's GraphQL schema (strawberry classes, typed loosely)."""
+
+    query: type | None = None
+    mutation: type | None = None
+    types: tuple[type, ...] = ()
+
+
+# ---------------------------------------------------------------------------
+# Assessment of property firms
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One thing a city scores property firms by."""
+
+    key: str
+    label: str
+    weight: Decimal
+    # Where the input comes from: "owner_survey", "street_office", "party_organisation",
+    # "hotline", "inspection", ... free text the assessment area maps to a form or a feed.
+    source: str
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class Score:
+    """A computed assessment score, with the grade it falls in when the city grades."""
+
+    value: Decimal
+    grade: str | None = None
+    plugin: str = ""
+
+
+# Kinds of credit consequence (collected from every plugin).
+PENALTY_POINTS = "penalty_points"
+BLACKLIST = "blacklist"
+BLACKLIST_REMOVAL = "blacklist_removal"
+
+
+@dataclass(frozen=True)
+class CreditConsequence:
+    """What a score does to a firm's credit: points, the blacklist, or removal from it."""
+
+    kind: str
+    reason: str
+    points: int = 0
+    plugin: str = ""
+
+
+# ---------------------------------------------------------------------------
+# Service purchasing
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ServicePurchase:
+    """A proposed government purchase of services, as the purchasing rules see it."""
+
+    provider_id: int
+    provider_kind: str  # "organisation" or "firm"
+    category: str
+    amount: Decimal
+    procurement_method: str
+    compound_id: int | None = None
+    community_id: int | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------
+# State-owned property companies
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ManagedProject:
+    """A project a state-owned company reports it manages."""
+
+    external_id: str
+    name: str
+    address: str = ""
+    floor_area_m2: Decimal | None = None
+    compound_id: int | None = None  # when the company already knows our id
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    """How a company's projects line up with the city's compounds and contracts."""
+
+    matched: Mapping[str, int] = field(default_factory=dict)  # external id -> compound id
+    unknown_projects: tuple[ManagedProject, ...] = ()
+    contracts_missing: tuple[int, ...] = ()  # compound ids without a contract with the company
+
+
+@runtime_checkable
+class StateOwnedCompanyConnector(Protocol):
+    """One state-owned property company's feed; every method may do network I/O."""
+
+    name: str
+    firm_registration_number: str
+
+    def fetch_projects(self) -> Awaitable[list[ManagedProject]]: ...
+
+    def reconcile(self, projects: list[ManagedProject]) -> Awaitable[Reconciliation]: ...
+
+    def take_over(self, compound_id: int) -> Awaitable[None]: ...
+
+    def hand_over(self, compound_id: int) -> Awaitable[None]: ...
