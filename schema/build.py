@@ -1,4 +1,8 @@
-"""The schema a city is served: the core types plus its enabled plugins' contributions."""
+"""The schema a city is served: the core types plus its enabled plugins' contributions.
+
+Query and Mutation are composed from parts, one per area of the domain, so that each
+area (directory, cases, councils, figures, ...) keeps its root fields in its own module.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,15 @@ from functools import cache
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.tools import merge_types
 
 from schema.errors import CodedErrors
-from schema.mutation import Mutation
-from schema.query import Query
+from schema.mutation import Mutation as CoreMutation
+from schema.query import Query as DirectoryQuery
+
+# Add an area's root fields here: one class of @strawberry.field methods per area.
+QUERY_PARTS: tuple[type, ...] = (DirectoryQuery,)
+MUTATION_PARTS: tuple[type, ...] = (CoreMutation,)
 
 
 def extensions() -> list[object]:
@@ -24,7 +33,9 @@ def extensions() -> list[object]:
 
 @cache
 def core_schema() -> strawberry.Schema:
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions())
+    query = merge_types("Query", QUERY_PARTS)
+    mutation = merge_types("Mutation", MUTATION_PARTS)
+    return strawberry.Schema(query=query, mutation=mutation, extensions=extensions())
 
 
 def schema_for_city(city: str) -> strawberry.Schema:

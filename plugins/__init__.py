@@ -1,0 +1,1 @@
+"""City plugins bundled with civicgraph; each registers through the civicgraph.plugins entry point."""
