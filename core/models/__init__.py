@@ -1,21 +1,40 @@
 """Every model of the core, in the tortoise app named "models"."""
 
+from core.models.case_records import (
+    CaseTransition,
+    ExecutorAssignment,
+    MediationSession,
+    ProgressReport,
+    ResidentRating,
+)
 from core.models.cases import Case
+from core.models.councils import CouncilAgendaItem, CouncilMeeting, CouncilParticipant
 from core.models.firms import Firm, ManagementContract
 from core.models.organisations import Organisation
 from core.models.people import Person
 from core.models.places import Building, City, Community, Compound, Grid, Street
+from core.models.plugins import PluginConfiguration, PluginConfigurationChange
 
 __all__ = [
     "Building",
     "Case",
+    "CaseTransition",
     "City",
     "Community",
     "Compound",
+    "CouncilAgendaItem",
+    "CouncilMeeting",
+    "CouncilParticipant",
+    "ExecutorAssignment",
     "Firm",
     "Grid",
     "ManagementContract",
+    "MediationSession",
     "Organisation",
     "Person",
+    "PluginConfiguration",
+    "PluginConfigurationChange",
+    "ProgressReport",
+    "ResidentRating",
     "Street",
 ]
