@@ -8,7 +8,9 @@ scope, anonymous callers none. The full role table lives in docs/security.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
@@ -73,6 +75,52 @@ def case_visibility(principal: Principal) -> Visibility:
         return Visibility()
     q = compound_scope(principal)
     return Visibility(everything=True) if q is None else Visibility(compounds=q)
+
+
+# The same rules as SQL, for the compiled read path (schema/compiler). Keep the two in step:
+# tests/core/test_access_sql.py checks that both pick the same compounds for every scope kind.
+Bind = Callable[[Any, str], str]  # (value, SQL type) -> a placeholder such as "$3::int"
+
+
+def compound_scope_sql(
+    principal: Principal, city: str, bind: Bind, today: dt.date | None = None
+) -> str | None:
+    """`compound_scope` as a subquery of compound ids (None: all of the city's compounds).
+
+    `city` is the placeholder of the city slug; `bind` adds a parameter and returns its
+    placeholder, so values never enter the SQL text.
+    """
+    scope = principal.scope
+    base = f"SELECT sc.id FROM compounds sc WHERE sc.city_id = {city}"
+    match scope.kind:
+        case ScopeKind.CITY:
+            return None
+        case ScopeKind.STREET:
+            return (
+                f"{base} AND sc.community_id IN (SELECT sm.id FROM communities sm "
+                f"WHERE sm.street_id = {bind(scope.id, 'int')})"
+            )
+        case ScopeKind.COMMUNITY:
+            return f"{base} AND sc.community_id = {bind(scope.id, 'int')}"
+        case ScopeKind.COMPOUND:
+            return f"{base} AND sc.id = {bind(scope.id, 'int')}"
+        case ScopeKind.FIRM:
+            day = bind(today or dt.date.today(), "date")
+            return (
+                f"{base} AND sc.id IN (SELECT mc.compound_id FROM management_contracts mc "
+                f"WHERE mc.city_id = {city} AND mc.firm_id = {bind(scope.id or 0, 'int')} "
+                f"AND mc.starts_on <= {day} AND (mc.ends_on IS NULL OR mc.ends_on >= {day}))"
+            )
+        case ScopeKind.ORGANISATION:
+            return f"{base} AND false"
+
+
+def case_visibility_sql(principal: Principal, city: str, bind: Bind, compound_id: str) -> str:
+    """`case_visibility` as an SQL predicate on the expression naming a case's compound."""
+    if principal.role in (Role.ANONYMOUS, Role.SOCIAL_ORG_STAFF):
+        return "false"
+    subquery = compound_scope_sql(principal, city, bind)
+    return "true" if subquery is None else f"{compound_id} IN ({subquery})"
 
 
 async def require_compound_in_scope(principal: Principal, compound_id: int, field: str) -> None:
