@@ -1,5 +1,6 @@
 """Every model of the core, in the tortoise app named "models"."""
 
+from core.models.audit import AuditEntry, IdempotencyKey
 from core.models.case_records import (
     CaseTransition,
     ExecutorAssignment,
@@ -16,6 +17,7 @@ from core.models.places import Building, City, Community, Compound, Grid, Street
 from core.models.plugins import PluginConfiguration, PluginConfigurationChange
 
 __all__ = [
+    "AuditEntry",
     "Building",
     "Case",
     "CaseTransition",
@@ -28,6 +30,7 @@ __all__ = [
     "ExecutorAssignment",
     "Firm",
     "Grid",
+    "IdempotencyKey",
     "ManagementContract",
     "MediationSession",
     "Organisation",
