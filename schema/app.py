@@ -24,6 +24,7 @@ from core.errors import AuthError
 from core.i18n import language, message
 from core.tenancy import in_city
 from schema.build import schema_for_city
+from schema.compiler.http import dispatch
 from schema.context import Context
 
 _PRINCIPAL = "civicgraph.principal"
@@ -86,7 +87,7 @@ class GraphQLEndpoint:
             return
         scope[_PRINCIPAL], scope[_LANG] = principal, lang
         with in_city(city):
-            await self._app_for(city)(scope, receive, send)
+            await dispatch(self._app_for(city), principal, lang, scope, receive, send)
 
 
 async def healthz(request: Request) -> Response:
