@@ -22,6 +22,8 @@ class CityConfig:
     plugins: tuple[str, ...] = ()
     # Starting values of each plugin's settings, one table per plugin name.
     settings: dict[str, Any] = field(default_factory=dict)
+    # [votes] ballots_changeable: may an owner change a cast ballot until closing (votes.md).
+    ballots_changeable: bool = True
 
 
 def _parse(path: Path) -> CityConfig:
@@ -39,6 +41,7 @@ def _parse(path: Path) -> CityConfig:
         timezone=raw["timezone"],
         plugins=tuple(raw.get("plugins", ())),
         settings=dict(raw.get("settings", {})),
+        ballots_changeable=bool(raw.get("votes", {}).get("ballots_changeable", True)),
     )
 
 

@@ -143,3 +143,99 @@ LABELS: dict[Labelled, tuple[str, str]] = {
     Role.CITY_ADMIN: ("市级管理员", "city admin"),
     Role.PLATFORM_ADMIN: ("平台管理员", "platform admin"),
 }
+
+
+# Owners' votes (Article 278 of the Civil Code): docs/votes.md.
+class VoteMatter(Labelled):
+    # The nine matters owners decide jointly, in the order of Article 278 (1)-(9).
+    ASSEMBLY_RULES = "ASSEMBLY_RULES"
+    MANAGEMENT_STATUTE = "MANAGEMENT_STATUTE"
+    OWNERS_COMMITTEE = "OWNERS_COMMITTEE"
+    PROPERTY_MANAGER = "PROPERTY_MANAGER"
+    MAINTENANCE_FUND_USE = "MAINTENANCE_FUND_USE"
+    MAINTENANCE_FUND_RAISE = "MAINTENANCE_FUND_RAISE"
+    REBUILDING = "REBUILDING"
+    COMMON_PARTS_USE = "COMMON_PARTS_USE"
+    OTHER_MAJOR_MATTER = "OTHER_MAJOR_MATTER"
+
+
+class BallotChannel(Labelled):
+    IN_PERSON = "IN_PERSON"
+    PROXY = "PROXY"
+    ONLINE = "ONLINE"
+
+
+class VoteVerdict(Labelled):
+    PENDING = "PENDING"
+    PASSED = "PASSED"
+    REJECTED = "REJECTED"
+    INVALID = "INVALID"
+
+
+class VoteRule(Labelled):
+    # The rule that decided a verdict: the quorum when it failed, else the majority applied.
+    QUORUM_TWO_THIRDS = "QUORUM_TWO_THIRDS"
+    SPECIAL_MAJORITY_THREE_QUARTERS = "SPECIAL_MAJORITY_THREE_QUARTERS"
+    SIMPLE_MAJORITY_HALF = "SIMPLE_MAJORITY_HALF"
+
+
+class VoteMeasure(Labelled):
+    AREA = "AREA"
+    HEADS = "HEADS"
+
+
+LABELS.update(
+    {
+        VoteMatter.ASSEMBLY_RULES: ("制定和修改业主大会议事规则", "owners' assembly rules"),
+        VoteMatter.MANAGEMENT_STATUTE: ("制定和修改管理规约", "management statute"),
+        VoteMatter.OWNERS_COMMITTEE: (
+            "选举业主委员会或者更换业主委员会成员",
+            "electing or replacing the owners' committee",
+        ),
+        VoteMatter.PROPERTY_MANAGER: (
+            "选聘和解聘物业服务企业或者其他管理人",
+            "hiring or dismissing the property-service firm or other manager",
+        ),
+        VoteMatter.MAINTENANCE_FUND_USE: (
+            "使用建筑物及其附属设施的维修资金",
+            "using the maintenance fund",
+        ),
+        VoteMatter.MAINTENANCE_FUND_RAISE: (
+            "筹集建筑物及其附属设施的维修资金",
+            "raising the maintenance fund",
+        ),
+        VoteMatter.REBUILDING: (
+            "改建、重建建筑物及其附属设施",
+            "rebuilding or reconstructing buildings and facilities",
+        ),
+        VoteMatter.COMMON_PARTS_USE: (
+            "改变共有部分的用途或者利用共有部分从事经营活动",
+            "changing the use of common parts or using them for business",
+        ),
+        VoteMatter.OTHER_MAJOR_MATTER: (
+            "有关共有和共同管理权利的其他重大事项",
+            "other major matters of common ownership and management",
+        ),
+        BallotChannel.IN_PERSON: ("现场投票", "in person"),
+        BallotChannel.PROXY: ("委托投票", "by proxy"),
+        BallotChannel.ONLINE: ("网上投票", "online"),
+        VoteVerdict.PENDING: ("表决中", "pending"),
+        VoteVerdict.PASSED: ("通过", "passed"),
+        VoteVerdict.REJECTED: ("未通过", "rejected"),
+        VoteVerdict.INVALID: ("参与表决人数或面积不足，表决无效", "invalid: quorum not reached"),
+        VoteRule.QUORUM_TWO_THIRDS: (
+            "参与表决的专有部分面积和人数均须达到三分之二以上",
+            "participants must hold at least two thirds of the area and of the owners",
+        ),
+        VoteRule.SPECIAL_MAJORITY_THREE_QUARTERS: (
+            "须经参与表决专有部分面积四分之三以上且参与表决人数四分之三以上同意",
+            "at least three quarters of the participating area and owners must agree",
+        ),
+        VoteRule.SIMPLE_MAJORITY_HALF: (
+            "须经参与表决专有部分面积过半数且参与表决人数过半数同意",
+            "more than half of the participating area and owners must agree",
+        ),
+        VoteMeasure.AREA: ("专有部分面积", "exclusive area"),
+        VoteMeasure.HEADS: ("业主人数", "owners by head"),
+    }
+)

@@ -58,3 +58,99 @@ def language(accept_language: str | None) -> str:
 def message(code: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     zh, en = MESSAGES.get(code, (code, code))
     return (en if lang == "en" else zh).format(**params)
+
+
+# Owners' votes and management contracts (docs/votes.md).
+MESSAGES.update(
+    {
+        "NO_UNITS": (
+            "{field} 指向的小区没有登记任何专有部分",
+            "{field}: the compound has no units recorded",
+        ),
+        "UNITS_WITHOUT_OWNER": (
+            "{field} 指向的小区有 {count} 个专有部分未登记业主",
+            "{field}: {count} units of the compound have no recorded owner",
+        ),
+        "CLOSES_BEFORE_OPENS": (
+            "{field} 必须晚于开始时间",
+            "{field} must be after the opening time",
+        ),
+        "OPENS_IN_PAST": ("{field} 不能早于当前时间", "{field} must not be in the past"),
+        "OPTIONS_INVALID": (
+            "{field} 至少两项、名称不重复且至少一项表示同意",
+            "{field} needs at least two distinct labels, one of them approving",
+        ),
+        "FIRM_NOT_APPLICABLE": (
+            "只有选聘和解聘物业服务企业的表决可指定 {field}",
+            "{field} only applies to a vote on hiring or dismissing the firm",
+        ),
+        "VOTE_NOT_OPEN": ("{field} 指向的表决尚未开始", "{field}: the vote has not opened yet"),
+        "VOTE_CLOSED": ("{field} 指向的表决已结束", "{field}: the vote is closed"),
+        "VOTE_ALREADY_CLOSED": ("{field} 指向的表决已关闭", "{field}: the vote is already closed"),
+        "VOTE_NOT_DUE": (
+            "{field} 指向的表决未到截止时间，不能提前关闭",
+            "{field}: the vote cannot be closed before its closing time",
+        ),
+        "OPTION_NOT_FOUND": ("{field} 不是该表决的选项", "{field} is not an option of this vote"),
+        "NOT_AN_OWNER": (
+            "{field}：不是该表决登记的业主",
+            "{field}: not an owner in this vote's electorate",
+        ),
+        "ELECTOR_AMBIGUOUS": (
+            "该人员在本次表决中代表多个业主，请指定 {field}",
+            "the person is more than one owner in this vote: give {field}",
+        ),
+        "OWNER_NOT_APPLICABLE": (
+            "网上投票只能由业主本人进行，不能指定 {field}",
+            "online ballots are cast by the owner; {field} is for paper and proxy ballots",
+        ),
+        "BALLOT_ALREADY_CAST": ("{field}：该业主已投票", "{field}: this owner has already voted"),
+        "BALLOT_NOT_CHANGEABLE": (
+            "{field}：本市规定投票后不得更改",
+            "{field}: the city does not allow a cast ballot to change",
+        ),
+        "BALLOT_NOT_CAST": ("{field}：该业主尚未投票", "{field}: this owner has not voted yet"),
+        "BALLOT_CHANGED_CONCURRENTLY": (
+            "{field}：选票刚被他人修改，请刷新后重试",
+            "{field}: the ballot was just changed by someone else; reload and retry",
+        ),
+        "VOTE_REQUIRED": (
+            "选聘物业或变更管理方式须有业主表决通过：{field} 不能为空",
+            "hiring a firm or changing the mode needs the owners' passed vote: {field} is required",
+        ),
+        "VOTE_NOT_APPLICABLE": (
+            "公租房没有业主表决，由住房主管部门决定：不能指定 {field}",
+            "public rental housing has no owners' vote; the housing authority decides: no {field}",
+        ),
+        "AUTHORITY_DECISION_REQUIRED": (
+            "公租房须记录住房主管部门的决定：{field} 不能为空",
+            "public rental housing needs the housing authority's decision: {field} is required",
+        ),
+        "AUTHORITY_DECISION_NOT_APPLICABLE": (
+            "有业主的小区须由业主表决决定，不能以 {field} 代替",
+            "a compound with owners decides by the owners' vote, not by {field}",
+        ),
+        "VOTE_WRONG_COMPOUND": (
+            "{field} 指向其他小区的表决",
+            "{field} is a vote of another compound",
+        ),
+        "VOTE_WRONG_MATTER": (
+            "{field} 不是选聘和解聘物业服务企业的表决",
+            "{field} is not a vote on hiring or dismissing the property-service firm",
+        ),
+        "VOTE_WRONG_FIRM": ("{field} 表决通过的是另一家企业", "{field} approved a different firm"),
+        "VOTE_NOT_PASSED": (
+            "{field} 指向的表决未通过（{verdict}）",
+            "{field}: the vote has not passed ({verdict})",
+        ),
+        "CONTRACT_STARTS_TOO_EARLY": (
+            "{field} 必须晚于该小区现有合同的开始日期",
+            "{field} must be after the start of the compound's existing contracts",
+        ),
+        "MODE_NEEDS_NO_CONTRACT": (
+            "{field} 为业主自管或无物业时无需物业合同",
+            "{field}: self-management or no management needs no firm contract",
+        ),
+        "MODE_UNCHANGED": ("{field} 与现行管理方式相同", "{field} is the current management mode"),
+    }
+)

@@ -12,12 +12,15 @@ from core.models.cases import Case
 from core.models.councils import CouncilAgendaItem, CouncilMeeting, CouncilParticipant
 from core.models.firms import Firm, ManagementContract
 from core.models.organisations import Organisation
+from core.models.owners import Unit, UnitOwnership
 from core.models.people import Person
 from core.models.places import Building, City, Community, Compound, Grid, Street
 from core.models.plugins import PluginConfiguration, PluginConfigurationChange
+from core.models.votes import Ballot, Elector, ElectorMember, Vote, VoteOption
 
 __all__ = [
     "AuditEntry",
+    "Ballot",
     "Building",
     "Case",
     "CaseTransition",
@@ -27,6 +30,8 @@ __all__ = [
     "CouncilAgendaItem",
     "CouncilMeeting",
     "CouncilParticipant",
+    "Elector",
+    "ElectorMember",
     "ExecutorAssignment",
     "Firm",
     "Grid",
@@ -40,4 +45,8 @@ __all__ = [
     "ProgressReport",
     "ResidentRating",
     "Street",
+    "Unit",
+    "UnitOwnership",
+    "Vote",
+    "VoteOption",
 ]

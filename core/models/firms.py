@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 
 from core.enums import ManagementMode
@@ -33,6 +35,12 @@ class ManagementContract(CityModel):
     # Open-ended while null: the contract in force today is the compound's current one.
     ends_on = fields.DateField(null=True)
     mode = fields.CharEnumField(ManagementMode, max_length=32, default=ManagementMode.PROPERTY_FIRM)
+    # What authorised the contract (core/contracts.py): the owners' passed matter (4) vote,
+    # or, for public rental housing that has no owners, the housing authority's decision.
+    vote: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
+        "models.Vote", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    authority_decision = fields.CharField(max_length=200, null=True)
 
     class Meta:
         table = "management_contracts"
