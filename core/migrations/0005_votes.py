@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('unit', fields.ForeignKeyField('models.Unit', source_field='unit_id', db_constraint=True, to_field='id', related_name='ownerships', on_delete=OnDelete.CASCADE)),
                 ('person', fields.ForeignKeyField('models.Person', source_field='person_id', db_constraint=True, to_field='id', related_name='ownerships', on_delete=OnDelete.RESTRICT)),
             ],
-            options={'table': 'unit_ownerships', 'app': 'models', 'unique_together': (('unit', 'person'),), 'indexes': [Index(fields=['city_id', 'person_id'])], 'pk_attr': 'id', 'table_description': 'One owner of a unit; a unit with several rows is co-owned and casts one vote.'},
+            options={'table': 'unit_ownerships', 'app': 'models', 'unique_together': (('unit', 'person'),), 'indexes': [Index(fields=['city_id', 'person_id'])], 'pk_attr': 'id', 'table_description': 'One owner of a unit: a unit with several rows is co-owned and casts one vote.'},
             bases=['CityModel'],
         ),
         ops.CreateModel(
@@ -118,7 +118,7 @@ class Migration(migrations.Migration):
                 ('cast_at', fields.DatetimeField(auto_now=False, auto_now_add=False)),
                 ('revision', fields.IntField(default=1)),
             ],
-            options={'table': 'ballots', 'app': 'models', 'unique_together': (('vote', 'elector'),), 'pk_attr': 'id', 'table_description': "An elector's one ballot; a change rewrites it and counts the revision."},
+            options={'table': 'ballots', 'app': 'models', 'unique_together': (('vote', 'elector'),), 'pk_attr': 'id', 'table_description': "An elector's one ballot: a change rewrites it and counts the revision."},
             bases=['CityModel'],
         ),
         ops.AddField(

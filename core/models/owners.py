@@ -28,7 +28,7 @@ class Unit(CityModel):
 
 
 class UnitOwnership(CityModel):
-    """One owner of a unit; a unit with several rows is co-owned and casts one vote."""
+    """One owner of a unit: a unit with several rows is co-owned and casts one vote."""
 
     unit: fields.ForeignKeyRelation[Unit] = fields.ForeignKeyField(
         "models.Unit", related_name="ownerships", on_delete=fields.CASCADE

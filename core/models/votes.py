@@ -91,7 +91,7 @@ class ElectorMember(CityModel):
 
 
 class Ballot(CityModel):
-    """An elector's one ballot; a change rewrites it and counts the revision."""
+    """An elector's one ballot: a change rewrites it and counts the revision."""
 
     vote: fields.ForeignKeyRelation[Vote] = fields.ForeignKeyField(
         "models.Vote", related_name="ballots", on_delete=fields.CASCADE

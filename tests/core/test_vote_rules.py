@@ -35,7 +35,9 @@ def test_quorum_is_two_thirds_of_area_and_of_heads(heads, area, verdict, failed)
     outcome = closed(SIMPLE, participating, approving=participating)
     assert (outcome.verdict, outcome.failed) == (verdict, failed)
     expected_rule = (
-        VoteRule.QUORUM_TWO_THIRDS if verdict is VoteVerdict.INVALID else VoteRule.SIMPLE_MAJORITY_HALF
+        VoteRule.QUORUM_TWO_THIRDS
+        if verdict is VoteVerdict.INVALID
+        else VoteRule.SIMPLE_MAJORITY_HALF
     )
     assert outcome.rule is expected_rule
     assert outcome.participation_area == Fraction(area, 300_000)
