@@ -306,8 +306,10 @@ def root_firms(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
 
 
 def _aware(value: dt.datetime) -> dt.datetime:
-    # Tortoise reads a naive filter value as UTC (use_tz, timezone UTC).
-    return value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
+    # The resolver path fails on a naive time (an internal error): let it answer that itself.
+    if value.tzinfo is None:
+        raise Unsupported("naive datetime")
+    return value
 
 
 def root_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:

@@ -249,7 +249,8 @@ class Builder:
             parts.append(f"{lit(key)}, {expr}")
         if len(parts) > MAX_JSON_KEYS:
             raise Unsupported("too many keys")
-        return f"(SELECT json_build_object({', '.join(parts)}) FROM ({inner}) {p})"
+        # GROUP BY (): one row even when no aggregate is selected (only totalCount, say).
+        return f"(SELECT json_build_object({', '.join(parts)}) FROM ({inner}) {p} GROUP BY ())"
 
     @staticmethod
     def _agg(item: str, p: str, n: int) -> str:
