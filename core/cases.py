@@ -1,6 +1,6 @@
 """Cases: filing and reading, always through the caller's visibility.
 
-The six-stage workflow comes with the cases issue; here a case is filed and read.
+Moving a case on lives in core/case_flow.py (the workflow itself in core/workflow.py).
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Count
 from tortoise.queryset import QuerySet
-from tortoise.transactions import in_transaction
 
 from core import db
 from core.access import FILERS, Visibility, case_visibility, require_compound_in_scope, require_role
 from core.auth import Principal
-from core.enums import INITIAL_STAGE, CaseKind, CaseStage
+from core.enums import INITIAL_STAGE, CaseKind, CaseStage, Role, TransitionKind
 from core.errors import DomainError, ValidationErrors
+from core.events import CaseFiled
 from core.models import Case, Compound
 from core.pagination import Ordering, Page, PageRequest, paginate
 from core.tenancy import current_city
@@ -36,6 +36,15 @@ CASE_FIELDS = (
     "stage_entered_at",
     "version",
     "created_at",
+    "on_behalf_of",
+    "topic",
+    "category",
+    "stage_due_on",
+    "escalation_level",
+    "round",
+    "reply",
+    "mediator_id",
+    "mediation_outcome",
 )
 TITLE_MAX = 200
 
@@ -137,6 +146,8 @@ def _parse_row(row: dict[str, Any]) -> dict[str, Any]:
     for key in ("created_at", "stage_entered_at"):
         if isinstance(row[key], str):
             row[key] = dt.datetime.fromisoformat(row[key])
+    if isinstance(row["stage_due_on"], str):
+        row["stage_due_on"] = dt.date.fromisoformat(row["stage_due_on"])
     return row
 
 
@@ -193,10 +204,27 @@ class FileCaseInput:
     title: str
     compound_id: int
     description: str = ""
+    # Proxy filing (代办): the resident staff file for, by name; staff only.
+    on_behalf_of: str | None = None
 
 
-def _validate(data: FileCaseInput) -> None:
+# Staff at a one-window service point accept a request in the act of filing it.
+WINDOW_STAFF = frozenset(
+    {Role.COMMUNITY_WORKER, Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN}
+)
+NAME_MAX = 64
+
+
+def _validate(principal: Principal, data: FileCaseInput) -> None:
     errors = []
+    if data.on_behalf_of is not None:
+        name = data.on_behalf_of.strip()
+        if principal.role not in WINDOW_STAFF:
+            errors.append(DomainError("PROXY_FORBIDDEN", "onBehalfOf"))
+        elif not name:
+            errors.append(DomainError("REQUIRED", "onBehalfOf"))
+        elif len(name) > NAME_MAX:
+            errors.append(DomainError("TOO_LONG", "onBehalfOf", max=NAME_MAX))
     title = data.title.strip()
     if not title:
         errors.append(DomainError("REQUIRED", "title"))
@@ -206,21 +234,55 @@ def _validate(data: FileCaseInput) -> None:
         raise ValidationErrors(errors)
 
 
+def _initial_stage(principal: Principal, kind: CaseKind) -> CaseStage:
+    if kind is CaseKind.SERVICE_REQUEST and principal.role in WINDOW_STAFF:
+        return CaseStage.ACCEPTED
+    return INITIAL_STAGE[kind]
+
+
 async def file_case(principal: Principal, data: FileCaseInput) -> dict[str, Any]:
-    """File a case in a compound inside the caller's scope; returns the new case's row."""
+    """File a case in a compound inside the caller's scope; returns the new case's row.
+
+    The filing, its first timeline entry, the plugins' case_filed hook and the live update
+    are one transaction.
+    """
+    # Imported here: these modules import this one for CASE_FIELDS and visible_cases.
+    from core import clock, plugins
+    from core.case_change import announce_case, record_transition, stage_due_on
+    from core.live import case_change
+
     require_role(principal, FILERS)
-    _validate(data)
+    _validate(principal, data)
     await require_compound_in_scope(principal, data.compound_id, "compoundId")
-    now = dt.datetime.now(dt.UTC)
-    async with in_transaction():
+    now = clock.now()
+    stage = _initial_stage(principal, data.kind)
+    async with case_change():
         case = await Case.create(
             kind=data.kind,
             title=data.title.strip(),
             description=data.description.strip(),
             compound_id=data.compound_id,
             filed_by_subject=principal.subject,
-            stage=INITIAL_STAGE[data.kind],
+            on_behalf_of=data.on_behalf_of.strip() if data.on_behalf_of else None,
+            stage=stage,
             stage_entered_at=now,
+            stage_due_on=stage_due_on(stage, now),
+            created_at=now,
         )
-    rows = await Case.filter(id=case.id).values(*CASE_FIELDS)
-    return rows[0]
+        row = (await Case.filter(id=case.id).values(*CASE_FIELDS))[0]
+        note = f"proxy filing for {row['on_behalf_of']}" if row["on_behalf_of"] else ""
+        await record_transition(principal, row, TransitionKind.FILED, None, note, at=now)
+        await plugins.emit_case_filed(
+            CaseFiled(
+                city=current_city(),
+                occurred_at=now,
+                actor=principal.subject,
+                case_id=case.id,
+                compound_id=data.compound_id,
+                kind=data.kind.value,
+                stage=stage.value,
+                title=row["title"],
+            )
+        )
+        announce_case(row, TransitionKind.FILED.value)
+    return row

@@ -21,7 +21,9 @@ class CityConfig:
     timezone: str
     plugins: tuple[str, ...] = ()
     # Starting values of each plugin's settings, one table per plugin name.
-    settings: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict, hash=False)
+    # The [cases] table: deadlines and thresholds of the case workflow (core/case_rules.py).
+    cases: dict[str, Any] = field(default_factory=dict, hash=False)
     # [votes] ballots_changeable: may an owner change a cast ballot until closing (votes.md).
     ballots_changeable: bool = True
 
@@ -41,6 +43,7 @@ def _parse(path: Path) -> CityConfig:
         timezone=raw["timezone"],
         plugins=tuple(raw.get("plugins", ())),
         settings=dict(raw.get("settings", {})),
+        cases=dict(raw.get("cases", {})),
         ballots_changeable=bool(raw.get("votes", {}).get("ballots_changeable", True)),
     )
 

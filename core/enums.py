@@ -70,12 +70,15 @@ class CaseStage(Labelled):
     # Mediation: in mediation until an outcome is recorded.
     MEDIATING = "MEDIATING"
     CLOSED = "CLOSED"
+    # A service request a resident filed himself, waiting to be accepted at the window.
+    SUBMITTED = "SUBMITTED"
 
 
 # The stage a newly filed case starts in, by kind.
 INITIAL_STAGE = {
     CaseKind.PROPERTY_DISPUTE: CaseStage.TOPIC_COLLECTION,
-    CaseKind.SERVICE_REQUEST: CaseStage.ACCEPTED,
+    # Staff filing at the window (or for a resident) accept in the same step: see core/cases.py.
+    CaseKind.SERVICE_REQUEST: CaseStage.SUBMITTED,
     CaseKind.MEDIATION: CaseStage.MEDIATING,
 }
 
@@ -91,6 +94,37 @@ class Role(Labelled):
     STREET_ADMIN = "STREET_ADMIN"
     CITY_ADMIN = "CITY_ADMIN"
     PLATFORM_ADMIN = "PLATFORM_ADMIN"
+
+
+class CaseCategory(Labelled):
+    REPAIRS = "REPAIRS"
+    ENVIRONMENT = "ENVIRONMENT"
+    SAFETY = "SAFETY"
+    FEES = "FEES"
+    PARKING = "PARKING"
+    COMMON_REVENUE = "COMMON_REVENUE"
+    NEIGHBOURS = "NEIGHBOURS"
+    OTHER = "OTHER"
+
+
+class EscalationLevel(Labelled):
+    # Who answers for an overdue case: the community first, then the street, then the city.
+    COMMUNITY = "COMMUNITY"
+    STREET = "STREET"
+    CITY = "CITY"
+
+
+class MediationOutcome(Labelled):
+    SETTLED = "SETTLED"
+    NOT_SETTLED = "NOT_SETTLED"
+    REFERRED = "REFERRED"
+
+
+class TransitionKind(Labelled):
+    FILED = "FILED"
+    ADVANCED = "ADVANCED"
+    REOPENED = "REOPENED"
+    ESCALATED = "ESCALATED"
 
 
 LABELS: dict[Labelled, tuple[str, str]] = {
@@ -142,6 +176,25 @@ LABELS: dict[Labelled, tuple[str, str]] = {
     Role.STREET_ADMIN: ("镇街管理员", "street admin"),
     Role.CITY_ADMIN: ("市级管理员", "city admin"),
     Role.PLATFORM_ADMIN: ("平台管理员", "platform admin"),
+    CaseStage.SUBMITTED: ("待受理", "submitted"),
+    CaseCategory.REPAIRS: ("设施维修", "repairs"),
+    CaseCategory.ENVIRONMENT: ("环境卫生", "environment and sanitation"),
+    CaseCategory.SAFETY: ("安全隐患", "safety"),
+    CaseCategory.FEES: ("物业收费", "property fees"),
+    CaseCategory.PARKING: ("停车管理", "parking"),
+    CaseCategory.COMMON_REVENUE: ("公共收益", "common revenue"),
+    CaseCategory.NEIGHBOURS: ("邻里关系", "neighbour relations"),
+    CaseCategory.OTHER: ("其他", "other"),
+    EscalationLevel.COMMUNITY: ("社区", "community"),
+    EscalationLevel.STREET: ("镇街", "street"),
+    EscalationLevel.CITY: ("市级", "city"),
+    MediationOutcome.SETTLED: ("调解成功", "settled"),
+    MediationOutcome.NOT_SETTLED: ("调解不成", "not settled"),
+    MediationOutcome.REFERRED: ("转交处理", "referred"),
+    TransitionKind.FILED: ("立案", "filed"),
+    TransitionKind.ADVANCED: ("推进", "advanced"),
+    TransitionKind.REOPENED: ("重新办理", "reopened"),
+    TransitionKind.ESCALATED: ("升级督办", "escalated"),
 }
 
 

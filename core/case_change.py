@@ -1,0 +1,113 @@
+"""The pieces every change of a case shares: find it for the caller, check it is open and
+unchanged, write it under its version, keep the timeline, tell plugins and subscribers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from core import calendar, clock
+from core.access import require_role
+from core.auth import Principal
+from core.case_rules import rules_for
+from core.cases import CASE_FIELDS, visible_cases
+from core.enums import CaseStage, EscalationLevel, Role, TransitionKind
+from core.errors import AuthError, DomainError
+from core.live import CaseUpdate, announce
+from core.models import Case, CaseTransition
+from core.tenancy import current_city
+
+AUTHENTICATED = frozenset(Role) - {Role.ANONYMOUS}
+
+
+async def case_for_change(
+    principal: Principal, case_id: int, field: str = "caseId"
+) -> dict[str, Any]:
+    """The case's row if the caller may see it and it is still open."""
+    require_role(principal, AUTHENTICATED)
+    query = visible_cases(principal)
+    rows = [] if query is None else await query.filter(id=case_id).values(*CASE_FIELDS)
+    if not rows:
+        raise DomainError("NOT_FOUND", field)
+    row = rows[0]
+    if row["stage"] == CaseStage.CLOSED:
+        raise DomainError("CASE_CLOSED", field)
+    return row
+
+
+def require_stage(row: dict[str, Any], *stages: CaseStage) -> None:
+    if row["stage"] not in stages:
+        expected = ", ".join(s.value for s in stages)
+        raise DomainError("WRONG_STAGE", "caseId", stage=row["stage"], expected=expected)
+
+
+def require_mover(principal: Principal, allowed: frozenset[Role], stage: str) -> None:
+    if principal.role not in allowed:
+        raise AuthError("STAGE_FORBIDDEN", "caseId", role=principal.role.value, stage=stage)
+
+
+def check_version(row: dict[str, Any], version: int | None) -> None:
+    if version is not None and version != row["version"]:
+        raise DomainError("VERSION_CONFLICT", "version", current=row["version"])
+
+
+def stage_due_on(stage: CaseStage, entered: dt.datetime) -> dt.date | None:
+    """The working day by which a case entering `stage` at `entered` must leave it."""
+    days = rules_for(current_city()).days_for(stage)
+    if days is None:
+        return None
+    return calendar.add_working_days(clock.local_date(entered, current_city()), days)
+
+
+async def write_case(row: dict[str, Any], version: int, **changes: Any) -> dict[str, Any]:
+    """Update the case only if it still has `version`; the loser of a race changes nothing.
+
+    A conditional UPDATE and its row count, inside the caller's transaction: on PostgreSQL
+    the second writer waits for the first's row lock, then finds the version moved on.
+    """
+    written = await Case.filter(id=row["id"], version=version).update(
+        version=version + 1, **changes
+    )
+    if written != 1:
+        raise DomainError("VERSION_CONFLICT", "version", current=version + 1)
+    return {**row, **changes, "version": version + 1}
+
+
+async def record_transition(
+    principal: Principal,
+    row: dict[str, Any],
+    kind: TransitionKind,
+    from_stage: str | None,
+    note: str = "",
+    level: EscalationLevel | None = None,
+    at: dt.datetime | None = None,
+) -> None:
+    await CaseTransition.create(
+        case_id=row["id"],
+        kind=kind,
+        from_stage=from_stage,
+        to_stage=row["stage"],
+        actor_subject=principal.subject,
+        actor_role=principal.role.value,
+        note=note,
+        escalation_level=level,
+        occurred_at=at or clock.now(),
+    )
+
+
+def announce_case(row: dict[str, Any], change: str) -> None:
+    announce(
+        CaseUpdate(
+            city=current_city(),
+            case_id=row["id"],
+            compound_id=row["compound_id"],
+            version=row["version"],
+            stage=str(row["stage"]),
+            change=change,
+        )
+    )
+
+
+async def fresh_row(case_id: int) -> dict[str, Any]:
+    rows = await Case.filter(id=case_id).values(*CASE_FIELDS)
+    return rows[0]

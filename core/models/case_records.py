@@ -1,0 +1,89 @@
+"""What happens to a case along the way: timeline, executors, progress, ratings, mediation."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from core.enums import CaseStage, EscalationLevel, TransitionKind
+from core.models.base import CityModel
+
+
+class CaseTransition(CityModel):
+    # One entry of a case's timeline: filing, a move, a reopening or an escalation.
+
+    case = fields.ForeignKeyField(
+        "models.Case", related_name="transitions", on_delete=fields.CASCADE
+    )
+    kind = fields.CharEnumField(TransitionKind, max_length=16)
+    from_stage = fields.CharEnumField(CaseStage, max_length=32, null=True)
+    to_stage = fields.CharEnumField(CaseStage, max_length=32)
+    actor_subject = fields.CharField(max_length=128, null=True)
+    actor_role = fields.CharField(max_length=32, null=True)
+    note = fields.TextField(default="")
+    escalation_level = fields.CharEnumField(EscalationLevel, max_length=16, null=True)
+    occurred_at = fields.DatetimeField()
+
+    class Meta:
+        table = "case_transitions"
+        indexes = (("city_id", "case_id", "occurred_at"),)
+
+
+class ExecutorAssignment(CityModel):
+    # Who carries out the council's decision: a firm, or a department or organisation.
+
+    case = fields.ForeignKeyField(
+        "models.Case", related_name="assignments", on_delete=fields.CASCADE
+    )
+    firm = fields.ForeignKeyField(
+        "models.Firm", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    due_on = fields.DateField()
+    assigned_by_subject = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "case_executor_assignments"
+        indexes = (("city_id", "case_id"),)
+
+
+class ProgressReport(CityModel):
+    case = fields.ForeignKeyField("models.Case", related_name="progress", on_delete=fields.CASCADE)
+    text = fields.TextField()
+    percent = fields.IntField(null=True)
+    reported_by_subject = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "case_progress_reports"
+        indexes = (("city_id", "case_id"),)
+
+
+class ResidentRating(CityModel):
+    # A resident's evaluation of a case: once per resident per round (a reopening is a round).
+
+    case = fields.ForeignKeyField("models.Case", related_name="ratings", on_delete=fields.CASCADE)
+    round = fields.IntField(default=1)
+    resident_subject = fields.CharField(max_length=128)
+    score = fields.IntField()
+    comment = fields.TextField(default="")
+
+    class Meta:
+        table = "case_resident_ratings"
+        # The database enforces "once", so two concurrent ratings cannot both land.
+        unique_together = (("case", "round", "resident_subject"),)
+
+
+class MediationSession(CityModel):
+    case = fields.ForeignKeyField(
+        "models.Case", related_name="mediation_sessions", on_delete=fields.CASCADE
+    )
+    held_on = fields.DateField()
+    mediator = fields.ForeignKeyField(
+        "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
+    )
+    note = fields.TextField(default="")
+
+    class Meta:
+        table = "case_mediation_sessions"
+        indexes = (("city_id", "case_id"),)

@@ -1,0 +1,60 @@
+"""Co-construction councils (共建议事会): a compound's meetings, who came, what was decided."""
+
+from __future__ import annotations
+
+from tortoise import fields
+
+from core.models.base import CityModel
+
+
+class CouncilMeeting(CityModel):
+    compound = fields.ForeignKeyField(
+        "models.Compound", related_name="council_meetings", on_delete=fields.RESTRICT
+    )
+    held_on = fields.DateField()
+    # The community party organisation convenes (DOMAIN.md, processes 1).
+    convener = fields.ForeignKeyField(
+        "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    # Scheduled until its record is saved; only held meetings count for overdueCouncils.
+    held = fields.BooleanField(default=False)
+    attendance = fields.IntField(default=0)
+    minutes = fields.TextField(default="")
+
+    class Meta:
+        table = "council_meetings"
+        indexes = (("city_id", "compound_id", "held_on"),)
+
+
+class CouncilParticipant(CityModel):
+    # An organisation or a person invited; attended is filled in when the record is saved.
+
+    meeting = fields.ForeignKeyField(
+        "models.CouncilMeeting", related_name="participants", on_delete=fields.CASCADE
+    )
+    organisation = fields.ForeignKeyField(
+        "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    person = fields.ForeignKeyField(
+        "models.Person", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    attended = fields.BooleanField(null=True)
+
+    class Meta:
+        table = "council_participants"
+        indexes = (("city_id", "meeting_id"),)
+
+
+class CouncilAgendaItem(CityModel):
+    meeting = fields.ForeignKeyField(
+        "models.CouncilMeeting", related_name="agenda", on_delete=fields.CASCADE
+    )
+    case = fields.ForeignKeyField(
+        "models.Case", related_name="agenda_items", on_delete=fields.CASCADE
+    )
+    decision = fields.TextField(null=True)
+
+    class Meta:
+        table = "council_agenda_items"
+        unique_together = (("meeting", "case"),)
+        indexes = (("city_id", "case_id"),)
