@@ -19,14 +19,15 @@ from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core import plugins
-from core.access import require_compound_in_scope, require_role
+from core import directory, plugins
+from core.access import compound_scope, require_compound_in_scope, require_role
 from core.auth import Principal
 from core.contributions import FIRM_MANAGEMENT_CONTRACT
 from core.enums import CompoundKind, ManagementMode, Role, VoteMatter, VoteVerdict
 from core.errors import DomainError, ValidationErrors
 from core.models import Compound, Firm, ManagementContract, Vote
-from core.votes import VOTE_FIELDS, compute_results
+from core.pagination import Ordering, Page, PageRequest, paginate
+from core.votes import ADMINS, VOTE_FIELDS, compute_results
 
 CONTRACT_MAKERS = frozenset({Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 CONTRACT_FIELDS = (
@@ -186,3 +187,13 @@ def compounds_without_supporting_vote(today: dt.date | None = None) -> QuerySet[
         .exclude(id__in=Subquery(supported))
         .exclude(kind=CompoundKind.PUBLIC_RENTAL)
     )
+
+
+async def list_compounds_without_supporting_vote(principal: Principal, page: PageRequest) -> Page:
+    """The oversight list for admins, inside their scope, by compound name."""
+    require_role(principal, ADMINS)
+    query = compounds_without_supporting_vote()
+    q = compound_scope(principal)
+    if q is not None:
+        query = query.filter(q)
+    return await paginate(query, Ordering("name"), page, directory.FIELDS[Compound])

@@ -15,10 +15,11 @@ from strawberry.tools import merge_types
 from schema.errors import CodedErrors
 from schema.mutation import Mutation as CoreMutation
 from schema.query import Query as DirectoryQuery
+from schema.votes import VotesMutation, VotesQuery
 
 # Add an area's root fields here: one class of @strawberry.field methods per area.
-QUERY_PARTS: tuple[type, ...] = (DirectoryQuery,)
-MUTATION_PARTS: tuple[type, ...] = (CoreMutation,)
+QUERY_PARTS: tuple[type, ...] = (DirectoryQuery, VotesQuery)
+MUTATION_PARTS: tuple[type, ...] = (CoreMutation, VotesMutation)
 
 
 def extensions() -> list[object]:

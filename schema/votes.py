@@ -1,0 +1,231 @@
+"""Root fields of the votes area: owners' votes, ballots, and the contracts they authorise."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from core import contracts, votes
+from core import enums as domain
+from core.access import require_role
+from core.pagination import page_request
+from schema.context import Info
+from schema.enums import ManagementMode
+from schema.errors import UserError, attempt
+from schema.ids import optional_pk, pk_of
+from schema.relay import Connection, connection
+from schema.types.firms import ManagementContract
+from schema.types.places import Compound
+from schema.types.votes import Ballot, BallotChannel, Vote, VoteMatter
+from schema.vote_loaders import vote_loaders
+
+
+@strawberry.input
+class VoteFilter:
+    compound_id: strawberry.ID | None = None
+    matter: list[VoteMatter] | None = None
+    open_only: bool = False
+
+    def to_core(self) -> votes.VoteFilter:
+        return votes.VoteFilter(
+            compound_id=optional_pk(self.compound_id, "Compound", "filter.compoundId"),
+            matters=tuple(domain.VoteMatter(m) for m in self.matter or ()),
+            open_only=self.open_only,
+        )
+
+
+@strawberry.type
+class VotesQuery:
+    @strawberry.field(description="Votes of the compounds in the caller's scope, newest first.")
+    async def votes(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        filter: VoteFilter | None = None,
+    ) -> Connection[Vote]:
+        require_role(info.context.principal, votes.READERS)
+        page = await votes.list_votes(
+            info.context.principal, (filter or VoteFilter()).to_core(), page_request(first, after)
+        )
+        return connection(page, Vote.from_row)
+
+    @strawberry.field(description="One vote by its ID; null outside the caller's scope.")
+    async def vote(self, info: Info, id: strawberry.ID) -> Vote | None:
+        row = await vote_loaders(info.context).vote.load(pk_of(id, "Vote", "id"))
+        return Vote.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Compounds whose contract in force has no supporting owners' vote and "
+        "which are not exempt (public rental housing is decided by the housing authority)."
+    )
+    async def compounds_without_supporting_vote(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[Compound]:
+        page = await contracts.list_compounds_without_supporting_vote(
+            info.context.principal, page_request(first, after)
+        )
+        return connection(page, Compound.from_row)
+
+
+@strawberry.input
+class VoteOptionInput:
+    label: str
+    approves: bool = False
+
+
+@strawberry.input
+class OpenVoteInput:
+    compound_id: strawberry.ID
+    matter: VoteMatter
+    title: str
+    closes_at: dt.datetime
+    opens_at: dt.datetime | None = None
+    description: str = ""
+    options: list[VoteOptionInput] | None = strawberry.field(
+        default=None, description="Default: 同意 (approves), 反对, 弃权."
+    )
+    firm_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class BallotInput:
+    vote_id: strawberry.ID
+    option_id: strawberry.ID
+    channel: BallotChannel = BallotChannel.ONLINE  # type: ignore[assignment]
+    owner_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Paper and proxy ballots: the owner (a Person)."
+    )
+    elector_id: strawberry.ID | None = None
+    proxy_name: str | None = None
+
+    def to_core(self) -> votes.BallotInput:
+        return votes.BallotInput(
+            vote_id=pk_of(self.vote_id, "Vote", "voteId"),
+            option_id=pk_of(self.option_id, "VoteOption", "optionId"),
+            channel=domain.BallotChannel(self.channel),
+            owner_id=optional_pk(self.owner_id, "Person", "ownerId"),
+            elector_id=optional_pk(self.elector_id, "Elector", "electorId"),
+            proxy_name=self.proxy_name,
+        )
+
+
+@strawberry.input
+class CreateManagementContractInput:
+    compound_id: strawberry.ID
+    firm_id: strawberry.ID
+    starts_on: dt.date
+    mode: ManagementMode = ManagementMode.PROPERTY_FIRM  # type: ignore[assignment]
+    vote_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The owners' passed vote on hiring the firm."
+    )
+    authority_decision: str | None = strawberry.field(
+        default=None, description="Public rental housing only: the housing authority's decision."
+    )
+
+
+@strawberry.type
+class VotePayload:
+    vote: Vote | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class BallotPayload:
+    ballot: Ballot | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CreateManagementContractPayload:
+    contract: ManagementContract | None
+    authority_decision: str | None = strawberry.field(
+        description="Recorded instead of a vote for public rental housing."
+    )
+    vote: Vote | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class VotesMutation:
+    @strawberry.mutation(description="Open a vote and freeze its electorate (admins).")
+    async def open_vote(self, info: Info, input: OpenVoteInput) -> VotePayload:
+        async def act() -> Vote:
+            data = votes.OpenVoteInput(
+                compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
+                matter=domain.VoteMatter(input.matter),
+                title=input.title,
+                closes_at=input.closes_at,
+                opens_at=input.opens_at,
+                description=input.description,
+                options=tuple(votes.OptionInput(o.label, o.approves) for o in input.options or ()),
+                firm_id=optional_pk(input.firm_id, "Firm", "firmId"),
+            )
+            return Vote.from_row(await votes.open_vote(info.context.principal, data))
+
+        vote, errors = await attempt(info, act)
+        return VotePayload(vote=vote, errors=errors)
+
+    @strawberry.mutation(description="Cast an owner's one ballot: online, in person or by proxy.")
+    async def cast_ballot(self, info: Info, input: BallotInput) -> BallotPayload:
+        async def act() -> Ballot:
+            row = await votes.cast_ballot(info.context.principal, input.to_core())
+            return Ballot.from_row(row)
+
+        ballot, errors = await attempt(info, act)
+        return BallotPayload(ballot=ballot, errors=errors)
+
+    @strawberry.mutation(description="Change a cast ballot before closing, where the city allows.")
+    async def change_ballot(self, info: Info, input: BallotInput) -> BallotPayload:
+        async def act() -> Ballot:
+            row = await votes.cast_ballot(info.context.principal, input.to_core(), change=True)
+            return Ballot.from_row(row)
+
+        ballot, errors = await attempt(info, act)
+        return BallotPayload(ballot=ballot, errors=errors)
+
+    @strawberry.mutation(
+        description="Close a vote once its closing time has come; records the verdict."
+    )
+    async def close_vote(self, info: Info, vote_id: strawberry.ID) -> VotePayload:
+        async def act() -> Vote:
+            pk = pk_of(vote_id, "Vote", "voteId")
+            return Vote.from_row(await votes.close_vote(info.context.principal, pk))
+
+        vote, errors = await attempt(info, act)
+        return VotePayload(vote=vote, errors=errors)
+
+    @strawberry.mutation(
+        description="Hire a firm for a compound: needs the owners' passed vote on matter (4), "
+        "or for public rental housing the housing authority's decision."
+    )
+    async def create_management_contract(
+        self, info: Info, input: CreateManagementContractInput
+    ) -> CreateManagementContractPayload:
+        async def act() -> dict[str, object]:
+            return await contracts.create_management_contract(
+                info.context.principal,
+                pk_of(input.compound_id, "Compound", "compoundId"),
+                pk_of(input.firm_id, "Firm", "firmId"),
+                input.starts_on,
+                domain.ManagementMode(input.mode),
+                vote_id=optional_pk(input.vote_id, "Vote", "voteId"),
+                authority_decision=input.authority_decision,
+            )
+
+        row, errors = await attempt(info, act)
+        if row is None:
+            return CreateManagementContractPayload(
+                contract=None, authority_decision=None, vote=None, errors=errors
+            )
+        vote = None
+        if row["vote_id"] is not None:
+            found = await vote_loaders(info.context).vote.load(row["vote_id"])
+            vote = Vote.from_row(found) if found else None
+        return CreateManagementContractPayload(
+            contract=ManagementContract.from_row(row),
+            authority_decision=row["authority_decision"],  # type: ignore[arg-type]
+            vote=vote,
+            errors=[],
+        )
