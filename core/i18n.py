@@ -27,6 +27,66 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "TOKEN_WRONG_CITY": ("令牌属于其他城市", "the token belongs to another city"),
     "UNKNOWN_CITY": ("未知城市：{city}", "unknown city: {city}"),
     "INVALID_ENUM": ("{field} 的取值无效", "{field} has an invalid value"),
+    # Cases (docs/cases.md)
+    "CASE_CLOSED": ("案件已结案，不可再修改", "the case is closed and read-only"),
+    "VERSION_CONFLICT": (
+        "案件已被他人修改（当前版本 {current}），请刷新后重试",
+        "the case was changed by someone else (now version {current}); reload and retry",
+    ),
+    "UNKNOWN_STAGE": ("未知阶段：{stage}", "unknown stage: {stage}"),
+    "STAGE_NOT_IN_WORKFLOW": (
+        "{kind} 类案件没有 {stage} 阶段", "a {kind} case has no stage {stage}"
+    ),
+    "OUT_OF_ORDER": (
+        "案件处于 {stage}，下一阶段只能是 {expected}，不能跳到 {requested}",
+        "the case is in {stage}: the next stage is {expected}, not {requested}",
+    ),
+    "WRONG_STAGE": (
+        "案件处于 {stage}，此操作仅在 {expected} 阶段可用",
+        "the case is in {stage}; this is only possible in {expected}",
+    ),
+    "STAGE_FORBIDDEN": (
+        "角色 {role} 不能推进处于 {stage} 阶段的案件",
+        "role {role} may not move a case on from {stage}",
+    ),
+    "TOPIC_MISSING": ("尚未确定议题及其类别", "the topic and its category are not determined"),
+    "DECISION_MISSING": (
+        "尚无已召开议事会对本案的决定", "no held council meeting has decided on this case"
+    ),
+    "EXECUTOR_MISSING": ("尚未指定执行单位及期限", "no executor with a due date is assigned"),
+    "PROGRESS_MISSING": ("尚无进展报告", "no progress report is on record"),
+    "RATINGS_MISSING": ("尚无居民评价", "no resident has rated the case yet"),
+    "MEDIATOR_MISSING": ("尚未指定调解员", "no mediator is assigned"),
+    "SESSION_MISSING": ("尚无调解记录", "no mediation session is on record"),
+    "OUT_OF_RANGE": ("{field} 应在 {min} 到 {max} 之间", "{field} must be between {min} and {max}"),
+    "ALREADY_RATED": ("您已评价过此案件", "this resident has already rated the case"),
+    "NOT_BELOW_THRESHOLD": (
+        "评价均分 {mean} 未低于阈值 {threshold}，不能重新办理",
+        "the mean rating {mean} is not below the threshold {threshold}; it cannot be reopened",
+    ),
+    "ONE_EXECUTOR": (
+        "请指定一个执行单位：企业或部门/组织二选一",
+        "name exactly one executor: a firm or a department/organisation",
+    ),
+    "DATE_IN_PAST": ("{field} 不能早于今天", "{field} must not be in the past"),
+    "DATE_IN_FUTURE": ("{field} 不能晚于今天", "{field} must not be in the future"),
+    "NOT_EXECUTOR": ("贵企业不是本案的执行单位", "your firm is not this case's executor"),
+    "NOT_MEDIATION": ("此案件不是调解案件", "this case is not a mediation case"),
+    "NOT_A_MEDIATOR": (
+        "{field} 不是调解委员会成员或楼栋长",
+        "{field} is neither a mediation-committee member nor a building head",
+    ),
+    "PROXY_FORBIDDEN": ("只有工作人员可以代办", "only staff may file on a resident's behalf"),
+    "CONVENER_NOT_PARTY": ("{field} 应为党组织", "{field} must be a party organisation"),
+    "OTHER_COMPOUND": ("{field} 属于其他小区", "{field} belongs to another compound"),
+    "NOT_ON_AGENDA": (
+        "{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"
+    ),
+    "MEETING_ALREADY_HELD": ("该会议已记录为召开", "the meeting is already recorded as held"),
+    "CALENDAR_OUT_OF_RANGE": (
+        "日期 {date} 超出法定节假日日历的范围（{first}–{last} 年）",
+        "date {date} is outside the statutory holiday calendar ({first}-{last})",
+    ),
     "PLUGIN_FAILED": (
         "插件 {plugin} 出错（{hook}），操作未完成",
         "plugin {plugin} failed in {hook}; nothing was done",

@@ -13,13 +13,17 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
 from schema.errors import CodedErrors
+from schema.cases import CasesMutation, CasesQuery
 from schema.mutation import Mutation as CoreMutation
 from schema.query import Query as DirectoryQuery
+from schema.subscription import CaseSubscription
 from schema.votes import VotesMutation, VotesQuery
 
 # Add an area's root fields here: one class of @strawberry.field methods per area.
-QUERY_PARTS: tuple[type, ...] = (DirectoryQuery, VotesQuery)
-MUTATION_PARTS: tuple[type, ...] = (CoreMutation, VotesMutation)
+QUERY_PARTS: tuple[type, ...] = (DirectoryQuery, VotesQuery, CasesQuery)
+MUTATION_PARTS: tuple[type, ...] = (CoreMutation, VotesMutation, CasesMutation)
+# One subscription type for every city: live case updates (schema/subscription.py).
+Subscription = merge_types("Subscription", (CaseSubscription,))
 
 
 def extensions() -> list[object]:
@@ -36,7 +40,9 @@ def extensions() -> list[object]:
 def core_schema() -> strawberry.Schema:
     query = merge_types("Query", QUERY_PARTS)
     mutation = merge_types("Mutation", MUTATION_PARTS)
-    return strawberry.Schema(query=query, mutation=mutation, extensions=extensions())
+    return strawberry.Schema(
+        query=query, mutation=mutation, subscription=Subscription, extensions=extensions()
+    )
 
 
 def schema_for_city(city: str) -> strawberry.Schema:

@@ -16,6 +16,10 @@ OrganisationKind = strawberry.enum(enums.OrganisationKind)
 CaseKind = strawberry.enum(enums.CaseKind)
 CaseStage = strawberry.enum(enums.CaseStage)
 Role = strawberry.enum(enums.Role)
+CaseCategory = strawberry.enum(enums.CaseCategory)
+EscalationLevel = strawberry.enum(enums.EscalationLevel)
+MediationOutcome = strawberry.enum(enums.MediationOutcome)
+TransitionKind = strawberry.enum(enums.TransitionKind)
 
 
 @strawberry.enum

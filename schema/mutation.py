@@ -19,6 +19,9 @@ class FileCaseInput:
     title: str
     compound_id: strawberry.ID
     description: str = ""
+    on_behalf_of: str | None = strawberry.field(
+        default=None, description="Staff filing for a resident (代办): the resident's name."
+    )
 
 
 @strawberry.type
@@ -37,6 +40,7 @@ class Mutation:
                 title=input.title,
                 compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
                 description=input.description,
+                on_behalf_of=input.on_behalf_of,
             )
             return Case.from_row(await cases.file_case(info.context.principal, data))
 

@@ -7,13 +7,24 @@ from typing import Any
 
 import strawberry
 
+from core import case_reports
 from core import enums as domain
+from core.case_rules import rules_for
 from core.models import Compound as CompoundModel
 from core.pagination import Page, encode_cursor
+from schema.case_loaders import case_loaders
 from schema.context import Info
-from schema.enums import CaseKind, CaseStage
+from schema.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
 from schema.ids import to_global_id
 from schema.relay import Node
+from schema.types.case_records import (
+    CaseTransition,
+    CouncilMeeting,
+    ExecutorAssignment,
+    MediationSession,
+    ProgressReport,
+    RatingSummary,
+)
 from schema.types.places import Compound
 
 
@@ -28,10 +39,32 @@ class Case(Node):
     stage_entered_at: dt.datetime
     version: int = strawberry.field(description="Pass it back when moving the case on.")
     created_at: dt.datetime = strawberry.field(description="When the case was filed.")
+    round: strawberry.Private[int] = 1
+    on_behalf_of: str | None = strawberry.field(
+        default=None, description="Proxy filing (代办): the resident staff filed for."
+    )
+    topic: str | None = None
+    category: CaseCategory | None = None
+    stage_due_on: dt.date | None = strawberry.field(
+        default=None, description="The working day by which the current stage must be left."
+    )
+    escalation_level: EscalationLevel = strawberry.field(
+        default=domain.EscalationLevel.COMMUNITY, description="Who answers for it when overdue."
+    )
+    reply: str | None = strawberry.field(default=None, description="Service requests: the reply.")
+    mediation_outcome: MediationOutcome | None = None
 
     @classmethod
     def from_row(cls, r: dict[str, Any]) -> Case:
         return cls(
+            round=r.get("round", 1),
+            on_behalf_of=r.get("on_behalf_of"),
+            topic=r.get("topic"),
+            category=r.get("category"),
+            stage_due_on=r.get("stage_due_on"),
+            escalation_level=r.get("escalation_level") or domain.EscalationLevel.COMMUNITY,
+            reply=r.get("reply"),
+            mediation_outcome=r.get("mediation_outcome"),
             id=strawberry.ID(to_global_id("Case", r["id"])),
             pk=r["id"],
             compound_id=r["compound_id"],
@@ -56,6 +89,66 @@ class Case(Node):
     async def compound(self, info: Info) -> Compound:
         row = await info.context.loaders.rows[CompoundModel].load(self.compound_id)
         return Compound.from_row(row)  # type: ignore[arg-type]
+
+    @strawberry.field(description="Every filing, move, reopening and escalation, oldest first.")
+    async def timeline(self, info: Info) -> list[CaseTransition]:
+        rows = await case_loaders(info).timeline.load(self.pk)
+        return [CaseTransition.from_row(r) for r in rows]
+
+    @strawberry.field(description="The executors named to carry out the decision.")
+    async def executors(self, info: Info) -> list[ExecutorAssignment]:
+        rows = await case_loaders(info).assignments.load(self.pk)
+        return [
+            ExecutorAssignment(
+                firm_id=r["firm_id"],
+                organisation_id=r["organisation_id"],
+                due_on=r["due_on"],
+                assigned_at=r["created_at"],
+            )
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def progress_reports(self, info: Info) -> list[ProgressReport]:
+        rows = await case_loaders(info).progress.load(self.pk)
+        return [
+            ProgressReport(
+                text=r["text"],
+                percent=r["percent"],
+                reported_by=r["reported_by_subject"],
+                reported_at=r["created_at"],
+            )
+            for r in rows
+        ]
+
+    @strawberry.field(description="The residents' ratings of the current round.")
+    async def ratings(self, info: Info) -> RatingSummary:
+        count, mean = await case_loaders(info).ratings.load((self.pk, self.round))
+        threshold = rules_for(info.context.city).evaluation_threshold
+        return RatingSummary(count=count, mean=mean, threshold=threshold)
+
+    @strawberry.field(description="Council meetings with this case on the agenda, newest first.")
+    async def meetings(self, info: Info) -> list[CouncilMeeting]:
+        rows = await case_loaders(info).meetings.load(self.pk)
+        return [CouncilMeeting.from_row(r) for r in rows]
+
+    @strawberry.field
+    async def mediation_sessions(self, info: Info) -> list[MediationSession]:
+        rows = await case_loaders(info).sessions.load(self.pk)
+        return [MediationSession(held_on=r["held_on"], note=r["note"]) for r in rows]
+
+    @strawberry.field(description="Working days spent in the current stage as of a day.")
+    def working_days_in_stage(self, info: Info, as_of: dt.date) -> int:
+        row = {"stage_entered_at": self.stage_entered_at}
+        return case_reports.working_days_in_stage(row, as_of)
+
+    @strawberry.field(description="Past its stage deadline on the given day (open cases only).")
+    def overdue(self, as_of: dt.date) -> bool:
+        return (
+            self.stage != domain.CaseStage.CLOSED
+            and self.stage_due_on is not None
+            and self.stage_due_on < as_of
+        )
 
 
 async def nested_page(

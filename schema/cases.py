@@ -1,0 +1,387 @@
+"""Root fields of the case workflow: moving cases on, councils, ratings, and the reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from core import case_flow, case_reports, case_steps, councils
+from core import enums as domain
+from core.directory import FIELDS as PLACE_FIELDS
+from core.models import Community as CommunityModel
+from core.models import Compound as CompoundModel
+from core.models import Street as StreetModel
+from core.pagination import Ordering, page_request
+from schema.context import Info
+from schema.enums import CaseCategory, CaseStage, MediationOutcome
+from schema.errors import UserError, attempt
+from schema.ids import optional_pk, pk_of, to_global_id
+from schema.relay import Connection, connection
+from schema.types.case_records import CouncilMeeting
+from schema.types.cases import Case
+from schema.types.places import Compound
+
+
+@strawberry.type
+class CasePayload:
+    case: Case | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CouncilMeetingPayload:
+    meeting: CouncilMeeting | None
+    errors: list[UserError]
+
+
+@strawberry.input(description="Move a case to the next stage of its workflow.")
+class AdvanceCaseInput:
+    case_id: strawberry.ID
+    version: int = strawberry.field(description="The version you read; a stale one conflicts.")
+    to_stage: CaseStage
+    note: str = ""
+    reply: str | None = strawberry.field(default=None, description="COMPLETED -> REPLIED.")
+    mediation_outcome: MediationOutcome | None = strawberry.field(
+        default=None, description="MEDIATING -> CLOSED."
+    )
+
+
+@strawberry.input
+class DetermineTopicInput:
+    case_id: strawberry.ID
+    version: int
+    topic: str
+    category: CaseCategory | None = None
+
+
+@strawberry.input
+class AssignExecutorInput:
+    case_id: strawberry.ID
+    due_on: dt.date
+    firm_id: strawberry.ID | None = None
+    organisation_id: strawberry.ID | None = strawberry.field(
+        default=None, description="A government department or other organisation."
+    )
+
+
+@strawberry.input
+class ReportProgressInput:
+    case_id: strawberry.ID
+    text: str
+    percent: int | None = None
+
+
+@strawberry.input
+class RateCaseInput:
+    case_id: strawberry.ID
+    score: int = strawberry.field(description="1 (poor) to 5 (very good).")
+    comment: str = ""
+
+
+@strawberry.input
+class ReopenCaseInput:
+    case_id: strawberry.ID
+    version: int
+    note: str = ""
+
+
+@strawberry.input
+class AssignMediatorInput:
+    case_id: strawberry.ID
+    version: int
+    mediator_id: strawberry.ID = strawberry.field(description="A Person's ID.")
+
+
+@strawberry.input
+class RecordMediationSessionInput:
+    case_id: strawberry.ID
+    held_on: dt.date
+    note: str = ""
+
+
+@strawberry.input
+class ScheduleCouncilMeetingInput:
+    compound_id: strawberry.ID
+    held_on: dt.date
+    convener_id: strawberry.ID = strawberry.field(description="The party organisation.")
+    agenda_case_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    organisation_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    person_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class CouncilDecisionInput:
+    case_id: strawberry.ID
+    decision: str
+
+
+@strawberry.input
+class RecordCouncilMeetingInput:
+    meeting_id: strawberry.ID
+    minutes: str
+    attendance: int
+    decisions: list[CouncilDecisionInput] = strawberry.field(default_factory=list)
+    attended_organisation_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    attended_person_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+
+
+def _case(input_id: str) -> int:
+    return pk_of(input_id, "Case", "caseId")
+
+
+def _ids(ids: list[strawberry.ID], type_name: str, field: str) -> tuple[int, ...]:
+    return tuple(pk_of(i, type_name, field) for i in ids)
+
+
+async def _case_payload(info: Info, action) -> CasePayload:  # type: ignore[no-untyped-def]
+    async def act() -> Case:
+        return Case.from_row(await action())
+
+    case, errors = await attempt(info, act)
+    return CasePayload(case=case, errors=errors)
+
+
+@strawberry.type
+class CasesMutation:
+    @strawberry.mutation(description="Move a case on one stage; refused if anything is missing.")
+    async def advance_case(self, info: Info, input: AdvanceCaseInput) -> CasePayload:
+        principal = info.context.principal
+        return await _case_payload(
+            info,
+            lambda: case_flow.advance_case(
+                principal,
+                case_flow.AdvanceInput(
+                    case_id=_case(input.case_id),
+                    version=input.version,
+                    to_stage=domain.CaseStage(input.to_stage).value,
+                    note=input.note,
+                    reply=input.reply,
+                    mediation_outcome=(
+                        domain.MediationOutcome(input.mediation_outcome)
+                        if input.mediation_outcome
+                        else None
+                    ),
+                ),
+            ),
+        )
+
+    @strawberry.mutation(description="Set the topic and its category (TOPIC_DETERMINATION).")
+    async def determine_topic(self, info: Info, input: DetermineTopicInput) -> CasePayload:
+        category = domain.CaseCategory(input.category) if input.category else None
+        return await _case_payload(
+            info,
+            lambda: case_steps.determine_topic(
+                info.context.principal, _case(input.case_id), input.version, input.topic, category
+            ),
+        )
+
+    @strawberry.mutation(description="Name the executor and due date (DECISION_EXECUTION).")
+    async def assign_executor(self, info: Info, input: AssignExecutorInput) -> CasePayload:
+        async def action():  # type: ignore[no-untyped-def]
+            data = case_steps.ExecutorInput(
+                case_id=_case(input.case_id),
+                due_on=input.due_on,
+                firm_id=optional_pk(input.firm_id, "Firm", "firmId"),
+                organisation_id=optional_pk(
+                    input.organisation_id, "Organisation", "organisationId"
+                ),
+            )
+            return await case_steps.assign_executor(info.context.principal, data)
+
+        return await _case_payload(info, action)
+
+    @strawberry.mutation(description="Report progress on carrying out the decision.")
+    async def report_progress(self, info: Info, input: ReportProgressInput) -> CasePayload:
+        return await _case_payload(
+            info,
+            lambda: case_steps.report_progress(
+                info.context.principal, _case(input.case_id), input.text, input.percent
+            ),
+        )
+
+    @strawberry.mutation(description="A resident rates a case once (RESIDENT_EVALUATION).")
+    async def rate_case(self, info: Info, input: RateCaseInput) -> CasePayload:
+        return await _case_payload(
+            info,
+            lambda: case_steps.rate_case(
+                info.context.principal, _case(input.case_id), input.score, input.comment
+            ),
+        )
+
+    @strawberry.mutation(description="Send a case rated under the threshold back to execution.")
+    async def reopen_case(self, info: Info, input: ReopenCaseInput) -> CasePayload:
+        return await _case_payload(
+            info,
+            lambda: case_flow.reopen_case(
+                info.context.principal, _case(input.case_id), input.version, input.note
+            ),
+        )
+
+    @strawberry.mutation
+    async def assign_mediator(self, info: Info, input: AssignMediatorInput) -> CasePayload:
+        return await _case_payload(
+            info,
+            lambda: case_steps.assign_mediator(
+                info.context.principal,
+                _case(input.case_id),
+                input.version,
+                pk_of(input.mediator_id, "Person", "mediatorId"),
+            ),
+        )
+
+    @strawberry.mutation
+    async def record_mediation_session(
+        self, info: Info, input: RecordMediationSessionInput
+    ) -> CasePayload:
+        return await _case_payload(
+            info,
+            lambda: case_steps.record_mediation_session(
+                info.context.principal, _case(input.case_id), input.held_on, input.note
+            ),
+        )
+
+    @strawberry.mutation(description="Schedule a council meeting with its agenda and invitees.")
+    async def schedule_council_meeting(
+        self, info: Info, input: ScheduleCouncilMeetingInput
+    ) -> CouncilMeetingPayload:
+        async def act() -> CouncilMeeting:
+            data = councils.ScheduleInput(
+                compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
+                held_on=input.held_on,
+                convener_id=pk_of(input.convener_id, "Organisation", "convenerId"),
+                agenda_case_ids=_ids(input.agenda_case_ids, "Case", "agendaCaseIds"),
+                organisation_ids=_ids(input.organisation_ids, "Organisation", "organisationIds"),
+                person_ids=_ids(input.person_ids, "Person", "personIds"),
+            )
+            return CouncilMeeting.from_row(
+                await councils.schedule_meeting(info.context.principal, data)
+            )
+
+        meeting, errors = await attempt(info, act)
+        return CouncilMeetingPayload(meeting=meeting, errors=errors)
+
+    @strawberry.mutation(description="Record a held meeting: minutes, attendance, decisions.")
+    async def record_council_meeting(
+        self, info: Info, input: RecordCouncilMeetingInput
+    ) -> CouncilMeetingPayload:
+        async def act() -> CouncilMeeting:
+            data = councils.RecordInput(
+                meeting_id=pk_of(input.meeting_id, "CouncilMeeting", "meetingId"),
+                minutes=input.minutes,
+                attendance=input.attendance,
+                decisions={
+                    pk_of(d.case_id, "Case", "decisions"): d.decision for d in input.decisions
+                },
+                attended_organisation_ids=_ids(
+                    input.attended_organisation_ids, "Organisation", "attendedOrganisationIds"
+                ),
+                attended_person_ids=_ids(input.attended_person_ids, "Person", "attendedPersonIds"),
+            )
+            return CouncilMeeting.from_row(
+                await councils.record_meeting(info.context.principal, data)
+            )
+
+        meeting, errors = await attempt(info, act)
+        return CouncilMeetingPayload(meeting=meeting, errors=errors)
+
+    @strawberry.mutation(description="Escalate every case overdue in its stage one level up.")
+    async def escalate_overdue_cases(self, info: Info, as_of: dt.date) -> list[Case]:
+        from core.cases import cases_by_id
+
+        ids = await case_flow.escalate_overdue(info.context.principal, as_of)
+        rows = await cases_by_id(info.context.principal, ids)
+        return [Case.from_row(rows[i]) for i in ids if i in rows]
+
+
+PlaceLevel = strawberry.enum(case_reports.PlaceLevel)
+
+_PLACE_MODELS = {
+    case_reports.PlaceLevel.COMPOUND: CompoundModel,
+    case_reports.PlaceLevel.COMMUNITY: CommunityModel,
+    case_reports.PlaceLevel.STREET: StreetModel,
+}
+
+
+@strawberry.type(description="Open and overdue cases of one place, and time spent in stage.")
+class StageFigures:
+    level: PlaceLevel
+    place_id: strawberry.ID
+    place_name: str
+    open_cases: int
+    overdue_cases: int
+    mean_working_days_in_stage: float | None
+    max_working_days_in_stage: int | None
+
+
+@strawberry.type
+class CasesQuery:
+    @strawberry.field(
+        description="Compounds without a held council meeting in the six months "
+        "before asOf (in the caller's scope)."
+    )
+    async def overdue_councils(
+        self, info: Info, as_of: dt.date, first: int | None = None, after: str | None = None
+    ) -> Connection[Compound]:
+        page = await councils.overdue_councils(
+            info.context.principal,
+            as_of,
+            Ordering("name"),
+            page_request(first, after),
+            PLACE_FIELDS[CompoundModel],
+        )
+        return connection(page, Compound.from_row)
+
+    @strawberry.field(description="Open cases past their stage deadline on asOf.")
+    async def overdue_cases(
+        self, info: Info, as_of: dt.date, first: int | None = None, after: str | None = None
+    ) -> Connection[Case]:
+        page = await case_reports.overdue_cases(
+            info.context.principal, as_of, (), page_request(first, after)
+        )
+        return connection(page, Case.from_row)
+
+    @strawberry.field(description="One-window service requests past their deadline on asOf.")
+    async def overdue_service_requests(
+        self, info: Info, as_of: dt.date, first: int | None = None, after: str | None = None
+    ) -> Connection[Case]:
+        page = await case_reports.overdue_cases(
+            info.context.principal,
+            as_of,
+            (domain.CaseKind.SERVICE_REQUEST,),
+            page_request(first, after),
+        )
+        return connection(page, Case.from_row)
+
+    @strawberry.field(
+        description="Per compound, community or street: open and overdue cases "
+        "and working days in the current stage, as of a day."
+    )
+    async def case_stage_figures(
+        self, info: Info, as_of: dt.date, level: PlaceLevel
+    ) -> list[StageFigures]:
+        domain_level = case_reports.PlaceLevel(level)
+        figures = await case_reports.stage_figures(info.context.principal, as_of, domain_level)
+        model = _PLACE_MODELS[domain_level]
+        loader = info.context.loaders.rows[model]
+        names = await loader.load_many([f.place_id for f in figures])
+        return [
+            StageFigures(
+                level=level,
+                place_id=strawberry.ID(to_global_id(model.__name__, f.place_id)),
+                place_name=row["name"] if row else "",
+                open_cases=f.open_cases,
+                overdue_cases=f.overdue_cases,
+                mean_working_days_in_stage=f.mean_working_days_in_stage,
+                max_working_days_in_stage=f.max_working_days_in_stage,
+            )
+            for f, row in zip(figures, names, strict=True)
+        ]
+
+    @strawberry.field(description="A compound's council meetings, newest first (up to 100).")
+    async def council_meetings(
+        self, info: Info, compound_id: strawberry.ID
+    ) -> list[CouncilMeeting]:
+        pk = pk_of(compound_id, "Compound", "compoundId")
+        rows = await councils.meetings_of_compound(info.context.principal, pk)
+        return [CouncilMeeting.from_row(r) for r in rows]
