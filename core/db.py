@@ -37,7 +37,9 @@ TORTOISE_ORM = tortoise_config()
 
 
 async def init(database_url: str | None = None) -> None:
-    await Tortoise.init(config=tortoise_config(database_url))
+    # Global fallback: uvicorn runs the lifespan (which calls this) in another task than the
+    # requests, and tortoise 1.1 keeps its context in a ContextVar that tasks do not share.
+    await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
 
 
 async def close() -> None:
