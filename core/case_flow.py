@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.functions import Avg, Count
+from tortoise.functions import Count, Sum
 
 from core import calendar, clock, plugins
 from core.access import require_role
@@ -170,12 +170,13 @@ async def _moved(
 async def rating_summary(case_id: int, round: int) -> tuple[int, float | None]:
     rows = (
         await ResidentRating.filter(case_id=case_id, round=round)
-        .annotate(n=Count("id"), mean=Avg("score"))
-        .values("n", "mean")
+        .annotate(n=Count("id"), total=Sum("score"))
+        .values("n", "total")
     )
     if not rows or not rows[0]["n"]:
         return 0, None
-    return rows[0]["n"], float(rows[0]["mean"])
+    # Summed, not averaged in SQL: AVG over an integer column comes back truncated.
+    return rows[0]["n"], rows[0]["total"] / rows[0]["n"]
 
 
 async def reopen_case(

@@ -10,7 +10,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
-from tortoise.functions import Avg, Count
+from tortoise.functions import Count, Sum
 
 from core import calendar, clock
 from core.access import require_role
@@ -93,11 +93,11 @@ async def rating_summaries(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, i
     wanted = list(set(keys))
     rows = (
         await ResidentRating.filter(case_id__in=[k[0] for k in wanted])
-        .annotate(n=Count("id"), mean=Avg("score"))
+        .annotate(n=Count("id"), total=Sum("score"))
         .group_by("case_id", "round")
-        .values("case_id", "round", "n", "mean")
+        .values("case_id", "round", "n", "total")
     )
-    found = {(r["case_id"], r["round"]): (r["n"], float(r["mean"])) for r in rows}
+    found = {(r["case_id"], r["round"]): (r["n"], r["total"] / r["n"]) for r in rows}
     return {k: found.get(k, (0, None)) for k in wanted}
 
 
