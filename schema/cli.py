@@ -136,10 +136,59 @@ def token(
         ) from None
 
 
+@app.command()
+def bench(
+    cases: Annotated[
+        list[int] | None, typer.Option(help="Cases in the city; repeat for a scaling run.")
+    ] = None,
+    compounds: Annotated[int, typer.Option(min=1, help="Compounds in the city.")] = 5000,
+    firms: Annotated[int, typer.Option(min=1, help="Property firms.")] = 200,
+    workers: Annotated[
+        list[int] | None, typer.Option(help="Server processes; repeat for a scaling run.")
+    ] = None,
+    requests: Annotated[int, typer.Option(min=1, help="Most requests per query and path.")] = 3000,
+    seconds: Annotated[float, typer.Option(min=0.1, help="Most seconds per query and path.")] = 6.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 8,
+    rounds: Annotated[int, typer.Option(min=1, help="Alternating rounds over the paths.")] = 3,
+    paths: Annotated[
+        str, typer.Option(help="Comma-separated: compiled, resolver, naive, baseline.")
+    ] = "compiled,resolver,naive,baseline",
+    database: Annotated[
+        str, typer.Option(help="PostgreSQL URL prefix; the database name gets _c<cases>.")
+    ] = "postgres://postgres@127.0.0.1:5432/civicgraph_bench",
+    write_doc: Annotated[bool, typer.Option(help="Write the figures into docs/.")] = True,
+) -> None:
+    """Benchmark the GraphQL paths against a hand-written asyncpg baseline (PostgreSQL)."""
+    from core.settings import PROJECT_ROOT
+
+    # The benchmark lives with the tests (tests/benchmarks), beside the package, not in it.
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.benchmarks.run import Options, main
+
+    main(
+        Options(
+            database=database,
+            compounds=compounds,
+            firms=firms,
+            cases=cases or [1_000_000],
+            workers=workers or [1],
+            requests=requests,
+            seconds=seconds,
+            concurrency=concurrency,
+            rounds=rounds,
+            paths=[p.strip() for p in paths.split(",") if p.strip()],
+            write_doc=write_doc,
+            say=typer.echo,
+        )
+    )
+
+
 @schema_app.command("export")
 def schema_export(
     city: Annotated[str, typer.Option(help="Export this city's schema.")] = "dongguan",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="File; - for stdout.")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File; - for stdout.")
+    ] = None,
 ) -> None:
     """Print (or write) the SDL a city's endpoint serves."""
     from schema.build import schema_for_city

@@ -1,0 +1,50 @@
+"""The app each benchmark server runs, chosen by CIVICGRAPH_BENCH_APP:
+
+graphql  - the real app (schema.app); CIVICGRAPH_COMPILED=0 makes it the resolver path
+naive    - strawberry + tortoise model objects, N+1 (tests/benchmarks/naive.py)
+baseline - starlette + asyncpg, hand-written SQL (tests/benchmarks/baseline.py)
+"""
+
+from __future__ import annotations
+
+import os
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.db import StatementCounter
+
+
+def _counting(app: ASGIApp) -> ASGIApp:
+    """The bench's statement count header for an app that does not have it built in."""
+
+    async def counted(scope: Scope, receive: Receive, send: Send) -> None:
+        headers = dict(scope.get("headers") or [])
+        if scope["type"] != "http" or b"x-civicgraph-count" not in headers:
+            await app(scope, receive, send)
+            return
+        with StatementCounter() as counter:
+
+            async def counted_send(message: Message) -> None:
+                if message["type"] == "http.response.start":
+                    extra = (b"x-civicgraph-statements", str(counter.count).encode())
+                    message = {**message, "headers": [*message["headers"], extra]}
+                await send(message)
+
+            await app(scope, receive, counted_send)
+
+    return counted
+
+
+def create() -> ASGIApp:
+    kind = os.environ.get("CIVICGRAPH_BENCH_APP", "graphql")
+    if kind == "naive":
+        from tests.benchmarks.naive import create_naive_app
+
+        return _counting(create_naive_app())
+    if kind == "baseline":
+        from tests.benchmarks.baseline import create_baseline_app
+
+        return create_baseline_app()
+    from schema.app import create_app
+
+    return create_app()
