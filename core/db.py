@@ -5,31 +5,101 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Sequence
+from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import asyncpg
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as tortoise_migrate
 
 from core.settings import get_settings
 
 MODEL_MODULES = ["core.models"]
 
+# Connection lost or refused, server shutting down, statement timed out: retry later.
+_UNAVAILABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,  # refused, reset
+    TimeoutError,  # connect timeout, asyncpg's command_timeout
+    asyncpg.PostgresConnectionError,  # SQLSTATE class 08
+    asyncpg.AdminShutdownError,  # pg_terminate_backend, server shutdown (57P01)
+    asyncpg.CannotConnectNowError,  # server starting up or in recovery (57P03)
+    asyncpg.InterfaceError,  # "connection is closed" and the like
+    DBConnectionError,
+)
+
 
 def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     url = database_url or get_settings().database_url
+    apps: dict[str, Any] = {
+        "models": {
+            "models": MODEL_MODULES,
+            "default_connection": "default",
+            "migrations": "core.migrations",
+        }
+    }
+    apps.update(plugin_apps())
     return {
-        "connections": {"default": url},
-        "apps": {
-            "models": {
-                "models": MODEL_MODULES,
-                "default_connection": "default",
-                "migrations": "core.migrations",
-            }
-        },
+        "connections": {"default": with_timeouts(url)},
+        "apps": apps,
         "use_tz": True,
         "timezone": "UTC",
     }
+
+
+def with_timeouts(url: str) -> str:
+    """A PostgreSQL URL with bounded connect and statement timeouts, unless it sets its own.
+
+    Without them a request during a database outage waits for the driver's 60 s connect
+    timeout, or forever on a statement; with them it fails fast with DATABASE_UNAVAILABLE.
+    """
+    if not url.startswith(("postgres://", "postgresql://", "asyncpg://")):
+        return url
+    bounds = get_settings().database
+    params = dict(parse_qsl(urlsplit(url).query))
+    params.setdefault("timeout", str(max(1, int(bounds.connect_timeout))))
+    params.setdefault("command_timeout", str(bounds.command_timeout))
+    return urlunsplit(urlsplit(url)._replace(query=urlencode(params)))
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether an exception means the database could not be reached or dropped the connection.
+
+    Such errors are worth retrying (the API answers DATABASE_UNAVAILABLE, retryable); any
+    other database error is a bug or bad data and is masked as INTERNAL.
+    """
+    seen: BaseException | None = error
+    while seen is not None:
+        # asyncio reports a failed connect to several addresses as a bare OSError.
+        if isinstance(seen, _UNAVAILABLE) or type(seen) is OSError:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def plugin_apps() -> dict[str, Any]:
+    """A tortoise app per installed plugin with tables, so its tables exist in every city."""
+    # Imported here: loading plugins imports their modules, which may import this one.
+    from core.plugins import plugin_models
+
+    apps: dict[str, Any] = {}
+    for plugin, found in plugin_models():
+        if found.app_label in apps or found.app_label == "models":
+            raise RuntimeError(f"plugin {plugin}: tortoise app {found.app_label!r} is taken")
+        app: dict[str, Any] = {
+            "models": [_module_name(found.models)],
+            "default_connection": "default",
+        }
+        if found.migrations is not None:
+            app["migrations"] = _module_name(found.migrations)
+        apps[found.app_label] = app
+    return apps
+
+
+def _module_name(module: ModuleType | str) -> str:
+    return module if isinstance(module, str) else module.__name__
 
 
 # `tortoise makemigrations` reads this through [tool.tortoise] in pyproject.toml.
@@ -48,7 +118,11 @@ async def close() -> None:
 
 async def migrate(database_url: str | None = None) -> None:
     """Apply every pending migration (idempotent)."""
-    await tortoise_migrate(config=tortoise_config(database_url))
+    try:
+        await tortoise_migrate(config=tortoise_config(database_url))
+    finally:
+        # An open aiosqlite connection keeps its (non-daemon) thread, and so the process, alive.
+        await close()
 
 
 def connection() -> BaseDBAsyncClient:
