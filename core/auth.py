@@ -5,11 +5,13 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import jwt
 
 from core.enums import Role
 from core.errors import AuthError
+from core.jwks import ASYMMETRIC, key_set
 from core.settings import get_settings
 
 
@@ -105,13 +107,35 @@ def mint_token(
 
 
 def principal_from_token(token: str, city: str) -> Principal:
-    """Verify a bearer token for `city`; raise AuthError with a code saying why it is refused."""
+    """Verify an HS256 bearer token for `city`; AuthError with a code saying why it is refused."""
+    settings = get_settings()
+    return _principal(_decode(token, settings.jwt_secret, ["HS256"]), city)
+
+
+async def authenticate(token: str, city: str) -> Principal:
+    """Verify a bearer token signed with our HS256 secret or by the configured JWKS provider."""
     settings = get_settings()
     try:
-        claims = jwt.decode(
+        header = jwt.get_unverified_header(token)
+    except jwt.PyJWTError:
+        raise AuthError("TOKEN_INVALID") from None
+    algorithm = header.get("alg")
+    if algorithm in ASYMMETRIC and settings.jwks_url:
+        keys = key_set(settings.jwks_url, settings.limits.jwks_cache_seconds)
+        public_key = await keys.key(header.get("kid"))
+        # Only the algorithm the header names, and only asymmetric ones: a token cannot
+        # talk us into checking an HMAC against the public key.
+        return _principal(_decode(token, public_key, [algorithm]), city)
+    return principal_from_token(token, city)
+
+
+def _decode(token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
+    settings = get_settings()
+    try:
+        claims: dict[str, Any] = jwt.decode(
             token,
-            settings.jwt_secret,
-            algorithms=["HS256"],
+            key,
+            algorithms=algorithms,
             issuer=settings.jwt_issuer,
             options={"require": ["exp", "sub", "city", "role"]},
         )
@@ -119,6 +143,10 @@ def principal_from_token(token: str, city: str) -> Principal:
         raise AuthError("TOKEN_EXPIRED") from None
     except jwt.PyJWTError:
         raise AuthError("TOKEN_INVALID") from None
+    return claims
+
+
+def _principal(claims: dict[str, Any], city: str) -> Principal:
     if claims["city"] != city:
         raise AuthError("TOKEN_WRONG_CITY")
     try:

@@ -95,6 +95,46 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PLUGIN_RULE_VIOLATED": ("{field}：{reason}（{plugin}）", "{field}: {reason} ({plugin})"),
     "UNKNOWN_PLUGIN": ("未安装插件 {plugin}", "plugin {plugin} is not installed"),
     "INVALID_SETTING": ("{field} 的设置无效：{reason}", "{field} is not a valid setting: {reason}"),
+    # Limits on hostile or oversized requests (schema/limits.py, schema/app.py).
+    "TOO_MANY_TOKENS": (
+        "查询过长：最多 {limit} 个词法单元",
+        "the query has more than {limit} tokens",
+    ),
+    "QUERY_TOO_DEEP": ("查询嵌套过深：最多 {limit} 层", "the query is nested deeper than {limit}"),
+    "TOO_MANY_ALIASES": (
+        "查询别名过多：最多 {limit} 个",
+        "the query uses more than {limit} aliases",
+    ),
+    "QUERY_TOO_COSTLY": (
+        "查询请求的对象过多：最多 {limit} 个",
+        "the query asks for more than {limit} nodes; lower `first` or nest less",
+    ),
+    "TIMEOUT": ("查询超时（{limit} 秒）", "the query took longer than {limit} seconds"),
+    "REQUEST_TOO_LARGE": (
+        "请求体过大：最多 {limit} 字节",
+        "the request body exceeds {limit} bytes",
+    ),
+    "BATCHING_DISABLED": (
+        "不支持批量请求：请逐个发送操作",
+        "batched requests are not accepted: send one operation per request",
+    ),
+    "TOO_MANY_OPERATIONS": (
+        "批量请求最多 {limit} 个操作",
+        "a batch may hold at most {limit} operations",
+    ),
+    "RATE_LIMITED": (
+        "请求过于频繁，请稍后再试",
+        "too many requests; retry after the given seconds",
+    ),
+    "DATABASE_UNAVAILABLE": (
+        "数据库暂时不可用，请稍后重试",
+        "the database is unavailable for the moment; retry shortly",
+    ),
+    "JWKS_UNAVAILABLE": (
+        "无法获取身份提供方的密钥",
+        "the identity provider's keys are unavailable",
+    ),
+    "GRAPHQL_VALIDATION": ("查询无效", "the query is not valid"),
 }
 
 

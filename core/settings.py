@@ -4,11 +4,41 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from functools import cache
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """What one request may ask for: see [api] in config/civicgraph.toml and docs/security.md."""
+
+    max_body_bytes: int = 100_000
+    max_tokens: int = 2_000
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_nodes: int = 20_000
+    # Lists without `first` (e.g. Street.communities) count as this many nodes.
+    list_size_estimate: int = 20
+    timeout_seconds: float = 10.0
+    rate_per_second: float = 10.0  # per caller, token bucket refill
+    rate_burst: int = 60
+    jwks_cache_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Bounds that turn a database outage into a quick error instead of a hang."""
+
+    connect_timeout: float = 3.0
+    command_timeout: float = 30.0
+
+
+def _section(cls: type, raw: dict[str, object]) -> object:
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in raw.items() if k in names})
 
 
 @dataclass(frozen=True)
@@ -21,6 +51,11 @@ class Settings:
     default_page_size: int
     profile: str  # "development" or "production"
     config_dir: Path
+    # An external identity provider's key set (RS256/ES256); None: HS256 tokens only.
+    jwks_url: str | None = None
+    jwt_secret_is_dev: bool = False  # the checked-in secret: refused in production
+    limits: ApiLimits = field(default_factory=lambda: ApiLimits())
+    database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
 
     @property
     def is_production(self) -> bool:
@@ -54,4 +89,9 @@ def get_settings() -> Settings:
         default_page_size=int(raw["api"]["default_page_size"]),
         profile=os.environ.get("CIVICGRAPH_PROFILE", "development"),
         config_dir=config_dir,
+        jwt_secret_is_dev=os.environ.get("CIVICGRAPH_JWT_SECRET", raw["auth"]["dev_secret"])
+        == raw["auth"]["dev_secret"],
+        jwks_url=os.environ.get("CIVICGRAPH_JWKS_URL") or raw["auth"].get("jwks_url") or None,
+        limits=_section(ApiLimits, raw["api"]),  # type: ignore[arg-type]
+        database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]
     )

@@ -8,24 +8,37 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import orjson
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
 
 from core import db
-from core.auth import Principal, principal_from_token
+from core.auth import Principal, authenticate
 from core.cities import load_city_configs
 from core.errors import AuthError
 from core.i18n import language, message
+from core.settings import ApiLimits, get_settings
 from core.tenancy import in_city
 from schema.build import schema_for_city
 from schema.compiler.http import dispatch
 from schema.context import Context
+from schema.guard import (
+    BodyTooLarge,
+    RateLimiter,
+    caller_key,
+    is_batch,
+    read_body,
+    replay,
+    retry_after,
+)
+from schema.limits import check_request
 
 _PRINCIPAL = "civicgraph.principal"
 _LANG = "civicgraph.lang"
@@ -35,13 +48,25 @@ class CityGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
 
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute_single(*args, **kwargs)
+        if any(
+            (e.extensions or {}).get("code") == "DATABASE_UNAVAILABLE" for e in result.errors or ()
+        ):
+            # A retryable outage, not a bad query: tell HTTP clients and proxies so.
+            sub_response = kwargs["sub_response"]
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = "1"
+        return result
+
 
 def _error(status: int, code: str, lang: str, **params: Any) -> JSONResponse:
-    body = {"errors": [{"message": message(code, lang, **params), "extensions": {"code": code}}]}
+    extensions = {"code": code, **params}
+    body = {"errors": [{"message": message(code, lang, **params), "extensions": extensions}]}
     return JSONResponse(body, status_code=status)
 
 
-def _principal(scope: Scope, city: str) -> Principal:
+async def _principal(scope: Scope, city: str) -> Principal:
     headers = dict(scope.get("headers") or [])
     auth = headers.get(b"authorization", b"").decode("latin-1")
     if not auth:
@@ -49,21 +74,25 @@ def _principal(scope: Scope, city: str) -> Principal:
     kind, _, token = auth.partition(" ")
     if kind.lower() != "bearer" or not token:
         raise AuthError("TOKEN_INVALID")
-    return principal_from_token(token.strip(), city)
+    return await authenticate(token.strip(), city)
 
 
 class GraphQLEndpoint:
     """Dispatches /graphql/{city} to that city's schema, with the city and caller in scope."""
 
-    def __init__(self) -> None:
+    def __init__(self, limits: ApiLimits | None = None) -> None:
         self._apps: dict[int, CityGraphQL] = {}
+        self.limits = limits or get_settings().limits
+        self.rate_limiter = RateLimiter(self.limits.rate_per_second, self.limits.rate_burst)
 
     def _app_for(self, city: str) -> CityGraphQL:
         schema = schema_for_city(city)
         app = self._apps.get(id(schema))
         if app is None:
             app = self._apps[id(schema)] = CityGraphQL(
-                schema, subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,)
+                schema,
+                subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                graphql_ide=None if get_settings().is_production else "graphiql",
             )
         return app
 
@@ -78,16 +107,90 @@ class GraphQLEndpoint:
             await _error(404, "UNKNOWN_CITY", lang, city=city)(scope, receive, send)
             return
         try:
-            principal = _principal(scope, city)
+            principal = await _principal(scope, city)
         except AuthError as e:
             if scope["type"] == "websocket":
                 await WebSocket(scope, receive, send).close(code=4401)
                 return
-            await _error(401, e.code, lang)(scope, receive, send)
+            status = 503 if e.code == "JWKS_UNAVAILABLE" else 401
+            await _error(status, e.code, lang)(scope, receive, send)
             return
+        wait = self.rate_limiter.take(caller_key(principal, scope))
+        if wait:
+            if scope["type"] == "websocket":
+                await WebSocket(scope, receive, send).close(code=4429)
+                return
+            response = _error(429, "RATE_LIMITED", lang)
+            response.headers["Retry-After"] = retry_after(wait)
+            await response(scope, receive, send)
+            return
+        body = None
+        if scope["type"] == "http" and scope["method"] == "POST":
+            try:
+                body = await read_body(receive, self.limits.max_body_bytes)
+            except BodyTooLarge:
+                limit = self.limits.max_body_bytes
+                await _error(413, "REQUEST_TOO_LARGE", lang, limit=limit)(scope, receive, send)
+                return
+            if is_batch(body):
+                # Batching is off: one operation per request keeps every limit per request.
+                await _error(400, "BATCHING_DISABLED", lang)(scope, receive, send)
+                return
+            receive = replay(body, receive)
         scope[_PRINCIPAL], scope[_LANG] = principal, lang
         with in_city(city):
-            await dispatch(self._app_for(city), principal, lang, scope, receive, send)
+            await self._serve(city, body, lang, principal, scope, receive, send)
+
+    async def _serve(
+        self,
+        city: str,
+        body: bytes | None,
+        lang: str,
+        principal: Principal,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        """Answer within the time limit; a database outage answers 503, retryable."""
+        started = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        deadline = None if scope["type"] == "websocket" else self.limits.timeout_seconds
+        try:
+            async with asyncio.timeout(deadline) as timer:
+                app = self._app_for(city)
+                refused = check_request(app.schema._schema, _json(body), lang)
+                if refused:
+                    response = JSONResponse(
+                        {"data": None, "errors": [e.formatted for e in refused]}
+                    )
+                    await response(scope, receive, tracked_send)
+                    return
+                await dispatch(app, principal, lang, scope, receive, tracked_send)
+        except TimeoutError:
+            if not timer.expired() or started:
+                raise
+            limit = self.limits.timeout_seconds
+            await _error(504, "TIMEOUT", lang, limit=limit)(scope, receive, send)
+        except Exception as e:
+            if started or scope["type"] != "http" or not db.is_unavailable(e):
+                raise
+            response = _error(503, "DATABASE_UNAVAILABLE", lang, retryable=True)
+            response.headers["Retry-After"] = "1"
+            await response(scope, receive, send)
+
+
+def _json(body: bytes | None) -> object:
+    if not body:
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
 
 
 async def healthz(request: Request) -> Response:
@@ -102,7 +205,15 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"ready": True})
 
 
-def create_app(database_url: str | None = None, manage_db: bool = True) -> Starlette:
+def create_app(
+    database_url: str | None = None, manage_db: bool = True, limits: ApiLimits | None = None
+) -> Starlette:
+    settings = get_settings()
+    if settings.is_production and settings.jwt_secret_is_dev:
+        raise RuntimeError(
+            "production profile: set CIVICGRAPH_JWT_SECRET, the development secret is public"
+        )
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if manage_db:
@@ -113,7 +224,7 @@ def create_app(database_url: str | None = None, manage_db: bool = True) -> Starl
             if manage_db:
                 await db.close()
 
-    endpoint = GraphQLEndpoint()
+    endpoint = GraphQLEndpoint(limits)
     return Starlette(
         routes=[
             Route("/healthz", healthz),

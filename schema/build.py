@@ -9,10 +9,11 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
 
 from schema.errors import CodedErrors
+from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
 from schema.cases import CasesMutation, CasesQuery
 from schema.mutation import Mutation as CoreMutation
 from schema.query import Query as DirectoryQuery
@@ -29,10 +30,14 @@ Subscription = merge_types("Subscription", (CaseSubscription,))
 def extensions() -> list[object]:
     # Factories, not instances: an instance would be shared by concurrent requests.
     # The parse and validation caches are module-level LRUs shared across requests.
+    # QueryLimits comes first: it counts tokens before ParserCache parses and measures the
+    # document before GuardedValidationCache validates it (schema/limits.py).
     return [
+        QueryLimits,
         CodedErrors,
         lambda: ParserCache(maxsize=512),
-        lambda: ValidationCache(maxsize=512),
+        lambda: GuardedValidationCache(maxsize=512),
+        *profile_extensions(),
     ]
 
 
@@ -41,7 +46,11 @@ def core_schema() -> strawberry.Schema:
     query = merge_types("Query", QUERY_PARTS)
     mutation = merge_types("Mutation", MUTATION_PARTS)
     return strawberry.Schema(
-        query=query, mutation=mutation, subscription=Subscription, extensions=extensions()
+        query=query,
+        mutation=mutation,
+        subscription=Subscription,
+        extensions=extensions(),
+        config=schema_config(),
     )
 
 

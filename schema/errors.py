@@ -10,7 +10,9 @@ import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
+from core import db
 from core.errors import AuthError, DomainError, ValidationErrors
+from core.i18n import message
 from schema.context import Info
 
 log = logging.getLogger("civicgraph.errors")
@@ -53,7 +55,8 @@ class CodedErrors(MaskErrors):
             original = error.original_error
             if original is None or error.path is None or isinstance(original, GraphQLError):
                 # Parse, validation and variable errors: about the client's query text.
-                error.extensions = {**(error.extensions or {}), "code": "GRAPHQL_VALIDATION"}
+                # A limit's refusal already names its code (schema/limits.py): keep it.
+                error.extensions = {"code": "GRAPHQL_VALIDATION", **(error.extensions or {})}
                 out.append(error)
             elif isinstance(original, DomainError):
                 out.append(
@@ -62,6 +65,18 @@ class CodedErrors(MaskErrors):
                         nodes=error.nodes,
                         path=error.path,
                         extensions={"code": original.code, "field": original.field},
+                    )
+                )
+            elif db.is_unavailable(original):
+                # Not a bug: the database is down or dropped the connection. Say so, briefly,
+                # so that clients retry instead of reporting an internal error.
+                log.warning("database unavailable at %s: %r", error.path, original)
+                out.append(
+                    GraphQLError(
+                        message("DATABASE_UNAVAILABLE", lang),
+                        nodes=error.nodes,
+                        path=error.path,
+                        extensions={"code": "DATABASE_UNAVAILABLE", "retryable": True},
                     )
                 )
             else:

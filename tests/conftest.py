@@ -3,6 +3,7 @@ migrated with the real migrations, and an HTTP client for the real app."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from core import db
 from core.auth import CITY_WIDE, Scope, mint_token
 from core.cities import ensure_cities
 from core.enums import Role
+from core.settings import get_settings
 
 POSTGRES_URL = os.environ.get("CIVICGRAPH_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgres")
@@ -109,7 +111,10 @@ async def writable_demo_db(demo_db: str) -> AsyncIterator[str]:
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
     from schema.app import create_app
 
-    app = create_app(manage_db=False)
+    # Rate limiting off: a test sends requests faster than any caller should.
+    # tests/schema/test_rate_limits.py builds its own app with limits on.
+    unlimited = dataclasses.replace(get_settings().limits, rate_per_second=0)
+    app = create_app(manage_db=False, limits=unlimited)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://civicgraph.test") as c:
         yield c
