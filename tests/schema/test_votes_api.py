@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 
 from core.auth import Scope, ScopeKind
+from core.db import StatementCounter
 from core.enums import Role
 from core.models import Ballot, ManagementContract, Person, Vote
 from core.tenancy import in_city
@@ -295,3 +296,18 @@ async def test_the_contract_rule_and_the_public_rental_exemption(town, gql: Grap
         assert await ManagementContract.filter(ends_on=dt.date.today()).count() == 2
     forbidden = await gql(flagged, auth=owner(town, "A"), expect_errors=True)
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_nested_vote_fields_cost_the_same_statements_whatever_the_page_size(town, gql):
+    for _ in range(6):
+        await open_vote(gql, town)
+    query = """query($n: Int) { votes(first: $n) { nodes { title compound { name }
+        options { label } myBallot { revision option { label } }
+        result { verdict options { owners { heads } } } turnout { byHead { percent } } } } }"""
+    counts = {}
+    for n in (2, 6):
+        with StatementCounter() as counter:
+            body = await gql(query, {"n": n}, auth=worker(town))
+        assert len(body["data"]["votes"]["nodes"]) == n
+        counts[n] = counter.count
+    assert counts[2] == counts[6]
