@@ -15,6 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as tortoise_migrate
 
+from core.pgclient import connection_config
 from core.settings import get_settings
 
 MODEL_MODULES = ["core.models"]
@@ -42,7 +43,7 @@ def tortoise_config(database_url: str | None = None) -> dict[str, Any]:
     }
     apps.update(plugin_apps())
     return {
-        "connections": {"default": with_timeouts(url)},
+        "connections": {"default": connection_config(with_timeouts(url))},
         "apps": apps,
         "use_tz": True,
         "timezone": "UTC",

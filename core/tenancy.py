@@ -31,6 +31,11 @@ def current_city() -> str:
     return slug
 
 
+def city_in_scope() -> str | None:
+    """The city in scope, or None (migrations, CLI admin work); never raises."""
+    return _current_city.get()
+
+
 @contextmanager
 def in_city(slug: str) -> Iterator[str]:
     token = _current_city.set(slug)
