@@ -53,7 +53,11 @@ class CodedErrors(MaskErrors):
         out = []
         for error in errors:
             original = error.original_error
-            if original is None or error.path is None or isinstance(original, GraphQLError):
+            # A domain error keeps its code even without a path (a subscription's refusal).
+            domain = isinstance(original, DomainError)
+            if not domain and (
+                original is None or error.path is None or isinstance(original, GraphQLError)
+            ):
                 # Parse, validation and variable errors: about the client's query text.
                 # A limit's refusal already names its code (schema/limits.py): keep it.
                 error.extensions = {"code": "GRAPHQL_VALIDATION", **(error.extensions or {})}
