@@ -1,0 +1,518 @@
+"""The role table of docs/security.md, run through the API: one test per operation and role.
+
+The table is parsed from the document, so a change to either the code or the document without
+the other fails here. Each operation is probed on a "home" area, inside the scope of every
+scoped role, and an "away" area, outside all of them (same city):
+
+- `all`: allowed at home and away (reads: both targets seen);
+- `scope`: allowed at home, refused away (reads: the home target seen, the away one not);
+- `none` (reads): answered, but neither target seen;
+- `no`: refused with a code (AUTH_REQUIRED, FORBIDDEN, ...).
+
+A mutation counts as refused when it answers an authorisation code (below), at the top
+level or among the payload's user errors; any other outcome, a domain error such as
+VOTE_NOT_DUE included, means the caller got past the checks of who may do it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from core.auth import CITY_WIDE, Scope, ScopeKind, mint_token
+from core.cities import ensure_cities
+from core.enums import CaseKind, CaseStage, CompoundKind, OrganisationKind, Role
+from core.models import (
+    Building,
+    Case,
+    Community,
+    Compound,
+    CouncilMeeting,
+    ExecutorAssignment,
+    Firm,
+    ManagementContract,
+    Organisation,
+    Street,
+    VoteOption,
+)
+from core.settings import get_settings
+from core.tenancy import in_city
+from schema.app import create_app
+from schema.ids import to_global_id
+from tests.conftest import truncate_all
+from tests.core.owners_fixtures import open_on, register_owners
+
+DOC = Path(__file__).resolve().parents[2] / "docs" / "security.md"
+CITY = "dongguan"
+ROLES = [r for r in Role]
+# Error codes that mean "not this caller" (scope reads as not found, never as forbidden).
+REFUSALS = frozenset(
+    {
+        "AUTH_REQUIRED",
+        "FORBIDDEN",
+        "NOT_FOUND",
+        "OUT_OF_SCOPE",
+        "STAGE_FORBIDDEN",
+        "NOT_AN_OWNER",
+        "NOT_EXECUTOR",
+    }
+)
+
+
+# --- the table ------------------------------------------------------------------------------
+
+
+def parse_table(text: str) -> dict[str, dict[Role, str]]:
+    """`| \\`operation\\` | kind | ANONYMOUS | ... |` rows -> {operation: {role: outcome}}."""
+    section = text.split("## Who may do what", 1)[1].split("\n## ", 1)[0]
+    lines = [line.strip() for line in section.splitlines() if line.strip().startswith("|")]
+    header = [cell.strip() for cell in lines[0].strip("|").split("|")]
+    roles = [Role(name) for name in header[2:]]
+    table = {}
+    for line in lines[2:]:
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        operation = cells[0].strip("`")
+        outcomes = [re.match(r"[a-z]+", cell).group(0) for cell in cells[2:]]  # type: ignore[union-attr]
+        table[operation] = dict(zip(roles, outcomes, strict=True))
+    return table
+
+
+TABLE = parse_table(DOC.read_text(encoding="utf-8"))
+
+
+# --- the data: a home area inside every scope, an away area outside them all ------------------
+
+
+@dataclass
+class Area:
+    street: Street
+    community: Community
+    compound: Compound
+    firm: Firm
+    case: Case
+    vote_id: int
+    option_id: int
+    owner_subject: str
+    owner_id: int
+    party_id: int
+    ids: dict[str, str] = field(default_factory=dict)
+
+
+async def new_case(compound_id: int, kind: CaseKind, stage: CaseStage) -> Case:
+    """A case straight in `stage`, its deadline long past (so it is overdue)."""
+    with in_city(CITY):
+        return await Case.create(
+            kind=kind,
+            title="楼道漏水",
+            compound_id=compound_id,
+            stage=stage,
+            stage_entered_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+            stage_due_on=dt.date(2026, 1, 10),
+        )
+
+
+async def _area(tag: str, owner: str) -> Area:
+    with in_city(CITY):
+        street = await Street.create(name=f"{tag}街道")
+        community = await Community.create(street=street, name=f"{tag}社区")
+        compound = await Compound.create(
+            community=community,
+            name=f"{tag}小区",
+            kind=CompoundKind.COMMERCIAL_RESIDENTIAL,
+            homes=100,
+            residents=300,
+            mature=True,
+        )
+        await Building.create(compound=compound, name="1栋", floors=18, homes=72)
+        firm = await Firm.create(
+            name=f"{tag}物业", registration_number=f"91441900{tag.upper()}000001"[:18]
+        )
+        await ManagementContract.create(compound=compound, firm=firm, starts_on=dt.date(2020, 1, 1))
+        case = await new_case(compound.id, CaseKind.PROPERTY_DISPUTE, CaseStage.TOPIC_COLLECTION)
+        service = await new_case(compound.id, CaseKind.SERVICE_REQUEST, CaseStage.SUBMITTED)
+        party = await Organisation.create(
+            kind=OrganisationKind.PARTY_COMMUNITY, name=f"{tag}社区党委", community=community
+        )
+    people = await register_owners(compound, [("101", "100.00", [owner])])
+    vote = await open_on(compound)
+    with in_city(CITY):
+        option = await VoteOption.filter(vote_id=vote["id"]).order_by("id").first()
+    assert option is not None
+    area = Area(
+        street, community, compound, firm, case, int(vote["id"]), option.id, owner,
+        people[owner].id, party.id,
+    )  # fmt: skip
+    area.ids = {
+        "service": to_global_id("Case", service.id),
+        "party": to_global_id("Organisation", party.id),
+        "compound": to_global_id("Compound", compound.id),
+        "firm": to_global_id("Firm", firm.id),
+        "case": to_global_id("Case", case.id),
+        "vote": to_global_id("Vote", area.vote_id),
+        "option": to_global_id("VoteOption", option.id),
+        "owner": to_global_id("Person", area.owner_id),
+    }
+    return area
+
+
+@dataclass
+class World:
+    home: Area
+    away: Area
+    organisation_id: int
+
+    def scope(self, role: Role) -> Scope:
+        home = self.home
+        return {
+            Role.RESIDENT: Scope(ScopeKind.COMPOUND, home.compound.id),
+            Role.BUILDING_HEAD: Scope(ScopeKind.COMPOUND, home.compound.id),
+            Role.COMMUNITY_WORKER: Scope(ScopeKind.COMMUNITY, home.community.id),
+            Role.MEDIATOR: Scope(ScopeKind.COMMUNITY, home.community.id),
+            Role.FIRM_STAFF: Scope(ScopeKind.FIRM, home.firm.id),
+            Role.SOCIAL_ORG_STAFF: Scope(ScopeKind.ORGANISATION, self.organisation_id),
+            Role.STREET_ADMIN: Scope(ScopeKind.STREET, home.street.id),
+        }.get(role, CITY_WIDE)
+
+    def token(self, role: Role) -> str | None:
+        if role is Role.ANONYMOUS:
+            return None
+        # Residents and building heads sign in as an owner of the home compound.
+        subject = self.home.owner_subject if role in (Role.RESIDENT, Role.BUILDING_HEAD) else None
+        return mint_token(CITY, role, self.scope(role), subject=subject)
+
+
+_world: dict[str, World] = {}
+
+
+@pytest.fixture
+async def world(database_url: str) -> World:
+    """Built once for the module: the probes' writes never move a target in or out of scope."""
+    if "world" in _world:
+        with in_city(CITY):
+            # Another module may have emptied the database since.
+            street = _world["world"].home.street
+            if await Street.filter(id=street.id, name=street.name).exists():
+                return _world["world"]
+    await truncate_all()
+    await ensure_cities()
+    home, away = await _area("home", "owner-home"), await _area("away", "owner-away")
+    with in_city(CITY):
+        organisation = await Organisation.create(
+            kind=OrganisationKind.SOCIAL_ORGANISATION, name="社工站", community=home.community
+        )
+    _world["world"] = World(home, away, organisation.id)
+    return _world["world"]
+
+
+@pytest.fixture(scope="module")
+async def api(database_url: str) -> Any:
+    unlimited = dataclasses.replace(get_settings().limits, rate_per_second=0)
+    transport = httpx.ASGITransport(app=create_app(manage_db=False, limits=unlimited))
+    async with httpx.AsyncClient(transport=transport, base_url="http://civicgraph.test") as c:
+        yield c
+
+
+# --- probes: how each operation is tried ------------------------------------------------------
+
+Vars = Callable[[Area, Role], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Probe:
+    query: str
+    variables: Vars = lambda area, role: {}
+    # Reads (and mutations that report what they touched): whether the answer shows the
+    # area's target; None: allowed is enough.
+    sees: Callable[[dict[str, Any], Area], bool] | None = None
+    # Fresh objects for one try (e.g. a case in the stage the mutation needs), by key.
+    prepare: Callable[[Area], Awaitable[dict[str, str]]] | None = None
+
+
+def _ids(nodes: list[dict[str, Any]]) -> set[str]:
+    return {n["id"] for n in nodes}
+
+
+def _listed(root: str, key: str) -> Callable[[dict[str, Any], Area], bool]:
+    return lambda data, area: area.ids[key] in _ids(data[root]["nodes"])
+
+
+def _present(root: str) -> Callable[[dict[str, Any], Area], bool]:
+    return lambda data, area: data[root] is not None
+
+
+def _target(key: str, name: str = "id") -> Vars:
+    return lambda area, role: {name: area.ids[key]}
+
+
+ADMIN_ROLES = {Role.COMMUNITY_WORKER, Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN}
+
+
+def _ballot(area: Area, role: Role) -> dict[str, Any]:
+    ballot: dict[str, Any] = {"voteId": area.ids["vote"], "optionId": area.ids["option"]}
+    if role in ADMIN_ROLES:
+        # Staff record paper ballots for an owner; owners vote online themselves.
+        ballot |= {"channel": "IN_PERSON", "ownerId": area.ids["owner"]}
+    return {"input": ballot}
+
+
+def _directory(root: str) -> Probe:
+    return Probe(f"{{ {root}(first: 100) {{ nodes {{ id }} }} }}")
+
+
+PAYLOAD = "errors { code field }"
+PROBES: dict[str, Probe] = {
+    "city": Probe("{ city { slug viewerRole } }"),
+    "node": Probe("query($id: ID!) { node(id: $id) { id } }", _target("case"), _present("node")),
+    "streets": _directory("streets"),
+    "communities": _directory("communities"),
+    "compounds": _directory("compounds"),
+    "buildings": _directory("buildings"),
+    "grids": _directory("grids"),
+    "organisations": _directory("organisations"),
+    "firms": _directory("firms"),
+    "cases": Probe("{ cases(first: 100) { nodes { id } } }", sees=_listed("cases", "case")),
+    "citySettings": Probe("{ citySettings { plugin } }"),
+    "votes": Probe("{ votes(first: 100) { nodes { id } } }", sees=_listed("votes", "vote")),
+    "vote": Probe("query($id: ID!) { vote(id: $id) { id } }", _target("vote"), _present("vote")),
+    "compoundsWithoutSupportingVote": Probe(
+        "{ compoundsWithoutSupportingVote(first: 100) { nodes { id } } }",
+        sees=_listed("compoundsWithoutSupportingVote", "compound"),
+    ),
+    "fileCase": Probe(
+        'mutation($c: ID!) { fileCase(input: {kind: PROPERTY_DISPUTE, title: "漏水",'
+        f" compoundId: $c}}) {{ {PAYLOAD} }} }}",
+        _target("compound", "c"),
+    ),
+    "updatePluginSettings": Probe(
+        f'mutation {{ updatePluginSettings(plugin: "none", settings: {{}}) {{ {PAYLOAD} }} }}'
+    ),
+    "enablePlugin": Probe(f'mutation {{ enablePlugin(plugin: "none") {{ {PAYLOAD} }} }}'),
+    "disablePlugin": Probe(f'mutation {{ disablePlugin(plugin: "none") {{ {PAYLOAD} }} }}'),
+    "openVote": Probe(
+        "mutation($c: ID!, $t: DateTime!) { openVote(input: {compoundId: $c, matter:"
+        f' PROPERTY_MANAGER, title: "选聘物业", closesAt: $t}}) {{ {PAYLOAD} }} }}',
+        lambda area, role: {
+            "c": area.ids["compound"],
+            "t": (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).isoformat(),
+        },
+    ),
+    "castBallot": Probe(
+        f"mutation($input: BallotInput!) {{ castBallot(input: $input) {{ {PAYLOAD} }} }}", _ballot
+    ),
+    "changeBallot": Probe(
+        f"mutation($input: BallotInput!) {{ changeBallot(input: $input) {{ {PAYLOAD} }} }}",
+        _ballot,
+    ),
+    "closeVote": Probe(
+        f"mutation($id: ID!) {{ closeVote(voteId: $id) {{ {PAYLOAD} }} }}", _target("vote")
+    ),
+    "createManagementContract": Probe(
+        "mutation($c: ID!, $f: ID!) { createManagementContract(input: {compoundId: $c,"
+        f' firmId: $f, startsOn: "2030-01-01"}}) {{ {PAYLOAD} }} }}',
+        lambda area, role: {"c": area.ids["compound"], "f": area.ids["firm"]},
+    ),
+}
+
+
+def _fresh(kind: CaseKind, stage: CaseStage, executor: bool = False):
+    """A prepare hook: a new case of `kind` in `stage` in the area's compound."""
+
+    async def prepare(area: Area) -> dict[str, str]:
+        case = await new_case(area.compound.id, kind, stage)
+        if executor:
+            with in_city(CITY):
+                await ExecutorAssignment.create(
+                    case_id=case.id, firm_id=area.firm.id, due_on=dt.date(2099, 1, 1)
+                )
+        return {"fresh": to_global_id("Case", case.id)}
+
+    return prepare
+
+
+async def _meeting(area: Area) -> dict[str, str]:
+    with in_city(CITY):
+        meeting = await CouncilMeeting.create(
+            compound_id=area.compound.id, held_on=dt.date(2000, 1, 1), convener_id=area.party_id
+        )
+    return {"meeting": to_global_id("CouncilMeeting", meeting.id)}
+
+
+def _case_input(**extra: Any) -> Vars:
+    return lambda area, role: {"input": {"caseId": area.ids["fresh"], **extra}}
+
+
+def _mutation(name: str, input_type: str) -> str:
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {PAYLOAD} }} }}"
+
+
+TODAY = dt.date.today().isoformat()
+FAR = "2099-01-01"
+DISPUTE, MEDIATION = CaseKind.PROPERTY_DISPUTE, CaseKind.MEDIATION
+
+PROBES |= {
+    "overdueCouncils": Probe(
+        f'{{ overdueCouncils(asOf: "{TODAY}", first: 100) {{ nodes {{ id }} }} }}',
+        sees=_listed("overdueCouncils", "compound"),
+    ),
+    "overdueCases": Probe(
+        f'{{ overdueCases(asOf: "{FAR}", first: 100) {{ nodes {{ id }} }} }}',
+        sees=_listed("overdueCases", "case"),
+    ),
+    "overdueServiceRequests": Probe(
+        f'{{ overdueServiceRequests(asOf: "{FAR}", first: 100) {{ nodes {{ id }} }} }}',
+        sees=_listed("overdueServiceRequests", "service"),
+    ),
+    "caseStageFigures": Probe(
+        f'{{ caseStageFigures(asOf: "{TODAY}", level: COMPOUND) {{ placeId }} }}',
+        sees=lambda data, area: (
+            area.ids["compound"] in {f["placeId"] for f in data["caseStageFigures"]}
+        ),
+    ),
+    "councilMeetings": Probe(
+        "query($c: ID!) { councilMeetings(compoundId: $c) { id } }",
+        _target("compound", "c"),
+        sees=lambda data, area: data["councilMeetings"] is not None,
+    ),
+    "advanceCase": Probe(
+        _mutation("advanceCase", "AdvanceCaseInput"),
+        _case_input(version=1, toStage="TOPIC_DETERMINATION"),
+        prepare=_fresh(DISPUTE, CaseStage.TOPIC_COLLECTION),
+    ),
+    "determineTopic": Probe(
+        _mutation("determineTopic", "DetermineTopicInput"),
+        _case_input(version=1, topic="楼道漏水", category="REPAIRS"),
+        prepare=_fresh(DISPUTE, CaseStage.TOPIC_DETERMINATION),
+    ),
+    "assignExecutor": Probe(
+        _mutation("assignExecutor", "AssignExecutorInput"),
+        lambda area, role: {
+            "input": {"caseId": area.ids["fresh"], "dueOn": FAR, "firmId": area.ids["firm"]}
+        },
+        prepare=_fresh(DISPUTE, CaseStage.DECISION_EXECUTION),
+    ),
+    "reportProgress": Probe(
+        _mutation("reportProgress", "ReportProgressInput"),
+        _case_input(text="已完成一半", percent=50),
+        prepare=_fresh(DISPUTE, CaseStage.DECISION_EXECUTION, executor=True),
+    ),
+    "rateCase": Probe(
+        _mutation("rateCase", "RateCaseInput"),
+        _case_input(score=4),
+        prepare=_fresh(DISPUTE, CaseStage.RESIDENT_EVALUATION),
+    ),
+    "reopenCase": Probe(
+        _mutation("reopenCase", "ReopenCaseInput"),
+        _case_input(version=1),
+        prepare=_fresh(DISPUTE, CaseStage.RESIDENT_EVALUATION),
+    ),
+    "assignMediator": Probe(
+        _mutation("assignMediator", "AssignMediatorInput"),
+        lambda area, role: {
+            "input": {"caseId": area.ids["fresh"], "version": 1, "mediatorId": area.ids["owner"]}
+        },
+        prepare=_fresh(MEDIATION, CaseStage.MEDIATING),
+    ),
+    "recordMediationSession": Probe(
+        _mutation("recordMediationSession", "RecordMediationSessionInput"),
+        _case_input(heldOn=TODAY),
+        prepare=_fresh(MEDIATION, CaseStage.MEDIATING),
+    ),
+    "scheduleCouncilMeeting": Probe(
+        _mutation("scheduleCouncilMeeting", "ScheduleCouncilMeetingInput"),
+        lambda area, role: {
+            "input": {
+                "compoundId": area.ids["compound"],
+                "heldOn": FAR,
+                "convenerId": area.ids["party"],
+            }
+        },
+    ),
+    "recordCouncilMeeting": Probe(
+        _mutation("recordCouncilMeeting", "RecordCouncilMeetingInput"),
+        lambda area, role: {
+            "input": {"meetingId": area.ids["meeting"], "minutes": "议定维修", "attendance": 7}
+        },
+        prepare=_meeting,
+    ),
+    "escalateOverdueCases": Probe(
+        f'mutation {{ escalateOverdueCases(asOf: "{TODAY}") {{ id }} }}',
+        sees=lambda data, area: (
+            area.ids["fresh"] in {c["id"] for c in data["escalateOverdueCases"] or ()}
+        ),
+        prepare=_fresh(DISPUTE, CaseStage.TOPIC_COLLECTION),
+    ),
+}
+
+
+# --- running a probe --------------------------------------------------------------------------
+
+
+async def _run(api: httpx.AsyncClient, auth: str | None, probe: Probe, area: Area, role: Role):
+    headers = {"Authorization": f"Bearer {auth}"} if auth else {}
+    if probe.prepare is not None:
+        area = dataclasses.replace(area, ids={**area.ids, **await probe.prepare(area)})
+    payload = {"query": probe.query, "variables": probe.variables(area, role)}
+    response = await api.post(f"/graphql/{CITY}", json=payload, headers=headers)
+    body = response.json()
+    codes = {e.get("extensions", {}).get("code") for e in body.get("errors") or ()}
+    assert "INTERNAL" not in codes and "GRAPHQL_VALIDATION" not in codes, body
+    data = body.get("data") or {}
+    for value in data.values():  # mutation payloads: their user errors
+        if isinstance(value, dict) and isinstance(value.get("errors"), list):
+            codes |= {e["code"] for e in value["errors"]}
+    return bool(codes & REFUSALS), data, area
+
+
+async def outcome(api: httpx.AsyncClient, world: World, operation: str, role: Role) -> str:
+    probe = PROBES[operation]
+    auth = world.token(role)
+    refused, data, home_area = await _run(api, auth, probe, world.home, role)
+    if refused:
+        return "no"
+    is_read = not probe.query.lstrip().startswith("mutation")
+    if probe.sees is not None:
+        home = probe.sees(data, home_area)
+        away_refused, away_data, away_area = await _run(api, auth, probe, world.away, role)
+        away = not away_refused and probe.sees(away_data, away_area)
+        return {(True, True): "all", (True, False): "scope"}.get((home, away), "none")
+    if is_read:
+        return "all"
+    away_refused, _, _ = await _run(api, auth, probe, world.away, role)
+    return "scope" if away_refused else "all"
+
+
+# --- the tests --------------------------------------------------------------------------------
+
+
+async def test_the_table_lists_every_root_field_and_mutation(world: World, api):
+    query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
+    body = (await api.post(f"/graphql/{CITY}", json={"query": query})).json()
+    schema = body["data"]["__schema"]
+    served = {f["name"] for f in schema["queryType"]["fields"]}
+    served |= {f["name"] for f in (schema["mutationType"] or {"fields": []})["fields"]}
+    assert served - set(TABLE) == set(), "operations missing from docs/security.md"
+    assert set(TABLE) - served == set(), "docs/security.md lists operations the API lacks"
+
+
+def test_every_row_has_a_probe_and_names_every_role():
+    assert set(TABLE) - set(PROBES) == set(), "add a probe for these rows"
+    for operation, row in TABLE.items():
+        assert set(row) == set(Role), operation
+        assert set(row.values()) <= {"all", "scope", "none", "no"}, operation
+
+
+@pytest.mark.parametrize(
+    ("operation", "role"),
+    [(op, role) for op in TABLE for role in ROLES],
+    ids=[f"{op}-{role.value}" for op in TABLE for role in ROLES],
+)
+async def test_role_may_do_what_the_table_says(world: World, api, operation: str, role: Role):
+    assert await outcome(api, world, operation, role) == TABLE[operation][role]
