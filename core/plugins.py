@@ -11,18 +11,32 @@ manager itself.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import replace
 from functools import cache
 from typing import Any
 
+import orjson
 import pluggy
 from pydantic import BaseModel
 
 from core import hookspecs
-from core.contributions import CityPlugins, Refusal, ServicePurchase, Violation
+from core.cities import load_city_configs
+from core.contributions import (
+    CityPlugins,
+    NoSettings,
+    PluginModels,
+    Refusal,
+    SchemaContribution,
+    ServicePurchase,
+    Violation,
+)
 from core.errors import DomainError
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
-from core.plugin_settings import city_plugins
+from core.models import PluginConfiguration
+from core.tenancy import current_city, in_city
 
 ENTRY_POINT_GROUP = "civicgraph.plugins"
 
@@ -51,15 +65,25 @@ def installed() -> list[str]:
     return sorted(name for name, _ in pm.list_name_plugin() if name is not None)
 
 
+_generation = [0]
+
+
+def generation() -> int:
+    """Bumped whenever plugins are registered by hand, so per-set caches are not stale."""
+    return _generation[0]
+
+
 def register(plugin: object, name: str) -> None:
     """Add a plugin object by hand (tests, embedding); entry points are the normal way."""
     pm = manager()
     pm.register(plugin, name=name)
+    _generation[0] += 1
     pm.check_pending()
 
 
 def unregister(name: str) -> None:
     manager().unregister(name=name)
+    _generation[0] += 1
 
 
 # -------------------------------------------------------------------------
@@ -100,6 +124,88 @@ async def _call(
             if firstresult:
                 break
     return results
+
+
+# -------------------------------------------------------------------------
+# Which plugins a city runs, with which settings
+# -------------------------------------------------------------------------
+
+# The city's plugins as read at the start of the request: one read serves every hook call.
+_pinned: ContextVar[CityPlugins | None] = ContextVar("civicgraph_city_plugins", default=None)
+
+
+@contextmanager
+def pinned(plugins: CityPlugins) -> Iterator[CityPlugins]:
+    """Use `plugins` for the city's hook calls within the block (one read per request)."""
+    token = _pinned.set(plugins)
+    try:
+        yield plugins
+    finally:
+        _pinned.reset(token)
+
+
+async def city_plugins(slug: str | None = None) -> CityPlugins:
+    """The city's enabled plugins and their settings: pinned for the request, else read."""
+    slug = slug or current_city()
+    pinned_plugins = _pinned.get()
+    if pinned_plugins is not None and pinned_plugins.slug == slug:
+        return pinned_plugins
+    return await load_city_plugins(slug)
+
+
+async def stored_configuration(slug: str) -> dict[str, tuple[bool, dict[str, Any]]]:
+    """plugin -> (active, raw settings): the city's TOML overlaid by its stored rows.
+
+    One small query, made on every request, so an admin's change is seen by the next
+    request of every process without a cache to invalidate.
+    """
+    config = load_city_configs().get(slug)
+    merged: dict[str, tuple[bool, dict[str, Any]]] = {}
+    if config is not None:
+        for name in config.plugins:
+            merged[name] = (True, dict(config.settings.get(name, {})))
+        for name, raw in config.settings.items():
+            if name not in merged and isinstance(raw, dict):
+                merged[name] = (False, dict(raw))
+    with in_city(slug):
+        rows = await PluginConfiguration.all().values("plugin", "active", "settings")
+    for row in rows:
+        merged[row["plugin"]] = (row["active"], dict(row["settings"] or {}))
+    return merged
+
+
+def configured_plugins(slug: str) -> CityPlugins:
+    """The plugins and settings config/cities/<slug>.toml gives, without the database."""
+    config = load_city_configs().get(slug)
+    names = config.plugins if config is not None else ()
+    enabled = frozenset(set(names) & set(installed()))
+    raw = config.settings if config is not None else {}
+    settings = {name: validated_settings(name, raw.get(name, {})) for name in enabled}
+    return CityPlugins(slug=slug, enabled=enabled, settings=settings)
+
+
+async def load_city_plugins(slug: str) -> CityPlugins:
+    available = set(installed())
+    stored = await stored_configuration(slug)
+    enabled = frozenset(n for n, (active, _) in stored.items() if active and n in available)
+    settings = {name: validated_settings(name, stored[name][1]) for name in enabled}
+    return CityPlugins(slug=slug, enabled=enabled, settings=settings)
+
+
+_validated: dict[tuple[str, bytes], BaseModel] = {}
+
+
+def validated_settings(plugin: str, raw: Mapping[str, Any]) -> BaseModel:
+    """The plugin's settings model built from stored values (memoised: rows rarely change)."""
+    key = (plugin, orjson.dumps(raw, option=orjson.OPT_SORT_KEYS))
+    found = _validated.get(key)
+    if found is None:
+        model = settings_model(plugin) or NoSettings
+        found = model.model_validate(dict(raw)) if model is not NoSettings else NoSettings()
+        if len(_validated) > 1024:
+            _validated.clear()
+        _validated[key] = found
+    return found
 
 
 async def _current() -> CityPlugins:
@@ -166,14 +272,66 @@ async def purchase_violations(purchase: ServicePurchase) -> list[Violation]:
 
 
 def _named(item: Any, plugin: str) -> Any:
-    from dataclasses import replace
-
     return replace(item, plugin=plugin)
+
+
+# -------------------------------------------------------------------------
+# Settings, tables, schema (asked of one plugin, not of a city)
+# -------------------------------------------------------------------------
+
+
+def _impl_of(hook_name: str, plugin: str) -> pluggy.HookImpl | None:
+    for impl in getattr(manager().hook, hook_name).get_hookimpls():
+        if impl.plugin_name == plugin:
+            return impl
+    return None
 
 
 def settings_model(plugin: str) -> type[BaseModel] | None:
     """The pydantic settings model a plugin registers, or None."""
-    for impl in manager().hook.register_settings.get_hookimpls():
-        if impl.plugin_name == plugin:
-            return impl.function()
+    impl = _impl_of("register_settings", plugin)
+    return impl.function() if impl is not None else None
+
+
+def plugin_models() -> list[tuple[str, PluginModels]]:
+    """Every installed plugin's own tortoise app, whatever the cities enable."""
+    found = []
+    for impl in manager().hook.register_models.get_hookimpls():
+        result = impl.function()
+        if result is not None:
+            found.append((impl.plugin_name, result))
+    return found
+
+
+def schema_contributions(city: CityPlugins) -> list[tuple[str, SchemaContribution]]:
+    """What the city's enabled plugins add to its GraphQL schema, by plugin name (sorted)."""
+    found = []
+    for impl in _impls("register_schema", city.enabled):
+        try:
+            result = impl.function(*[{"city": city}[n] for n in impl.argnames])
+        except Exception as e:
+            raise PluginFailed(impl.plugin_name, "register_schema", e) from e
+        if result is not None:
+            found.append((impl.plugin_name, result))
+    return sorted(found, key=lambda pair: pair[0])
+
+
+# -------------------------------------------------------------------------
+# Describing the installation (the `civicgraph plugins` command)
+# -------------------------------------------------------------------------
+
+
+def plugin_version(plugin: str) -> str | None:
+    """The version of the distribution that installed the plugin (None if registered by hand)."""
+    pm = manager()
+    for obj, dist in pm.list_plugin_distinfo():
+        if pm.get_name(obj) == plugin:
+            return str(dist.version)
     return None
+
+
+def hooks_of(plugin: str) -> list[str]:
+    """The hooks a plugin implements, sorted."""
+    pm = manager()
+    obj = pm.get_plugin(plugin)
+    return sorted(caller.name for caller in pm.get_hookcallers(obj) or []) if obj else []

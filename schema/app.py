@@ -22,11 +22,13 @@ from strawberry.types import ExecutionResult
 from core import db
 from core.auth import Principal, authenticate
 from core.cities import load_city_configs
+from core.contributions import CityPlugins
 from core.errors import AuthError
 from core.i18n import language, message
+from core.plugins import city_plugins, pinned
 from core.settings import ApiLimits, get_settings
 from core.tenancy import in_city
-from schema.build import schema_for_city
+from schema.build import check_plugin_schemas, schema_for_city
 from schema.compiler.http import dispatch
 from schema.context import Context
 from schema.guard import (
@@ -85,7 +87,7 @@ class GraphQLEndpoint:
         self.limits = limits or get_settings().limits
         self.rate_limiter = RateLimiter(self.limits.rate_per_second, self.limits.rate_burst)
 
-    def _app_for(self, city: str) -> CityGraphQL:
+    def _app_for(self, city: CityPlugins) -> CityGraphQL:
         schema = schema_for_city(city)
         app = self._apps.get(id(schema))
         if app is None:
@@ -162,15 +164,17 @@ class GraphQLEndpoint:
         deadline = None if scope["type"] == "websocket" else self.limits.timeout_seconds
         try:
             async with asyncio.timeout(deadline) as timer:
-                app = self._app_for(city)
-                refused = check_request(app.schema._schema, _json(body), lang)
-                if refused:
-                    response = JSONResponse(
-                        {"data": None, "errors": [e.formatted for e in refused]}
-                    )
-                    await response(scope, receive, tracked_send)
-                    return
-                await dispatch(app, principal, lang, scope, receive, tracked_send)
+                # One small read per request: an admin's change shows on the next request.
+                with pinned(await city_plugins(city)) as enabled:
+                    app = self._app_for(enabled)
+                    refused = check_request(app.schema._schema, _json(body), lang)
+                    if refused:
+                        response = JSONResponse(
+                            {"data": None, "errors": [e.formatted for e in refused]}
+                        )
+                        await response(scope, receive, tracked_send)
+                        return
+                    await dispatch(app, principal, lang, scope, receive, tracked_send)
         except TimeoutError:
             if not timer.expired() or started:
                 raise
@@ -224,6 +228,7 @@ def create_app(
             if manage_db:
                 await db.close()
 
+    check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
     endpoint = GraphQLEndpoint(limits)
     return Starlette(
         routes=[

@@ -12,17 +12,31 @@ import strawberry
 from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
 
+from core import plugins
+from core.contributions import CityPlugins
+from schema import plugin_schema
 from schema.errors import CodedErrors
 from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
 from schema.cases import CasesMutation, CasesQuery
 from schema.mutation import Mutation as CoreMutation
+from schema.plugins import PluginSettingsMutation, PluginSettingsQuery
 from schema.query import Query as DirectoryQuery
 from schema.subscription import CaseSubscription
 from schema.votes import VotesMutation, VotesQuery
 
 # Add an area's root fields here: one class of @strawberry.field methods per area.
-QUERY_PARTS: tuple[type, ...] = (DirectoryQuery, VotesQuery, CasesQuery)
-MUTATION_PARTS: tuple[type, ...] = (CoreMutation, VotesMutation, CasesMutation)
+QUERY_PARTS: tuple[type, ...] = (
+    DirectoryQuery,
+    PluginSettingsQuery,
+    VotesQuery,
+    CasesQuery,
+)
+MUTATION_PARTS: tuple[type, ...] = (
+    CoreMutation,
+    PluginSettingsMutation,
+    VotesMutation,
+    CasesMutation,
+)
 # One subscription type for every city: live case updates (schema/subscription.py).
 Subscription = merge_types("Subscription", (CaseSubscription,))
 
@@ -54,6 +68,36 @@ def core_schema() -> strawberry.Schema:
     )
 
 
-def schema_for_city(city: str) -> strawberry.Schema:
-    """Today every city gets the core schema; plugins extend it per city."""
-    return core_schema()
+def _build(
+    query: tuple[type, ...], mutation: tuple[type, ...], types: tuple[type, ...]
+) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=merge_types("Query", query),
+        mutation=merge_types("Mutation", mutation),
+        subscription=Subscription,
+        types=types,
+        extensions=extensions(),
+        config=schema_config(),
+    )
+
+
+# Schemas by the set of enabled plugins (and the installation they came from): cities that
+# enable the same plugins share one schema, and a change of the set is seen at once.
+_by_plugins: dict[tuple[frozenset[str], int], strawberry.Schema] = {}
+
+
+def schema_for_city(city: CityPlugins) -> strawberry.Schema:
+    """The core schema plus exactly the contributions of the city's enabled plugins."""
+    if not city.enabled:
+        return core_schema()
+    key = (city.enabled, plugins.generation())
+    schema = _by_plugins.get(key)
+    if schema is None:
+        schema = plugin_schema.compose(city, QUERY_PARTS, MUTATION_PARTS, _build)
+        _by_plugins[key] = schema
+    return schema
+
+
+def check_plugin_schemas() -> None:
+    """At start: refuse two plugins (or a plugin and the core) contributing one name."""
+    plugin_schema.check_conflicts(QUERY_PARTS, MUTATION_PARTS, _build)

@@ -191,9 +191,11 @@ def schema_export(
     ] = None,
 ) -> None:
     """Print (or write) the SDL a city's endpoint serves."""
+    from core.plugins import configured_plugins
     from schema.build import schema_for_city
 
-    sdl = schema_for_city(city).as_str() + "\n"
+    # The plugins the city's TOML enables: an export needs no database.
+    sdl = schema_for_city(configured_plugins(city)).as_str() + "\n"
     if output is None or str(output) == "-":
         sys.stdout.write(sdl)
     else:

@@ -1,0 +1,64 @@
+"""Root fields for a city admin's plugin configuration: citySettings and its mutations."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.scalars import JSON
+
+from core import plugin_settings
+from core.errors import DomainError
+from schema.context import Info
+from schema.errors import UserError, attempt
+from schema.types.plugins import PluginSettings
+
+
+@strawberry.type
+class PluginSettingsPayload:
+    plugin: PluginSettings | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class PluginSettingsQuery:
+    @strawberry.field(
+        description="Every installed plugin with this city's enablement and settings."
+    )
+    async def city_settings(self, info: Info) -> list[PluginSettings]:
+        found = await plugin_settings.city_settings(info.context.principal)
+        return [PluginSettings.from_domain(s) for s in found]
+
+
+async def _update(
+    info: Info, plugin: str, values: object, active: bool | None
+) -> PluginSettingsPayload:
+    async def act() -> PluginSettings:
+        if values is not None and not isinstance(values, dict):
+            raise DomainError("INVALID_SETTING", "settings", reason="not an object")
+        updated = await plugin_settings.update_plugin(
+            info.context.principal, plugin, values, active
+        )
+        return PluginSettings.from_domain(updated)
+
+    result, errors = await attempt(info, act)
+    return PluginSettingsPayload(plugin=result, errors=errors)
+
+
+@strawberry.type
+class PluginSettingsMutation:
+    @strawberry.mutation(
+        description="Change some of a plugin's settings for this city; effective next request."
+    )
+    async def update_plugin_settings(
+        self, info: Info, plugin: str, settings: JSON
+    ) -> PluginSettingsPayload:
+        return await _update(info, plugin, settings, None)
+
+    @strawberry.mutation(description="Run a plugin for this city from the next request on.")
+    async def enable_plugin(self, info: Info, plugin: str) -> PluginSettingsPayload:
+        return await _update(info, plugin, None, True)
+
+    @strawberry.mutation(
+        description="Stop running a plugin for this city from the next request on."
+    )
+    async def disable_plugin(self, info: Info, plugin: str) -> PluginSettingsPayload:
+        return await _update(info, plugin, None, False)
