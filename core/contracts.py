@@ -168,7 +168,7 @@ async def change_management_mode(
         if mode in UNMANAGED_MODES:
             await _end_current(compound_id, effective_on)
         await Compound.filter(id=compound_id).update(management_mode=mode)
-    return (await Compound.filter(id=compound_id).values("id", "kind", "management_mode"))[0]
+    return (await Compound.filter(id=compound_id).values(*directory.FIELDS[Compound]))[0]
 
 
 def compounds_without_supporting_vote(today: dt.date | None = None) -> QuerySet[Compound]:

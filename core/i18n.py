@@ -252,5 +252,13 @@ MESSAGES.update(
             "{field}: self-management or no management needs no firm contract",
         ),
         "MODE_UNCHANGED": ("{field} 与现行管理方式相同", "{field} is the current management mode"),
+        "INVALID_AREA": (
+            "{field} 须为大于零、最多两位小数的平方米数",
+            "{field} must be a positive number of m² with at most two decimals",
+        ),
+        "UNIT_EXISTS": (
+            "该小区已登记编号为 {field} 的专有部分",
+            "the compound already has a unit with this {field}",
+        ),
     }
 )

@@ -11,9 +11,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from tortoise.transactions import in_transaction
+
+from core.access import require_compound_in_scope, require_role
 from core.auth import Principal
-from core.errors import DomainError
+from core.enums import Role
+from core.errors import DomainError, ValidationErrors
 from core.models import Building, Person, Unit, UnitOwnership
 
 
@@ -45,24 +50,23 @@ async def owners_of_compound(compound_id: int, field: str = "compoundId") -> lis
         # Both denominators would be wrong: the developer holds unsold units and is an owner.
         raise DomainError("UNITS_WITHOUT_OWNER", field, count=len(unowned))
     building_ids = {u["building_id"] for u in units if u["building_id"] is not None}
-    names = dict(
-        await Building.filter(id__in=list(building_ids)).values_list("id", "name")
-        if building_ids
-        else []
-    )
-    grouped: dict[tuple[int, ...], list[dict[str, object]]] = defaultdict(list)
+    names: dict[int, str] = {}
+    if building_ids:
+        rows = await Building.filter(id__in=list(building_ids)).values("id", "name")
+        names = {r["id"]: r["name"] for r in rows}
+    grouped: dict[tuple[int, ...], list[dict[str, Any]]] = defaultdict(list)
     for unit in units:
         grouped[tuple(sorted(owners[unit["id"]]))].append(unit)
     drafts = []
     for people, held in sorted(grouped.items()):
         labels = sorted(_label(u, names) for u in held)
-        total = sum(area_cm(u["area"]) for u in held)  # type: ignore[arg-type]
+        total = sum(area_cm(u["area"]) for u in held)
         drafts.append(OwnerDraft(people, total, ", ".join(labels)[:1000]))
     return drafts
 
 
-def _label(unit: dict[str, object], buildings: dict[int, str]) -> str:
-    building = buildings.get(unit["building_id"]) if unit["building_id"] else None  # type: ignore[arg-type]
+def _label(unit: dict[str, Any], buildings: dict[int, str]) -> str:
+    building = buildings.get(unit["building_id"]) if unit["building_id"] else None
     return f"{building}-{unit['number']}" if building else str(unit["number"])
 
 
@@ -70,4 +74,76 @@ async def people_of(principal: Principal) -> list[int]:
     """The Person rows a signed-in principal is (linked by Person.subject = the JWT sub)."""
     if not principal.subject:
         return []
-    return list(await Person.filter(subject=principal.subject).values_list("id", flat=True))
+    rows = await Person.filter(subject=principal.subject).values("id")
+    return [int(r["id"]) for r in rows]
+
+
+# Who keeps the register of units and owners: the community and the admins above it.
+REGISTRARS = frozenset(
+    {Role.COMMUNITY_WORKER, Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN}
+)
+UNIT_FIELDS = ("id", "compound_id", "building_id", "number", "area", "created_at")
+NUMBER_MAX = 32
+AREA_MAX = Decimal("9999999999.99")
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    compound_id: int
+    number: str
+    area: Decimal
+    owner_ids: tuple[int, ...]
+    building_id: int | None = None
+
+
+def _area_errors(area: Decimal) -> list[DomainError]:
+    # Registered areas have two decimals; more would be lost when the electorate is frozen.
+    if not area.is_finite() or area <= 0 or area > AREA_MAX or area != area.quantize(CENT):
+        return [DomainError("INVALID_AREA", "area")]
+    return []
+
+
+async def record_unit(principal: Principal, data: UnitInput) -> dict[str, Any]:
+    """Record a unit with its owner(s); co-owners are several owner ids."""
+    require_role(principal, REGISTRARS)
+    errors = []
+    number = data.number.strip()
+    if not number:
+        errors.append(DomainError("REQUIRED", "number"))
+    elif len(number) > NUMBER_MAX:
+        errors.append(DomainError("TOO_LONG", "number", max=NUMBER_MAX))
+    errors += _area_errors(data.area)
+    owners = set(data.owner_ids)
+    if not owners:
+        errors.append(DomainError("REQUIRED", "ownerIds"))
+    await require_compound_in_scope(principal, data.compound_id, "compoundId")
+    if (
+        data.building_id is not None
+        and not await Building.filter(id=data.building_id, compound_id=data.compound_id).exists()
+    ):
+        errors.append(DomainError("NOT_FOUND", "buildingId"))
+    if owners and await Person.filter(id__in=list(owners)).count() != len(owners):
+        errors.append(DomainError("NOT_FOUND", "ownerIds"))
+    if number and await Unit.filter(compound_id=data.compound_id, number=number).exists():
+        errors.append(DomainError("UNIT_EXISTS", "number"))
+    if errors:
+        raise ValidationErrors(errors)
+    async with in_transaction():
+        unit = await Unit.create(
+            compound_id=data.compound_id,
+            building_id=data.building_id,
+            number=number,
+            area=data.area,
+        )
+        for person_id in sorted(owners):
+            await UnitOwnership.create(unit_id=unit.id, person_id=person_id)
+    return (await Unit.filter(id=unit.id).values(*UNIT_FIELDS))[0]
+
+
+async def owner_counts(unit_ids: list[int]) -> dict[int, int]:
+    """How many people own each unit (names are personal data and stay out of the API)."""
+    counts = dict.fromkeys(unit_ids, 0)
+    for row in await UnitOwnership.filter(unit_id__in=unit_ids).values("unit_id"):
+        counts[row["unit_id"]] += 1
+    return counts

@@ -175,6 +175,33 @@ async def tallies(vote_ids: Iterable[int]) -> dict[int, dict[int, Count]]:
     return grouped
 
 
+ELECTOR_FIELDS = ("id", "vote_id", "heads", "area_cm", "units")
+
+
+async def list_electors(principal: Principal, vote_id: int, page: PageRequest) -> Page:
+    """The frozen owner list of a vote, for admins and operators: units and areas, no names.
+
+    Each row says whether the owner has voted (participation is published; the choice is
+    not), so that an operator entering paper ballots can see who is missing.
+    """
+    require_role(principal, ADMINS)
+    await _visible_vote(principal, vote_id)
+    result = await paginate(Elector.filter(vote_id=vote_id), Ordering("id"), page, ELECTOR_FIELDS)
+    ids = [r["id"] for r in result.rows]
+    voted = (
+        set(
+            await Ballot.filter(vote_id=vote_id, elector_id__in=ids).values_list(
+                "elector_id", flat=True
+            )
+        )
+        if ids
+        else set()
+    )
+    for row in result.rows:
+        row["voted"] = row["id"] in voted
+    return result
+
+
 @dataclass(frozen=True)
 class VoteResult:
     vote_id: int
@@ -396,7 +423,7 @@ async def _elector_for(principal: Principal, vote_id: int, data: BallotInput) ->
         raise DomainError("NOT_AN_OWNER", "voteId")
     if data.elector_id is not None:
         members = members.filter(elector_id=data.elector_id)
-    electors = set(await members.values_list("elector_id", flat=True))
+    electors = {int(r["elector_id"]) for r in await members.values("elector_id")}
     if not electors:
         raise DomainError("NOT_AN_OWNER", "ownerId" if data.owner_id else "voteId")
     if len(electors) > 1:

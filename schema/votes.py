@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import strawberry
 
-from core import contracts, votes
+from core import contracts, owners, votes
 from core import enums as domain
 from core.access import require_role
 from core.pagination import page_request
@@ -17,7 +18,7 @@ from schema.ids import optional_pk, pk_of
 from schema.relay import Connection, connection
 from schema.types.firms import ManagementContract
 from schema.types.places import Compound
-from schema.types.votes import Ballot, BallotChannel, Vote, VoteMatter
+from schema.types.votes import Ballot, BallotChannel, Elector, Unit, Vote, VoteMatter
 from schema.vote_loaders import vote_loaders
 
 
@@ -55,6 +56,15 @@ class VotesQuery:
     async def vote(self, info: Info, id: strawberry.ID) -> Vote | None:
         row = await vote_loaders(info.context).vote.load(pk_of(id, "Vote", "id"))
         return Vote.from_row(row) if row else None
+
+    @strawberry.field(description="A vote's frozen owner list, for admins: units, areas, voted.")
+    async def vote_electors(
+        self, info: Info, vote_id: strawberry.ID, first: int | None = None, after: str | None = None
+    ) -> Connection[Elector]:
+        page = await votes.list_electors(
+            info.context.principal, pk_of(vote_id, "Vote", "voteId"), page_request(first, after)
+        )
+        return connection(page, Elector.from_row)
 
     @strawberry.field(
         description="Compounds whose contract in force has no supporting owners' vote and "
@@ -123,6 +133,36 @@ class CreateManagementContractInput:
     authority_decision: str | None = strawberry.field(
         default=None, description="Public rental housing only: the housing authority's decision."
     )
+
+
+@strawberry.input
+class ChangeManagementModeInput:
+    compound_id: strawberry.ID
+    mode: ManagementMode
+    effective_on: dt.date
+    vote_id: strawberry.ID | None = None
+    authority_decision: str | None = None
+
+
+@strawberry.input
+class RecordUnitInput:
+    compound_id: strawberry.ID
+    number: str
+    area: Decimal = strawberry.field(description="Exclusive floor area in m², two decimals.")
+    owner_ids: list[strawberry.ID] = strawberry.field(description="People; several: co-owned.")
+    building_id: strawberry.ID | None = None
+
+
+@strawberry.type
+class ChangeManagementModePayload:
+    compound: Compound | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class RecordUnitPayload:
+    unit: Unit | None
+    errors: list[UserError]
 
 
 @strawberry.type
@@ -229,3 +269,40 @@ class VotesMutation:
             vote=vote,
             errors=[],
         )
+
+    @strawberry.mutation(
+        description="Change how a compound is managed: the same vote rule as hiring a firm."
+    )
+    async def change_management_mode(
+        self, info: Info, input: ChangeManagementModeInput
+    ) -> ChangeManagementModePayload:
+        async def act() -> Compound:
+            row = await contracts.change_management_mode(
+                info.context.principal,
+                pk_of(input.compound_id, "Compound", "compoundId"),
+                domain.ManagementMode(input.mode),
+                input.effective_on,
+                vote_id=optional_pk(input.vote_id, "Vote", "voteId"),
+                authority_decision=input.authority_decision,
+            )
+            return Compound.from_row(row)
+
+        compound, errors = await attempt(info, act)
+        return ChangeManagementModePayload(compound=compound, errors=errors)
+
+    @strawberry.mutation(description="Record a unit and its owner(s) in a compound's register.")
+    async def record_unit(self, info: Info, input: RecordUnitInput) -> RecordUnitPayload:
+        async def act() -> Unit:
+            data = owners.UnitInput(
+                compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
+                number=input.number,
+                area=input.area,
+                owner_ids=tuple(pk_of(i, "Person", "ownerIds") for i in input.owner_ids),
+                building_id=optional_pk(input.building_id, "Building", "buildingId"),
+            )
+            row = await owners.record_unit(info.context.principal, data)
+            counts = await owners.owner_counts([row["id"]])
+            return Unit.from_row(row, counts[row["id"]])
+
+        unit, errors = await attempt(info, act)
+        return RecordUnitPayload(unit=unit, errors=errors)

@@ -245,3 +245,48 @@ class Vote(Node):
                 for i, c in result.by_option.items()
             ],
         )
+
+
+@strawberry.type(description="An owner in a vote's frozen electorate: units and area, no names.")
+class Elector(Node):
+    pk: strawberry.Private[int]
+    units: str
+    heads: int
+    area: str
+    voted: bool = strawberry.field(description="Whether this owner has a ballot (not which).")
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> Elector:
+        return cls(
+            id=strawberry.ID(to_global_id("Elector", r["id"])),
+            pk=r["id"],
+            units=r["units"],
+            heads=r["heads"],
+            area=square_metres(r["area_cm"]),
+            voted=r["voted"],
+        )
+
+
+@strawberry.type(description="A unit under exclusive ownership, with its registered area.")
+class Unit(Node):
+    pk: strawberry.Private[int]
+    compound_id: strawberry.Private[int]
+    number: str
+    area: str = strawberry.field(description="Exclusive floor area in m², two decimals.")
+    owners_count: int = strawberry.field(description="Co-owners count as one owner in votes.")
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any], owners_count: int) -> Unit:
+        return cls(
+            id=strawberry.ID(to_global_id("Unit", r["id"])),
+            pk=r["id"],
+            compound_id=r["compound_id"],
+            number=r["number"],
+            area=str(Decimal(str(r["area"])).quantize(Decimal("0.01"))),
+            owners_count=owners_count,
+        )
+
+    @strawberry.field
+    async def compound(self, info: Info) -> Compound:
+        row = await info.context.loaders.rows[CompoundModel].load(self.compound_id)
+        return Compound.from_row(row)  # type: ignore[arg-type]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tortoise.transactions import in_transaction
 
 from core.contracts import compounds_without_supporting_vote, create_management_contract
 from core.enums import CompoundKind
@@ -14,7 +15,7 @@ from core.tenancy import in_city
 from tests.core.owners_fixtures import ADMIN
 
 
-async def test_yayuan_is_exempt_and_the_authority_decides(writable_demo_db):
+async def test_yayuan_is_exempt_and_the_authority_decides(demo_db):
     with in_city("dongguan"):
         yayuan = await Compound.get(name="雅园新村")
         firm = await Firm.filter(is_state_owned=True).order_by("id").first()
@@ -26,9 +27,18 @@ async def test_yayuan_is_exempt_and_the_authority_decides(writable_demo_db):
             await create_management_contract(ADMIN, yayuan.id, firm.id, dt.date.today())
         assert refused.value.code == "AUTHORITY_DECISION_REQUIRED"
         decision = "东莞市住房和城乡建设局：雅园新村由东鸿物业运营"
-        row = await create_management_contract(
-            ADMIN, yayuan.id, firm.id, dt.date.today(), authority_decision=decision
-        )
-        assert (row["vote_id"], row["authority_decision"]) == (None, decision)
-        current = await ManagementContract.filter(compound_id=yayuan.id, ends_on__isnull=True)
-        assert [c.id for c in current] == [row["id"]]
+        # Rolled back at the end, so the shared demo data stays as loaded.
+        with pytest.raises(RolledBack):
+            async with in_transaction():
+                row = await create_management_contract(
+                    ADMIN, yayuan.id, firm.id, dt.date.today(), authority_decision=decision
+                )
+                assert (row["vote_id"], row["authority_decision"]) == (None, decision)
+                current = ManagementContract.filter(compound_id=yayuan.id, ends_on__isnull=True)
+                assert [c.id for c in await current] == [row["id"]]
+                raise RolledBack
+        assert not await ManagementContract.filter(authority_decision=decision).exists()
+
+
+class RolledBack(Exception):
+    """Raised to roll the test's writes back."""
