@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 
-from core import db
+from core import audit, db
 from core.errors import AuthError, DomainError, ValidationErrors
 from core.i18n import message
 from schema.context import Info
@@ -31,10 +31,43 @@ def user_errors(error: DomainError, lang: str) -> list[UserError]:
     return [UserError(field=e.field, message=e.render(lang), code=e.code) for e in parts]
 
 
-async def attempt(info: Info, action: Callable[[], Awaitable[T]]) -> tuple[T | None, list[UserError]]:
-    """Run a mutation's action: its result, or the user errors it raised (nothing written)."""
+def _target(result: object) -> str | None:
+    # The payload's object: its global ID is what the audit entry and the key point at.
+    ident = getattr(result, "id", None)
+    return str(ident) if ident is not None else None
+
+
+def _arguments(info: Info) -> dict[str, Any]:
+    # The field's arguments as sent, variables substituted: summarised for the audit log
+    # (no personal data) and fingerprinted for the idempotency key.
+    fields = info.selected_fields
+    return dict(fields[0].arguments) if fields else {}
+
+
+async def attempt(
+    info: Info,
+    action: Callable[[], Awaitable[T]],
+    *,
+    idempotency_key: str | None = None,
+    replay: Callable[[str], Awaitable[T]] | None = None,
+) -> tuple[T | None, list[UserError]]:
+    """Run a mutation's action in one transaction with its audit entry (core/audit.py):
+    its result, or the user errors it raised (nothing written).
+
+    Create mutations pass the client's `idempotency_key` and a `replay` that rebuilds the
+    answer from the global ID of the object the first request made (docs/security.md).
+    """
     try:
-        return await action(), []
+        result = await audit.perform(
+            info.context.principal,
+            info.field_name,
+            _arguments(info),
+            action,
+            target=_target,
+            idempotency_key=idempotency_key,
+            replay=replay,
+        )
+        return result, []
     except AuthError:
         raise  # not the caller's input: a top-level error with its code
     except DomainError as error:

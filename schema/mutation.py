@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from core import cases
@@ -33,7 +35,17 @@ class FileCasePayload:
 @strawberry.type
 class Mutation:
     @strawberry.mutation(description="File a case in a compound inside the caller's scope.")
-    async def file_case(self, info: Info, input: FileCaseInput) -> FileCasePayload:
+    async def file_case(
+        self,
+        info: Info,
+        input: FileCaseInput,
+        idempotency_key: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Send the same key again to retry safely: the case is filed once."
+            ),
+        ] = None,
+    ) -> FileCasePayload:
         async def act() -> Case:
             data = cases.FileCaseInput(
                 kind=domain.CaseKind(input.kind),
@@ -44,5 +56,10 @@ class Mutation:
             )
             return Case.from_row(await cases.file_case(info.context.principal, data))
 
-        case, errors = await attempt(info, act)
+        async def replay(case_id: str) -> Case:
+            pk = pk_of(case_id, "Case", "idempotencyKey")
+            rows = await cases.cases_by_id(info.context.principal, [pk])
+            return Case.from_row(rows[pk])
+
+        case, errors = await attempt(info, act, idempotency_key=idempotency_key, replay=replay)
         return FileCasePayload(case=case, errors=errors)

@@ -1,0 +1,171 @@
+"""Every mutation in one transaction with its audit entry.
+
+`perform()` is the one way a write runs: it opens the transaction, runs the action, claims
+and completes the idempotency key if there is one, and writes the audit entry (who, role,
+scope, city, operation, target ids, an input summary without personal data, outcome) in
+the same transaction, so a change without its entry, or an entry without its change,
+cannot be committed. A refused or failed write is recorded too, in its own statement after
+the rollback. Inside the action: no new tasks, no DataLoaders (their batches run in tasks
+that would use the transaction's connection after it ended).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+from tortoise.transactions import in_transaction
+
+from core import idempotency
+from core.auth import Principal
+from core.errors import DomainError
+from core.models import AuditEntry
+from core.pagination import Ordering, Page, PageRequest, paginate
+from core.tenancy import current_city
+
+T = TypeVar("T")
+log = logging.getLogger("civicgraph.audit")
+
+OK = "OK"
+REPLAYED = "REPLAYED"
+FAILED = "FAILED"  # not the caller's fault: the database went away, a bug
+ADMINS_ONLY = "audit log"
+AUDIT_FIELDS = (
+    "id",
+    "created_at",
+    "subject",
+    "role",
+    "scope",
+    "operation",
+    "target_ids",
+    "summary",
+    "outcome",
+)
+_ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
+_KEPT_TEXT = ("id", "ids", "idempotencykey", "version", "cursor")
+_MAX_ITEMS = 20
+
+
+def summarise(arguments: Mapping[str, Any]) -> dict[str, Any]:
+    """The input's shape: IDs, enums, numbers and flags kept; any other text by its length.
+
+    Free text (titles, names, phones, ID numbers) can hold personal data, so it never
+    reaches the audit log: `{"title": "<12 chars>"}` tells an auditor enough.
+    """
+    return {k: _summary(k, v) for k, v in arguments.items()}
+
+
+def _summary(key: str, value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return summarise(value)
+    if isinstance(value, list | tuple):
+        return [_summary(key, v) for v in value[:_MAX_ITEMS]]
+    if isinstance(value, str):
+        name = key.lower()
+        if name.endswith(_KEPT_TEXT) or _ENUM.match(value):
+            return value[:128]
+        return f"<{len(value)} chars>"
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return f"<{type(value).__name__}>"
+
+
+async def _record(
+    principal: Principal,
+    operation: str,
+    summary: dict[str, Any],
+    outcome: str,
+    targets: list[str],
+) -> None:
+    await AuditEntry.create(
+        subject=principal.subject,
+        role=principal.role.value,
+        scope=str(principal.scope),
+        operation=operation,
+        target_ids=targets,
+        summary=summary,
+        outcome=outcome,
+    )
+
+
+async def _record_failure(
+    principal: Principal, operation: str, summary: dict[str, Any], outcome: str
+) -> None:
+    try:
+        await _record(principal, operation, summary, outcome, [])
+    except Exception:  # the database may be what failed; the caller sees the first error
+        log.warning("could not audit a failed %s in %s", operation, current_city())
+
+
+async def perform(
+    principal: Principal,
+    operation: str,
+    arguments: Mapping[str, Any],
+    action: Callable[[], Awaitable[T]],
+    *,
+    target: Callable[[T], str | None],
+    idempotency_key: str | None = None,
+    replay: Callable[[str], Awaitable[T]] | None = None,
+) -> T:
+    """Run `action` in one transaction with its audit entry; see the module docstring.
+
+    With an idempotency key (create mutations): the first request with the key runs and
+    stores the ID `target` returns; a repeat with the same input gets `replay(that ID)`
+    without writing again; a repeat with different input is refused.
+    """
+    summary = summarise(arguments)
+    claim = None
+    if idempotency_key is not None:
+        if replay is None:
+            raise TypeError("an idempotent operation needs `replay`")
+        claim = idempotency.Claim.of(principal, idempotency_key, operation, arguments)
+    try:
+        async with in_transaction():
+            if claim is not None:
+                await claim.take()
+            result = await action()
+            made = target(result)
+            if claim is not None:
+                await claim.complete(made)
+            await _record(principal, operation, summary, OK, [made] if made else [])
+        return result
+    except idempotency.KeyTaken:
+        assert claim is not None and replay is not None
+        try:
+            made = await claim.earlier_result()
+        except DomainError as error:
+            await _record_failure(principal, operation, summary, error.code)
+            raise
+        await _record(principal, operation, summary, REPLAYED, [made] if made else [])
+        return await replay(made or "")
+    except DomainError as error:  # AuthError included: refusals are audited too
+        await _record_failure(principal, operation, summary, error.code)
+        raise
+    except Exception:
+        await _record_failure(principal, operation, summary, FAILED)
+        raise
+
+
+async def list_entries(
+    operation: str | None,
+    subject: str | None,
+    outcome: str | None,
+    after: Any,
+    before: Any,
+    page: PageRequest,
+) -> Page:
+    """The city's audit log, newest first; the caller checks the role (admins only)."""
+    query = AuditEntry.all()
+    if operation:
+        query = query.filter(operation=operation)
+    if subject:
+        query = query.filter(subject=subject)
+    if outcome:
+        query = query.filter(outcome=outcome)
+    if after is not None:
+        query = query.filter(created_at__gte=after)
+    if before is not None:
+        query = query.filter(created_at__lt=before)
+    return await paginate(query, Ordering("created_at", descending=True), page, AUDIT_FIELDS)
