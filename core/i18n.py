@@ -262,3 +262,13 @@ MESSAGES.update(
         ),
     }
 )
+
+# Data protection (core/audit.py, core/idempotency.py, core/personal.py).
+MESSAGES.update(
+    {
+        "IDEMPOTENCY_KEY_REUSED": (
+            "{field} 已用于另一份不同的请求",
+            "{field} was already used for a different request",
+        ),
+    }
+)

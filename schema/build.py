@@ -17,6 +17,7 @@ from core.contributions import CityPlugins
 from schema import plugin_schema
 from schema.errors import CodedErrors
 from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
+from schema.audit import AuditQuery
 from schema.cases import CasesMutation, CasesQuery
 from schema.mutation import Mutation as CoreMutation
 from schema.plugins import PluginSettingsMutation, PluginSettingsQuery
@@ -30,6 +31,7 @@ QUERY_PARTS: tuple[type, ...] = (
     PluginSettingsQuery,
     VotesQuery,
     CasesQuery,
+    AuditQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     CoreMutation,
