@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, get_args
 
-from pydantic import BaseModel, SecretStr, ValidationError
+from pydantic import BaseModel, SecretStr, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
 from tortoise.transactions import in_transaction
 
@@ -87,16 +87,17 @@ def _describe(plugin: str, active: bool, raw: dict[str, Any]) -> PluginSettings:
     shown = masked(model, _effective(model, raw))
     fields = []
     for name, info in model.model_fields.items():
-        default = None if info.default is PydanticUndefined else info.default
-        if isinstance(default, BaseModel | SecretStr):
-            default = None  # nothing secret or structured is shown as a default
-        kind = properties.get(name, {}).get("type") or "object"
+        default = info.get_default(call_default_factory=True)
+        if default is PydanticUndefined or name in secrets:
+            default = None  # nothing secret is shown, not even a default
+        else:
+            default = TypeAdapter(info.annotation).dump_python(default, mode="json")
         fields.append(
             SettingField(
                 name=name,
                 label=info.title or name.replace("_", " ").capitalize(),
                 help=info.description,
-                kind=kind,
+                kind=_kind(properties.get(name, {})),
                 value=shown.get(name),
                 default=default,
                 secret=name in secrets,
@@ -104,6 +105,14 @@ def _describe(plugin: str, active: bool, raw: dict[str, Any]) -> PluginSettings:
             )
         )
     return PluginSettings(plugin, plugins.plugin_version(plugin), active, tuple(fields))
+
+
+def _kind(schema: dict[str, Any]) -> str:
+    """The JSON type of a field: its own, or the first non-null one of a union."""
+    if "type" in schema:
+        return str(schema["type"])
+    types = [t.get("type") for t in schema.get("anyOf", []) if t.get("type") != "null"]
+    return str(types[0]) if types and types[0] else "object"
 
 
 def _effective(model: type[BaseModel], raw: dict[str, Any]) -> dict[str, Any]:

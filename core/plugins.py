@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import replace
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -26,11 +27,16 @@ from core import hookspecs
 from core.cities import load_city_configs
 from core.contributions import (
     CityPlugins,
+    CreditConsequence,
+    Criterion,
     NoSettings,
     PluginModels,
+    Reconciliation,
     Refusal,
     SchemaContribution,
+    Score,
     ServicePurchase,
+    StateOwnedCompanyConnector,
     Violation,
 )
 from core.errors import DomainError
@@ -269,6 +275,72 @@ async def purchase_violations(purchase: ServicePurchase) -> list[Violation]:
     ):
         violations.extend(_named(v, plugin) for v in items)
     return violations
+
+
+# -------------------------------------------------------------------------
+# Assessment of property firms
+# -------------------------------------------------------------------------
+
+
+async def assessment_criteria() -> list[Criterion]:
+    """The criteria the city scores firms by, from every enabled plugin; keys are unique."""
+    criteria: list[Criterion] = []
+    seen: dict[str, str] = {}
+    for plugin, items in await _call(await _current(), "register_assessment_criteria"):
+        for c in items:
+            if c.key in seen:
+                clash = ValueError(f"criterion {c.key!r} is also defined by {seen[c.key]}")
+                raise PluginFailed(plugin, "register_assessment_criteria", clash)
+            seen[c.key] = plugin
+            criteria.append(_named(c, plugin))
+    return criteria
+
+
+async def assessment_score(firm_id: int, inputs: dict[str, Decimal]) -> Score | None:
+    """The first enabled plugin's score for these inputs (None: no plugin scores)."""
+    found = await _call(
+        await _current(),
+        "compute_assessment_score",
+        firstresult=True,
+        firm_id=firm_id,
+        inputs=inputs,
+    )
+    return _named(found[0][1], found[0][0]) if found else None
+
+
+async def credit_effects(firm_id: int, score: Score) -> list[CreditConsequence]:
+    """Every consequence the city's plugins draw from a score (points, blacklist, removal)."""
+    effects: list[CreditConsequence] = []
+    for plugin, items in await _call(
+        await _current(), "credit_consequences", firm_id=firm_id, score=score
+    ):
+        effects.extend(_named(e, plugin) for e in items)
+    return effects
+
+
+# -------------------------------------------------------------------------
+# State-owned property companies (network I/O: never inside a transaction)
+# -------------------------------------------------------------------------
+
+
+async def state_owned_connectors() -> list[tuple[str, StateOwnedCompanyConnector]]:
+    """(plugin, connector) for each state-owned company the city's plugins connect to."""
+    found = await _call(await _current(), "register_state_owned_connectors")
+    return [(plugin, c) for plugin, items in found for c in items]
+
+
+async def reconcile_state_owned_projects() -> list[tuple[str, str, Reconciliation]]:
+    """Fetch every company's projects and reconcile them: (plugin, company, result)."""
+    results = []
+    for plugin, connector in await state_owned_connectors():
+        try:
+            projects = await connector.fetch_projects()
+            results.append((plugin, connector.name, await connector.reconcile(projects)))
+        except DomainError:
+            raise
+        except Exception as e:
+            raise PluginFailed(plugin, "register_state_owned_connectors", e) from e
+    return results
 
 
 def _named(item: Any, plugin: str) -> Any:

@@ -1,0 +1,29 @@
+"""The sample plugin, registered for a test and enabled for Dongguan only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from types import ModuleType
+
+import pytest
+
+from core import plugin_settings, plugins
+from core.auth import Principal
+from core.enums import Role
+from core.tenancy import in_city
+from tests.plugins import sample_plugin
+
+DONGGUAN_ADMIN = Principal(city="dongguan", role=Role.CITY_ADMIN, subject="admin-dg")
+ZHUHAI_ADMIN = Principal(city="zhuhai", role=Role.CITY_ADMIN, subject="admin-zh")
+
+
+@pytest.fixture
+async def sample(empty_db: str) -> AsyncIterator[ModuleType]:
+    plugins.register(sample_plugin, sample_plugin.NAME)
+    sample_plugin.calls.clear()
+    try:
+        with in_city("dongguan"):
+            await plugin_settings.update_plugin(DONGGUAN_ADMIN, sample_plugin.NAME, active=True)
+        yield sample_plugin
+    finally:
+        plugins.unregister(sample_plugin.NAME)

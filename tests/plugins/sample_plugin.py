@@ -1,0 +1,202 @@
+"""A plugin that implements every hook, for the tests: it records what it is given, and it
+fails on purpose in the hook its `fail_on` setting names (so tests can prove isolation)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from decimal import Decimal
+from typing import Any
+
+import strawberry
+from pydantic import BaseModel, Field, SecretStr
+
+from core import plugins
+from core.contributions import (
+    BLACKLIST,
+    PENALTY_POINTS,
+    CityPlugins,
+    CreditConsequence,
+    Criterion,
+    ManagedProject,
+    PluginModels,
+    Reconciliation,
+    Refusal,
+    SchemaContribution,
+    Score,
+    ServicePurchase,
+    Violation,
+)
+from core.events import CaseFiled, CaseStageChanged, MeetingHeld
+from core.hookspecs import hookimpl
+from core.models import Case
+
+NAME = "sample"
+calls: list[tuple[str, str, Any]] = []
+
+
+class SampleSettings(BaseModel):
+    greeting: str = Field(
+        "你好", title="Greeting", description="What sampleGreeting answers.", max_length=20
+    )
+    purchase_cap: Decimal = Field(Decimal("100000"), title="Purchase cap (yuan)", ge=0)
+    blacklist: list[int] = Field(default_factory=list, title="Blacklisted firm ids")
+    api_key: SecretStr | None = Field(None, title="API key", description="Never shown whole.")
+    fail_on: str = Field("", title="Fail in hook", description="Tests only.")
+
+
+def _settings(city: CityPlugins) -> SampleSettings:
+    settings = city.settings_for(NAME)
+    assert isinstance(settings, SampleSettings)
+    return settings
+
+
+def _maybe_fail(city: CityPlugins, hook: str) -> None:
+    if _settings(city).fail_on == hook:
+        raise RuntimeError(f"sample fails in {hook} on purpose")
+
+
+@strawberry.type
+class SampleBadge:
+    text: str
+
+
+@strawberry.type
+class SampleQuery:
+    @strawberry.field(description="The city's greeting setting.")
+    async def sample_greeting(self) -> SampleBadge:
+        city = await plugins.city_plugins()
+        return SampleBadge(text=_settings(city).greeting)
+
+
+@strawberry.type
+class SampleMutation:
+    @strawberry.mutation
+    def sample_echo(self, text: str) -> str:
+        return text
+
+
+@hookimpl
+def register_settings() -> type[BaseModel]:
+    return SampleSettings
+
+
+@hookimpl
+def register_models() -> PluginModels:
+    return PluginModels(app_label="sample", models="tests.plugins.sample_plugin")
+
+
+@hookimpl
+def register_schema(city: CityPlugins) -> SchemaContribution:
+    return SchemaContribution(query=SampleQuery, mutation=SampleMutation, types=(SampleBadge,))
+
+
+@hookimpl
+def register_assessment_criteria(city: CityPlugins) -> list[Criterion]:
+    _maybe_fail(city, "register_assessment_criteria")
+    return [
+        Criterion("owner_satisfaction", "业主满意度", Decimal(60), "owner_survey"),
+        Criterion("party_evaluation", "社区党组织评价", Decimal(40), "party_organisation"),
+    ]
+
+
+@hookimpl
+def compute_assessment_score(
+    city: CityPlugins, firm_id: int, inputs: dict[str, Decimal]
+) -> Score | None:
+    if not inputs:
+        return None
+    value = (inputs["owner_satisfaction"] * 60 + inputs["party_evaluation"] * 40) / 100
+    grade = "AAA" if value >= 85 else "C" if value < 60 else "B"
+    return Score(value=value, grade=grade)
+
+
+@hookimpl
+def credit_consequences(city: CityPlugins, firm_id: int, score: Score) -> list[CreditConsequence]:
+    if score.value < 60:
+        return [
+            CreditConsequence(PENALTY_POINTS, "score below 60", points=6),
+            CreditConsequence(BLACKLIST, "score below 60"),
+        ]
+    return []
+
+
+@hookimpl
+def check_firm_eligibility(
+    city: CityPlugins, firm_id: int, purpose: str
+) -> Awaitable[list[Refusal]]:
+    async def check() -> list[Refusal]:
+        _maybe_fail(city, "check_firm_eligibility")
+        if firm_id in _settings(city).blacklist:
+            return [Refusal(f"firm {firm_id} is blacklisted ({purpose})")]
+        return []
+
+    return check()
+
+
+@hookimpl
+def check_management_contract(
+    city: CityPlugins, compound_id: int, firm_id: int, mode: str
+) -> list[Violation]:
+    if mode != "PROPERTY_FIRM":
+        return [Violation("mode", f"this city hires firms only, not {mode}")]
+    return []
+
+
+@hookimpl
+def validate_service_purchase(city: CityPlugins, purchase: ServicePurchase) -> list[Violation]:
+    found = []
+    if purchase.amount > _settings(city).purchase_cap:
+        found.append(Violation("amount", "over the cap"))
+    if purchase.amount >= 50000 and purchase.procurement_method == "DIRECT":
+        found.append(Violation("procurementMethod", "50,000 yuan and above needs a tender"))
+    return found
+
+
+class Donghong:
+    name = "广东东鸿物业发展有限公司"
+    firm_registration_number = "91441900MA4UJ8XX1X"
+
+    async def fetch_projects(self) -> list[ManagedProject]:
+        return [ManagedProject("YY-001", "雅园新村", compound_id=1), ManagedProject("X-9", "未知")]
+
+    async def reconcile(self, projects: list[ManagedProject]) -> Reconciliation:
+        matched = {p.external_id: p.compound_id for p in projects if p.compound_id}
+        unknown = tuple(p for p in projects if p.compound_id is None)
+        return Reconciliation(matched=matched, unknown_projects=unknown)
+
+    async def take_over(self, compound_id: int) -> None:
+        calls.append(("take_over", "", compound_id))
+
+    async def hand_over(self, compound_id: int) -> None:
+        calls.append(("hand_over", "", compound_id))
+
+
+@hookimpl
+def register_state_owned_connectors(city: CityPlugins) -> list[Donghong]:
+    return [Donghong()]
+
+
+def _record(city: CityPlugins, hook: str, event: Any) -> Awaitable[None]:
+    async def record() -> None:
+        _maybe_fail(city, hook)
+        # A read inside the caller's transaction: the case being filed is visible already.
+        seen = await Case.filter(id=getattr(event, "case_id", 0)).exists()
+        calls.append((hook, city.slug, (event, seen)))
+
+    return record()
+
+
+@hookimpl
+def case_filed(city: CityPlugins, event: CaseFiled) -> Awaitable[None]:
+    return _record(city, "case_filed", event)
+
+
+@hookimpl
+def case_stage_changed(city: CityPlugins, event: CaseStageChanged) -> Awaitable[None]:
+    return _record(city, "case_stage_changed", event)
+
+
+@hookimpl
+def meeting_held(city: CityPlugins, event: MeetingHeld) -> None:
+    _maybe_fail(city, "meeting_held")
+    calls.append(("meeting_held", city.slug, (event, None)))
