@@ -452,6 +452,41 @@ PROBES |= {
 }
 
 
+_unit_numbers = iter(range(1, 1_000_000))
+
+# The votes area (docs/votes.md): the owner register, the frozen owner list, the mode.
+PROBES |= {
+    "voteElectors": Probe(
+        "query($id: ID!) { voteElectors(voteId: $id, first: 10) { totalCount } }",
+        _target("vote"),
+        sees=lambda data, area: data["voteElectors"] is not None,
+    ),
+    "recordUnit": Probe(
+        _mutation("recordUnit", "RecordUnitInput"),
+        lambda area, role: {
+            "input": {
+                "compoundId": area.ids["compound"],
+                "number": f"probe-{next(_unit_numbers)}",
+                "area": "80.00",
+                "ownerIds": [area.ids["owner"]],
+            }
+        },
+    ),
+    # Without a vote the change is refused with VOTE_REQUIRED: past the access check, and
+    # nothing written, so the world stays as built.
+    "changeManagementMode": Probe(
+        _mutation("changeManagementMode", "ChangeManagementModeInput"),
+        lambda area, role: {
+            "input": {
+                "compoundId": area.ids["compound"],
+                "mode": "OWNER_SELF_MANAGED",
+                "effectiveOn": TODAY,
+            }
+        },
+    ),
+}
+
+
 # --- running a probe --------------------------------------------------------------------------
 
 
