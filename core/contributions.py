@@ -6,7 +6,8 @@ types: a plugin returns these, the core interprets them.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Mapping
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from types import ModuleType
@@ -185,3 +186,7 @@ class StateOwnedCompanyConnector(Protocol):
     def take_over(self, compound_id: int) -> Awaitable[None]: ...
 
     def hand_over(self, compound_id: int) -> Awaitable[None]: ...
+
+
+# A plugin's background worker: runs until the event is set (server shutdown).
+Worker = Callable[[asyncio.Event], Awaitable[None]]

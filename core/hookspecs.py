@@ -28,6 +28,7 @@ from core.contributions import (
     ServicePurchase,
     StateOwnedCompanyConnector,
     Violation,
+    Worker,
 )
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
 
@@ -177,6 +178,23 @@ def register_state_owned_connectors(city: CityPlugins) -> list[StateOwnedCompany
     Called when projects are synchronised or a compound is taken over or handed over.
     Each connector's `fetch_projects`, `reconcile`, `take_over` and `hand_over` are async
     and may do network I/O; the core never calls them inside a transaction. Collected.
+    """
+
+
+# -------------------------------------------------------------------------
+# Background work
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def register_workers() -> list[Worker] | None:
+    """Return coroutine functions the server runs in the background while it is up.
+
+    Called once when the server starts (and by `core.plugins.running_workers()`), for every
+    installed plugin: a worker serves every city that enables its plugin, so it checks
+    `core.plugins.city_plugins(slug)` for each city it works for. Each worker is called
+    with an `asyncio.Event` set at shutdown and must return soon after. This is where
+    network I/O belongs (after commit), not in the event hooks. Collected.
     """
 
 

@@ -10,9 +10,11 @@ manager itself.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
 from dataclasses import replace
 from decimal import Decimal
@@ -38,6 +40,7 @@ from core.contributions import (
     ServicePurchase,
     StateOwnedCompanyConnector,
     Violation,
+    Worker,
 )
 from core.errors import DomainError
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
@@ -45,6 +48,7 @@ from core.models import PluginConfiguration
 from core.tenancy import current_city, in_city
 
 ENTRY_POINT_GROUP = "civicgraph.plugins"
+log = logging.getLogger("civicgraph.plugins")
 
 
 class PluginFailed(DomainError):
@@ -386,6 +390,39 @@ def schema_contributions(city: CityPlugins) -> list[tuple[str, SchemaContributio
         if result is not None:
             found.append((impl.plugin_name, result))
     return sorted(found, key=lambda pair: pair[0])
+
+
+# -------------------------------------------------------------------------
+# Background workers
+# -------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def running_workers() -> AsyncIterator[list[asyncio.Task[None]]]:
+    """Run every installed plugin's workers for the duration of the block (the server's life)."""
+    stop = asyncio.Event()
+    tasks = []
+    for impl in manager().hook.register_workers.get_hookimpls():
+        for worker in impl.function() or []:
+            task = asyncio.create_task(_supervised(impl.plugin_name, worker, stop))
+            tasks.append(task)
+    try:
+        yield tasks
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def _supervised(plugin: str, worker: Worker, stop: asyncio.Event) -> None:
+    # A crashing worker is restarted after a pause: one plugin's bug must not stop the others.
+    while not stop.is_set():
+        try:
+            await worker(stop)
+            return
+        except Exception:
+            log.exception("worker of plugin %s failed; restarting in 5 s", plugin)
+            with suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), timeout=5)
 
 
 # -------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from core.cities import load_city_configs
 from core.contributions import CityPlugins
 from core.errors import AuthError
 from core.i18n import language, message
-from core.plugins import city_plugins, pinned
+from core.plugins import city_plugins, pinned, running_workers
 from core.settings import ApiLimits, get_settings
 from core.tenancy import in_city
 from schema.build import check_plugin_schemas, schema_for_city
@@ -175,17 +175,18 @@ class GraphQLEndpoint:
                         await response(scope, receive, tracked_send)
                         return
                     await dispatch(app, principal, lang, scope, receive, tracked_send)
-        except TimeoutError:
-            if not timer.expired() or started:
-                raise
-            limit = self.limits.timeout_seconds
-            await _error(504, "TIMEOUT", lang, limit=limit)(scope, receive, send)
         except Exception as e:
-            if started or scope["type"] != "http" or not db.is_unavailable(e):
+            if started or scope["type"] != "http":
                 raise
-            response = _error(503, "DATABASE_UNAVAILABLE", lang, retryable=True)
-            response.headers["Retry-After"] = "1"
-            await response(scope, receive, send)
+            if isinstance(e, TimeoutError) and timer.expired():
+                limit = self.limits.timeout_seconds
+                await _error(504, "TIMEOUT", lang, limit=limit)(scope, receive, send)
+            elif db.is_unavailable(e):  # e.g. reading the city's plugins during an outage
+                response = _error(503, "DATABASE_UNAVAILABLE", lang, retryable=True)
+                response.headers["Retry-After"] = "1"
+                await response(scope, receive, send)
+            else:
+                raise
 
 
 def _json(body: bytes | None) -> object:
@@ -223,7 +224,8 @@ def create_app(
         if manage_db:
             await db.init(database_url)
         try:
-            yield
+            async with running_workers():  # plugins' background work (webhook deliveries...)
+                yield
         finally:
             if manage_db:
                 await db.close()

@@ -3,6 +3,7 @@ fails on purpose in the hook its `fail_on` setting names (so tests can prove iso
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,7 @@ from core.contributions import (
     Score,
     ServicePurchase,
     Violation,
+    Worker,
 )
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
 from core.hookspecs import hookimpl
@@ -200,3 +202,14 @@ def case_stage_changed(city: CityPlugins, event: CaseStageChanged) -> Awaitable[
 def meeting_held(city: CityPlugins, event: MeetingHeld) -> None:
     _maybe_fail(city, "meeting_held")
     calls.append(("meeting_held", city.slug, (event, None)))
+
+
+async def _worker(stop: asyncio.Event) -> None:
+    calls.append(("worker", "", "started"))
+    await stop.wait()
+    calls.append(("worker", "", "stopped"))
+
+
+@hookimpl
+def register_workers() -> list[Worker]:
+    return [_worker]

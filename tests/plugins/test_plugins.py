@@ -5,6 +5,7 @@ Each hook has a test named test_hook_<hook> (test_hooks_tested.py checks)."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 from decimal import Decimal
 from types import ModuleType
@@ -345,3 +346,13 @@ async def test_hook_register_state_owned_connectors(sample: ModuleType):
     assert dict(result.matched) == {"YY-001": 1}
     assert [p.external_id for p in result.unknown_projects] == ["X-9"]
     assert ("take_over", "", 3) in sample.calls
+
+
+# --- background work --------------------------------------------------------------------------
+
+
+async def test_hook_register_workers_run_while_the_server_runs(sample: ModuleType):
+    async with plugins.running_workers() as tasks:
+        await asyncio.sleep(0.01)
+        assert len(tasks) == 1 and not tasks[0].done()
+    assert [c[2] for c in sample.calls if c[0] == "worker"] == ["started", "stopped"]
