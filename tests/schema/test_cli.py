@@ -60,14 +60,15 @@ def test_schema_export_prints_the_sdl() -> None:
 
 
 @pytest.fixture(scope="module")
-def server(sqlite_env: dict[str, str]) -> Iterator[str]:
+def server(sqlite_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [CLI, "serve", "--port", str(port)], env=sqlite_env,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+    log = tmp_path_factory.mktemp("serve") / "server.log"
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [CLI, "serve", "--port", str(port)], env=sqlite_env, stdout=out, stderr=out
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -77,7 +78,7 @@ def server(sqlite_env: dict[str, str]) -> Iterator[str]:
             except httpx.TransportError:
                 time.sleep(0.1)
         else:
-            pytest.fail("server did not start")
+            pytest.fail("server did not start:\n" + log.read_text())
         yield base
     finally:
         proc.terminate()
