@@ -28,6 +28,9 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.AdminShutdownError,  # pg_terminate_backend, server shutdown (57P01)
     asyncpg.CannotConnectNowError,  # server starting up or in recovery (57P03)
     asyncpg.InterfaceError,  # "connection is closed" and the like
+    # A connection whose backend died mid-operation can be left in a state the driver
+    # refuses ("another operation is in progress"); a retry gets a fresh connection.
+    asyncpg.InternalClientError,
     DBConnectionError,
 )
 
