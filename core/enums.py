@@ -292,3 +292,49 @@ LABELS.update(
         VoteMeasure.HEADS: ("业主人数", "owners by head"),
     }
 )
+
+
+# --- Grassroots people and work items (docs/figures.md) ---
+
+
+class BuildingHeadDuty(Labelled):
+    # The five duties (五员) every building head carries.
+    MEDIATOR = "MEDIATOR"
+    PUBLICIST = "PUBLICIST"
+    INFORMANT = "INFORMANT"
+    PATROLLER = "PATROLLER"
+    LIAISON = "LIAISON"
+
+
+class WorkerRecordKind(Labelled):
+    # A community worker's lifecycle, one record per event.
+    ADMISSION = "ADMISSION"
+    TRAINING = "TRAINING"
+    PAY_GRADE = "PAY_GRADE"
+    ASSESSMENT = "ASSESSMENT"
+    INCENTIVE = "INCENTIVE"
+    EXIT = "EXIT"
+
+
+class WorkItemOutcome(Labelled):
+    ACCEPTED = "ACCEPTED"
+    REFUSED = "REFUSED"
+
+
+LABELS.update(
+    {
+        BuildingHeadDuty.MEDIATOR: ("调解员", "mediator"),
+        BuildingHeadDuty.PUBLICIST: ("宣传员", "publicist"),
+        BuildingHeadDuty.INFORMANT: ("信息员", "informant"),
+        BuildingHeadDuty.PATROLLER: ("巡查员", "patroller"),
+        BuildingHeadDuty.LIAISON: ("联络员", "liaison"),
+        WorkerRecordKind.ADMISSION: ("准入", "admission"),
+        WorkerRecordKind.TRAINING: ("培训", "training"),
+        WorkerRecordKind.PAY_GRADE: ("薪酬等级", "pay grade"),
+        WorkerRecordKind.ASSESSMENT: ("考核", "assessment"),
+        WorkerRecordKind.INCENTIVE: ("激励", "incentive"),
+        WorkerRecordKind.EXIT: ("退出", "exit"),
+        WorkItemOutcome.ACCEPTED: ("已准入派发", "accepted"),
+        WorkItemOutcome.REFUSED: ("已拒绝", "refused"),
+    }
+)

@@ -272,3 +272,27 @@ MESSAGES.update(
         ),
     }
 )
+
+# Grassroots people and work-item admission (core/grassroots.py, core/workitems.py).
+MESSAGES.update(
+    {
+        "WORK_ITEM_NOT_ADMITTED": (
+            "“{item}”不在社区工作事项准入清单内",
+            "“{item}” is not on the list of work items admitted for communities",
+        ),
+        "WORK_ITEM_WITHDRAWN": (
+            "“{item}”已于 {on} 移出准入清单",
+            "“{item}” was taken off the admitted list on {on}",
+        ),
+        "NOT_A_DEPARTMENT": ("{field} 不是政府部门", "{field} is not a government department"),
+        "WRONG_ORGANISATION_KIND": (
+            "{field} 应为{expected}",
+            "{field} must be a {expected}",
+        ),
+        "DUPLICATE": ("{field} 已存在", "{field} already exists"),
+        "DATE_ORDER": ("{field} 不能早于开始日期", "{field} must not be before the start date"),
+        "WORKER_EXITED": ("{field}：该社区工作者已退出", "{field}: the worker has already exited"),
+        "ONE_AREA": ("只能指定一个区域：镇街或社区", "name one area: a street or a community"),
+        "EMPTY_LIST": ("{field} 至少需要一项", "{field} needs at least one entry"),
+    }
+)

@@ -16,6 +16,7 @@ from core import plugins
 from core.contributions import CityPlugins
 from schema import plugin_schema
 from schema.errors import CodedErrors
+from schema.figures import FiguresQuery
 from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
 from schema.audit import AuditQuery
 from schema.cases import CasesMutation, CasesQuery
@@ -32,6 +33,7 @@ QUERY_PARTS: tuple[type, ...] = (
     VotesQuery,
     CasesQuery,
     AuditQuery,
+    FiguresQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     CoreMutation,

@@ -11,21 +11,38 @@ from core.models.case_records import (
 from core.models.cases import Case
 from core.models.councils import CouncilAgendaItem, CouncilMeeting, CouncilParticipant
 from core.models.firms import Firm, ManagementContract
+from core.models.grassroots import (
+    BuildingHead,
+    BuildingHeadCoverage,
+    CommunityWorker,
+    CommunityWorkerRecord,
+    Mediator,
+    PartyMemberReport,
+    PartyServiceRecord,
+    VenueHours,
+    Volunteer,
+    VolunteerService,
+)
 from core.models.organisations import Organisation
 from core.models.owners import Unit, UnitOwnership
 from core.models.people import Person
 from core.models.places import Building, City, Community, Compound, Grid, Street
 from core.models.plugins import PluginConfiguration, PluginConfigurationChange
 from core.models.votes import Ballot, Elector, ElectorMember, Vote, VoteOption
+from core.models.workitems import WorkItem, WorkItemRequest, WorkItemRequestCommunity
 
 __all__ = [
     "AuditEntry",
     "Ballot",
     "Building",
+    "BuildingHead",
+    "BuildingHeadCoverage",
     "Case",
     "CaseTransition",
     "City",
     "Community",
+    "CommunityWorker",
+    "CommunityWorkerRecord",
     "Compound",
     "CouncilAgendaItem",
     "CouncilMeeting",
@@ -38,7 +55,10 @@ __all__ = [
     "IdempotencyKey",
     "ManagementContract",
     "MediationSession",
+    "Mediator",
     "Organisation",
+    "PartyMemberReport",
+    "PartyServiceRecord",
     "Person",
     "PluginConfiguration",
     "PluginConfigurationChange",
@@ -47,6 +67,12 @@ __all__ = [
     "Street",
     "Unit",
     "UnitOwnership",
+    "VenueHours",
+    "Volunteer",
+    "VolunteerService",
     "Vote",
     "VoteOption",
+    "WorkItem",
+    "WorkItemRequest",
+    "WorkItemRequestCommunity",
 ]
