@@ -16,7 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
 from contextlib import asynccontextmanager, contextmanager, suppress
 from contextvars import ContextVar
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -44,7 +44,7 @@ from core.contributions import (
 )
 from core.errors import DomainError
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
-from core.models import PluginConfiguration
+from core.models import City, PluginConfiguration
 from core.tenancy import current_city, in_city
 
 ENTRY_POINT_GROUP = "civicgraph.plugins"
@@ -444,3 +444,26 @@ def hooks_of(plugin: str) -> list[str]:
     pm = manager()
     obj = pm.get_plugin(plugin)
     return sorted(caller.name for caller in pm.get_hookcallers(obj) or []) if obj else []
+
+
+@dataclass(frozen=True)
+class InstalledPlugin:
+    name: str
+    version: str | None
+    hooks: tuple[str, ...]
+    cities: tuple[str, ...]  # the cities that enable it now (TOML overlaid by admins' changes)
+
+
+async def installation() -> list[InstalledPlugin]:
+    """Every installed plugin with its version, hooks and enabling cities (needs the database)."""
+    slugs = sorted(set(load_city_configs()) | set(await City.all().values_list("slug", flat=True)))
+    enabled = {slug: (await load_city_plugins(slug)).enabled for slug in slugs}
+    return [
+        InstalledPlugin(
+            name,
+            plugin_version(name),
+            tuple(hooks_of(name)),
+            tuple(slug for slug in slugs if name in enabled[slug]),
+        )
+        for name in installed()
+    ]

@@ -203,5 +203,19 @@ def schema_export(
         typer.echo(f"wrote {output}")
 
 
+@app.command("plugins")
+def plugins_command(database_url: DatabaseOption = None) -> None:
+    """List installed plugins: version, the hooks each implements, the cities enabling each."""
+    from core.plugins import installation
+
+    found = _run(installation, database_url)
+    if not found:
+        typer.echo("no plugins installed (entry-point group civicgraph.plugins)")
+    for plugin in found:
+        typer.echo(f"{plugin.name} {plugin.version or '(not from a distribution)'}")
+        typer.echo(f"  hooks:  {', '.join(plugin.hooks) or '-'}")
+        typer.echo(f"  cities: {', '.join(plugin.cities) or '-'}")
+
+
 def main() -> Any:  # pragma: no cover - console entry
     return app()

@@ -31,7 +31,10 @@ async def scenario(receiver: str, database: str, secret: str) -> dict[str, Any]:
     await db.close()
     await db.init(url)
     await ensure_cities()
+    import civicgraph_webhooks
+
     seen: dict[str, Any] = {
+        "module": civicgraph_webhooks.__file__,
         "installed": plugins.installed(),
         "version": plugins.plugin_version("webhooks"),
         "hooks": plugins.hooks_of("webhooks"),
