@@ -193,16 +193,13 @@ async def record_meeting(principal: Principal, data: RecordInput) -> dict[str, A
 
 
 def six_months_before(day: dt.date) -> dt.date:
-    """The same day six calendar months earlier (the last day of a shorter month)."""
-    month = day.month - 6
-    year = day.year + (month <= 0) * -1
-    month = month + 12 if month <= 0 else month
-    for d in range(day.day, 27, -1):
-        try:
-            return dt.date(year, month, d)
-        except ValueError:
-            continue
-    return dt.date(year, month, min(day.day, 28))
+    """The same day six calendar months earlier, or the last day of a shorter month."""
+    months = day.year * 12 + day.month - 1 - 6
+    year, month = divmod(months, 12)
+    month += 1
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    last = (next_month - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
 
 
 async def overdue_councils(
