@@ -79,8 +79,8 @@ def register_schema(city: CityPlugins) -> SchemaContribution | None:
     Called when the schema of a set of enabled plugins is first built (schemas are cached
     by that set). `city` is the city whose request triggered the build: do not bake its
     settings into the types, read settings in resolvers. `query` and `mutation` are
-    strawberry classes merged into the root types, `types` extra strawberry types (for
-    interfaces implementations not reachable from the roots). A field or type name two
+    strawberry classes merged into the root types; `types` are extra strawberry types the
+    roots do not reach (implementations of an interface, say). A field or type name two
     plugins both contribute is refused at start.
     """
 
