@@ -483,3 +483,26 @@ async def test_two_concurrent_moves_with_one_version_exactly_one_wins(town, gql:
         assert (row.stage, row.version) == ("TOPIC_DETERMINATION", 2)
         moves = await CaseTransition.filter(kind="ADVANCED").values_list("note", flat=True)
     assert len(moves) == 1
+
+
+async def test_case_records_cost_the_same_statements_whatever_the_page_size(
+    town, gql: GraphQLClient
+):
+    from core.db import StatementCounter
+
+    p = people(town)
+    for i in range(10):
+        case = await file_dispute(gql, town, p["resident"])
+        if i % 2:
+            ok(await advance(gql, case, "TOPIC_DETERMINATION", p["worker"]))
+    query = """query($n: Int) { cases(first: $n) { nodes { title
+        timeline { kind actor } ratings { count mean } meetings { heldOn decision }
+        executors { dueOn firm { name } organisation { name } } progressReports { text }
+        mediationSessions { heldOn } } } }"""
+    counts = {}
+    for n in (2, 10):
+        with StatementCounter() as counter:
+            body = await gql(query, {"n": n}, auth=p["worker"])
+        assert len(body["data"]["cases"]["nodes"]) == n
+        counts[n] = counter.count
+    assert counts[2] == counts[10]
