@@ -150,6 +150,7 @@ def bench(
     seconds: Annotated[float, typer.Option(min=0.1, help="Most seconds per query and path.")] = 6.0,
     concurrency: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 8,
     rounds: Annotated[int, typer.Option(min=1, help="Alternating rounds over the paths.")] = 3,
+    warmup: Annotated[int, typer.Option(min=0, help="Warm-up requests per query and path.")] = 40,
     paths: Annotated[
         str, typer.Option(help="Comma-separated: compiled, resolver, naive, baseline.")
     ] = "compiled,resolver,naive,baseline",
@@ -176,6 +177,7 @@ def bench(
             seconds=seconds,
             concurrency=concurrency,
             rounds=rounds,
+            warmup=warmup,
             paths=[p.strip() for p in paths.split(",") if p.strip()],
             write_doc=write_doc,
             say=typer.echo,

@@ -24,7 +24,7 @@ _plans = PlanCache()
 # Compiled statements per (plan, variables, caller, language, day): repeated requests skip
 # compilation too. Bounded like the plans.
 _statements: OrderedDict[tuple[Any, ...], tuple[str, list[Any]]] = OrderedDict()
-_STATEMENTS_MAX = 2048
+_STATEMENTS_MAX = 1024
 # How requests went, per process: the differential tests check the compiled path really ran.
 stats = {"compiled": 0, "fallback": 0}
 
@@ -105,7 +105,12 @@ async def compiled_response(
         log.exception("compiler failed; resolver path")
         stats["fallback"] += 1
         return None
-    rows = await db.fetch(sql, params)
+    try:
+        rows = await db.fetch(sql, params)
+    except Exception:  # a timeout or an outage: the resolver path words the error as usual
+        log.exception("compiled statement failed; resolver path")
+        stats["fallback"] += 1
+        return None
     stats["compiled"] += 1
     body: str = rows[0]["body"]
     return body.encode()

@@ -33,6 +33,8 @@ from tests.benchmarks.load import Run, drive, one, request_bytes
 from tests.benchmarks.queries import BenchQuery, bench_queries
 
 CITY = "dongguan"
+# The 1-minute load average after each configuration: other work on the machine shows here.
+LOADS: list[float] = []
 DOC = PROJECT_ROOT / "docs" / "performance.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 
@@ -64,6 +66,7 @@ class Options:
     concurrency: int
     rounds: int
     paths: list[str]
+    warmup: int = 40  # requests per query and path before measuring
     write_doc: bool = True
     say: Callable[[str], None] = print
 
@@ -203,7 +206,8 @@ class Server:
         return total / 1024
 
     def stop(self) -> None:
-        self.process.send_signal(signal.SIGINT)
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -220,23 +224,21 @@ def start(spec: PathSpec, url: str, workers: int) -> Server:
         "CIVICGRAPH_BENCH": "1",
         "CIVICGRAPH_BENCH_APP": spec.app,
     }
-    command = [
-        sys.executable, "-m", "uvicorn", "tests.benchmarks.server:create", "--factory",
-        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-        "--log-level", "warning", "--no-access-log",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+    command = [sys.executable, "-m", "tests.benchmarks.serve", str(port), str(workers)]
+    return Server(spec, port, subprocess.Popen(command, cwd=PROJECT_ROOT, env=env))
+
+
+def wait_ready(server: Server) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"the {spec.name} server exited with {process.returncode}")
+        if server.process.poll() is not None:
+            raise SystemExit(f"the {server.spec.name} server exited: {server.process.returncode}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return Server(spec, port, process)
+            socket.create_connection(("127.0.0.1", server.port), timeout=0.5).close()
+            return
         except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"the {spec.name} server did not start")
+            time.sleep(0.1)
+    raise SystemExit(f"the {server.spec.name} server did not start")
 
 
 # -- one configuration -------------------------------------------------------------------------
@@ -284,7 +286,7 @@ async def _measure(
     runs = {(q.name, s.spec.name): Run() for q in queries for s in servers}
     for server in servers:  # warm up: connections, caches, prepared statements
         for query in queries:
-            await drive(server.port, _raw(server, query, auth), o.concurrency, 40, 5)
+            await drive(server.port, _raw(server, query, auth), o.concurrency, o.warmup, 5)
     for round_no in range(o.rounds):
         for query in queries:
             # Alternate: each round starts with a different path.
@@ -316,15 +318,20 @@ async def bench_one(url: str, cases: int, workers: int, o: Options) -> list[Figu
     queries = bench_queries(case_id, firm_id)
     auth = mint_token(CITY, Role.CITY_ADMIN, ttl_seconds=24 * 3600)
     specs = [p for p in PATHS if p.name in o.paths]
-    servers = [start(spec, url, workers) for spec in specs]
+    servers = [start(spec, url, workers) for spec in specs]  # they start in parallel
     try:
+        for server in servers:
+            wait_ready(server)
         statements = await _check_and_count(servers, queries, auth)
         runs = await _measure(servers, queries, auth, o)
         rss = {s.spec.name: s.peak_rss_mb() for s in servers}
     finally:
+        for server in servers:  # signal all first: they shut down in parallel
+            server.process.send_signal(signal.SIGINT)
         for server in servers:
             server.stop()
     figures = []
+    LOADS.append(os.getloadavg()[0])
     for (query_name, path), run in runs.items():
         figures.append(
             Figure(
@@ -404,6 +411,8 @@ def report(figures: list[Figure], o: Options, command: str) -> str:
         "alternating rounds; the client runs on the same machine).",
         "",
         _machine(),
+        f"- load average (1 min) after each configuration: "
+        f"{', '.join(f'{x:.1f}' for x in LOADS) or '-'}",
     ]
     for cases in sorted({f.cases for f in figures}):
         for workers in sorted({f.workers for f in figures}):
