@@ -96,7 +96,8 @@ def test_installed_from_its_folder_it_serves_one_city_and_delivers_signed_events
     seen = json.loads(run.stdout.strip().splitlines()[-1])
 
     # Discovered through its entry point, from its own distribution.
-    assert seen["installed"] == ["webhooks"] and seen["version"] == "0.1.0"
+    assert seen["installed"] == ["firm_blacklist", "webhooks"]  # bundled, and from its folder
+    assert seen["version"] == "0.1.0"
     assert {"case_filed", "register_schema", "register_models", "register_workers"} <= set(
         seen["hooks"]
     )

@@ -1,0 +1,102 @@
+"""Bundled plugin `firm_blacklist`: the city's credit blacklist of property firms.
+
+A blacklisted firm cannot be given a new management contract or a service purchase: the
+core asks `check_firm_eligibility` and refuses with this plugin's reason. A final
+assessment score below the city's threshold puts a firm on the blacklist
+(`credit_consequences`); the assessment area applies it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, field_validator
+
+from core.contributions import (
+    BLACKLIST,
+    FIRM_MANAGEMENT_CONTRACT,
+    FIRM_SERVICE_PURCHASE,
+    CityPlugins,
+    CreditConsequence,
+    Refusal,
+    Score,
+)
+from core.hookspecs import hookimpl
+from core.models import Firm
+
+NAME = "firm_blacklist"
+
+
+class FirmBlacklistSettings(BaseModel):
+    registration_numbers: list[str] = Field(
+        default_factory=list,
+        title="Blacklisted firms",
+        description="Unified social credit codes (18 characters) of blacklisted firms.",
+    )
+    refuse: list[str] = Field(
+        default_factory=lambda: [FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE],
+        title="Refused engagements",
+        description="management_contract and/or service_purchase.",
+    )
+    blacklist_below: Decimal | None = Field(
+        Decimal(60),
+        title="Blacklist below score",
+        description="A final assessment score below this blacklists the firm; empty: never.",
+        ge=0,
+        le=100,
+    )
+
+    @field_validator("registration_numbers")
+    @classmethod
+    def _codes(cls, codes: list[str]) -> list[str]:
+        bad = [c for c in codes if len(c) != 18 or not c.isalnum()]
+        if bad:
+            raise ValueError(f"not unified social credit codes: {', '.join(bad)}")
+        return [c.upper() for c in codes]
+
+    @field_validator("refuse")
+    @classmethod
+    def _purposes(cls, purposes: list[str]) -> list[str]:
+        unknown = set(purposes) - {FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE}
+        if unknown:
+            raise ValueError(f"unknown engagements: {', '.join(sorted(unknown))}")
+        return purposes
+
+
+def _settings(city: CityPlugins) -> FirmBlacklistSettings:
+    settings = city.settings_for(NAME)
+    assert isinstance(settings, FirmBlacklistSettings)
+    return settings
+
+
+@hookimpl
+def register_settings() -> type[BaseModel]:
+    return FirmBlacklistSettings
+
+
+@hookimpl
+def check_firm_eligibility(
+    city: CityPlugins, firm_id: int, purpose: str
+) -> Awaitable[list[Refusal]] | None:
+    settings = _settings(city)
+    if purpose not in settings.refuse or not settings.registration_numbers:
+        return None
+
+    async def check() -> list[Refusal]:
+        rows = await Firm.filter(id=firm_id).values("name", "registration_number")
+        if rows and rows[0]["registration_number"].upper() in settings.registration_numbers:
+            return [Refusal(f"{rows[0]['name']} is on the city's credit blacklist")]
+        return []
+
+    return check()
+
+
+@hookimpl
+def credit_consequences(city: CityPlugins, firm_id: int, score: Score) -> list[CreditConsequence]:
+    threshold = _settings(city).blacklist_below
+    if threshold is not None and score.value < threshold:
+        return [
+            CreditConsequence(BLACKLIST, f"assessment score {score.value} is below {threshold}")
+        ]
+    return []
