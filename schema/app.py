@@ -28,6 +28,7 @@ from core.i18n import language, message
 from core.plugins import city_plugins, pinned, running_workers
 from core.settings import ApiLimits, get_settings
 from core.tenancy import in_city
+from schema.admin import routes as admin_routes
 from schema.build import check_plugin_schemas, schema_for_city
 from schema.compiler.http import dispatch
 from schema.context import Context
@@ -238,6 +239,7 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql/{city}", endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql/{city}", endpoint),
+            *admin_routes(),  # /admin/{city}: overview page and exports (schema/admin)
         ],
         lifespan=lifespan,
     )

@@ -44,9 +44,7 @@ async def test_city_figures_for_a_city_admin(town: FiguresTown, gql: GraphQLClie
     assert [r["name"] for r in f["firmRanking"]] == ["乙物业", "甲物业"]
 
 
-async def test_a_street_admin_sees_their_street_only(
-    town: FiguresTown, gql: GraphQLClient
-) -> None:
+async def test_a_street_admin_sees_their_street_only(town: FiguresTown, gql: GraphQLClient) -> None:
     yi = town.streets["乙"].id
     auth = token("dongguan", Role.STREET_ADMIN, Scope(ScopeKind.STREET, yi))
     body = await gql(QUERY, {"asOf": "2026-06-30"}, auth=auth)

@@ -1,0 +1,97 @@
+"""Who is asking for an admin page: the token, from a header, a query parameter or a cookie.
+
+A browser cannot send an Authorization header when a person opens a link, so the page also
+takes `?token=...` once and keeps it in an HttpOnly cookie scoped to /admin/{city}; the
+export links on the page then need no token in their URL.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+
+from core import clock, figures
+from core.auth import Principal, principal_from_token
+from core.cities import load_city_configs
+from core.errors import AuthError, DomainError
+from core.figures import Area
+from core.i18n import language, message
+from core.tenancy import in_city
+from schema.ids import optional_pk
+
+COOKIE = "civicgraph_admin_token"
+
+
+def token_of(request: Request) -> tuple[str | None, str]:
+    """The token and where it came from: 'header', 'query' or 'cookie'."""
+    auth = request.headers.get("authorization", "")
+    kind, _, value = auth.partition(" ")
+    if kind.lower() == "bearer" and value.strip():
+        return value.strip(), "header"
+    if request.query_params.get("token"):
+        return request.query_params["token"], "query"
+    if request.cookies.get(COOKIE):
+        return request.cookies[COOKIE], "cookie"
+    return None, ""
+
+
+@dataclass(frozen=True)
+class AdminRequest:
+    city: str
+    lang: str
+    principal: Principal
+    area: Area
+    as_of: dt.date
+    token: str
+    token_source: str
+
+
+class Refused(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _refuse(status: int, code: str, lang: str, **params: object) -> Refused:
+    return Refused(PlainTextResponse(message(code, lang, **params), status_code=status))
+
+
+async def admin_request(request: Request) -> AdminRequest:
+    """Check city, token, role and area; raise Refused with the response to send."""
+    city = request.path_params["city"]
+    # `?lang=zh|en` wins over the browser's Accept-Language, so a link fixes the language.
+    lang = request.query_params.get("lang", "")
+    if lang not in ("zh", "en"):
+        lang = language(request.headers.get("accept-language"))
+    if city not in load_city_configs():
+        raise _refuse(404, "UNKNOWN_CITY", lang, city=city)
+    token, source = token_of(request)
+    if token is None:
+        raise _refuse(401, "AUTH_REQUIRED", lang)
+    params = request.query_params
+    try:
+        principal = principal_from_token(token, city)
+        with in_city(city):
+            area = await figures.area_for(
+                principal,
+                optional_pk(params.get("streetId"), "Street", "streetId"),
+                optional_pk(params.get("communityId"), "Community", "communityId"),
+            )
+        as_of = _as_of(params.get("asOf"), city)
+    except AuthError as e:
+        status = 403 if e.code == "FORBIDDEN" else 401
+        raise _refuse(status, e.code, lang) from None
+    except DomainError as e:
+        raise Refused(PlainTextResponse(e.render(lang), status_code=400)) from None
+    return AdminRequest(city, lang, principal, area, as_of, token, source)
+
+
+def _as_of(text: str | None, city: str) -> dt.date:
+    if not text:
+        return clock.local_date(clock.now(), city)
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise DomainError("INVALID_DATE", "asOf") from None
