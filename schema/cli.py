@@ -34,6 +34,16 @@ DatabaseOption = Annotated[
 ]
 
 
+OwnerDatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar=["CIVICGRAPH_MIGRATION_DATABASE_URL", "CIVICGRAPH_DATABASE_URL"],
+        help="As the tables' owner (migrations, purge); the app's role may do less.",
+    ),
+]
+
+
 def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
     async def main() -> T:
         await db.init(database_url)
@@ -46,7 +56,7 @@ def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
 
 
 @app.command()
-def migrate(database_url: DatabaseOption = None) -> None:
+def migrate(database_url: OwnerDatabaseOption = None) -> None:
     """Apply pending database migrations (safe to run again) and register configured cities."""
     asyncio.run(db.migrate(database_url))
     _run(ensure_cities, database_url)
@@ -217,6 +227,63 @@ def plugins_command(database_url: DatabaseOption = None) -> None:
         typer.echo(f"{plugin.name} {plugin.version or '(not from a distribution)'}")
         typer.echo(f"  hooks:  {', '.join(plugin.hooks) or '-'}")
         typer.echo(f"  cities: {', '.join(plugin.cities) or '-'}")
+
+
+@app.command()
+def escalate(
+    city: Annotated[str, typer.Option(help="City slug.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: today in the city.")
+    ] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Escalate every case overdue in its stage one level up (run daily; docs/cases.md)."""
+    import datetime as dt
+
+    from core import clock
+    from core.auth import Principal
+    from core.case_flow import escalate_overdue
+    from core.tenancy import in_city
+
+    if city not in load_city_configs():
+        raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else clock.local_date(clock.now(), city)
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {as_of!r}", param_hint="--as-of") from None
+    system = Principal(city=city, role=Role.CITY_ADMIN, subject="system:escalate")
+
+    async def work() -> list[int]:
+        with in_city(city):
+            return await escalate_overdue(system, day)
+
+    escalated = _run(work, database_url)
+    typer.echo(f"escalated {len(escalated)} case(s) overdue on {day.isoformat()}")
+
+
+@app.command()
+def purge(
+    city: Annotated[
+        list[str] | None, typer.Option(help="City slug (repeatable); default: every city.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, change nothing.")] = False,
+    database_url: OwnerDatabaseOption = None,
+) -> None:
+    """Enforce the retention periods of docs/privacy.md (run daily)."""
+    from core.retention import Purged
+    from core.retention import purge as run_purge
+
+    cities = city or sorted(load_city_configs())
+    verb = "would purge" if dry_run else "purged"
+
+    def progress(p: Purged) -> None:
+        typer.echo(
+            f"  {p.city}: {verb} {p.idempotency_keys} idempotency key(s), "
+            f"{p.people_erased} person(s) who left, {p.audit_entries} audit entr(ies)"
+        )
+
+    done = _run(lambda: run_purge(cities, dry_run=dry_run, progress=progress), database_url)
+    typer.echo(f"{'dry run' if dry_run else 'purge'} done: {len(done)} city(ies)")
 
 
 def main() -> Any:  # pragma: no cover - console entry

@@ -352,3 +352,40 @@ async def test_mediation_from_filing_to_outcome(town, gql: GraphQLClient):
         )
     assert closed["data"]["advanceCase"]["case"]["stage"] == "CLOSED"
     assert closed["data"]["advanceCase"]["case"]["mediationOutcome"] == "SETTLED"
+
+
+async def test_the_escalate_command_runs_the_daily_escalation(town, database_url: str):
+    import asyncio
+    import os
+    import sys
+    from pathlib import Path
+
+    from core.auth import Principal
+    from core.cases import FileCaseInput, file_case
+    from core.enums import CaseKind, EscalationLevel
+    from core.models import Case
+
+    admin = Principal("dongguan", Role.CITY_ADMIN, subject="admin")
+    with in_city("dongguan"), frozen_at(at("2026-06-01")):
+        case = await file_case(
+            admin, FileCaseInput(CaseKind.PROPERTY_DISPUTE, "噪音", town.compounds[0].id)
+        )
+    cli = Path(sys.executable).parent / "civicgraph"
+    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database_url}
+    process = await asyncio.create_subprocess_exec(
+        str(cli),
+        "escalate",
+        "--city",
+        "dongguan",
+        "--as-of",
+        "2026-06-09",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode().strip() == "escalated 1 case(s) overdue on 2026-06-09"
+    with in_city("dongguan"):
+        row = await Case.get(id=case["id"])
+    assert row.escalation_level == EscalationLevel.STREET
