@@ -15,6 +15,7 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as tortoise_migrate
 
+from core import personal
 from core.pgclient import connection_config
 from core.settings import get_settings
 
@@ -114,6 +115,7 @@ async def init(database_url: str | None = None) -> None:
     # Global fallback: uvicorn runs the lifespan (which calls this) in another task than the
     # requests, and tortoise 1.1 keeps its context in a ContextVar that tasks do not share.
     await Tortoise.init(config=tortoise_config(database_url), _enable_global_fallback=True)
+    personal.keep_values_out_of_logs()  # SQL values can be personal data
 
 
 async def close() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import logging
 import os
 import re
 from functools import cache
@@ -86,3 +87,38 @@ def mask(value: str | None, keep_start: int = 3, keep_end: int = 4) -> str | Non
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[-keep_end:]
+
+
+class SqlValuesRedacted(logging.Filter):
+    """Tortoise logs each statement with its values at DEBUG; values can be personal data.
+
+    The statement text stays (StatementCounter and slow-query work need it); the values
+    are replaced by their count.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg == "%s: %s" and isinstance(record.args, tuple) and len(record.args) == 2:
+            values = record.args[1]
+            count = len(values) if isinstance(values, list | tuple) else 1
+            record.args = (record.args[0], f"<{count} values>")
+        return True
+
+
+class DriverCallsRedacted(logging.Filter):
+    """aiosqlite logs every call with its arguments (statement and values) at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.args:
+            record.args = tuple(f"<{type(a).__name__}>" for a in record.args)
+        return True
+
+
+_REDACTIONS = {"tortoise.db_client": SqlValuesRedacted(), "aiosqlite": DriverCallsRedacted()}
+
+
+def keep_values_out_of_logs() -> None:
+    """Install the redactions on the SQL loggers (idempotent; called by core.db.init)."""
+    for name, redaction in _REDACTIONS.items():
+        logger = logging.getLogger(name)
+        if redaction not in logger.filters:
+            logger.addFilter(redaction)
