@@ -270,6 +270,10 @@ MESSAGES.update(
             "{field} 已用于另一份不同的请求",
             "{field} was already used for a different request",
         ),
+        "INVALID_ID_NUMBER": (
+            "{field} 须为 18 位居民身份证号码",
+            "{field} must be an 18-character resident ID number",
+        ),
     }
 )
 

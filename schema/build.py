@@ -21,6 +21,7 @@ from schema.limits import GuardedValidationCache, QueryLimits, profile_extension
 from schema.audit import AuditQuery
 from schema.cases import CasesMutation, CasesQuery
 from schema.mutation import Mutation as CoreMutation
+from schema.people import PeopleQuery
 from schema.plugins import PluginSettingsMutation, PluginSettingsQuery
 from schema.query import Query as DirectoryQuery
 from schema.subscription import CaseSubscription
@@ -34,6 +35,7 @@ QUERY_PARTS: tuple[type, ...] = (
     CasesQuery,
     AuditQuery,
     FiguresQuery,
+    PeopleQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     CoreMutation,
