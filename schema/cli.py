@@ -34,6 +34,16 @@ DatabaseOption = Annotated[
 ]
 
 
+OwnerDatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar=["CIVICGRAPH_MIGRATION_DATABASE_URL", "CIVICGRAPH_DATABASE_URL"],
+        help="As the tables' owner (migrations, purge); the app's role may do less.",
+    ),
+]
+
+
 def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
     async def main() -> T:
         await db.init(database_url)
@@ -46,7 +56,7 @@ def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
 
 
 @app.command()
-def migrate(database_url: DatabaseOption = None) -> None:
+def migrate(database_url: OwnerDatabaseOption = None) -> None:
     """Apply pending database migrations (safe to run again) and register configured cities."""
     asyncio.run(db.migrate(database_url))
     _run(ensure_cities, database_url)
@@ -249,6 +259,31 @@ def escalate(
 
     escalated = _run(work, database_url)
     typer.echo(f"escalated {len(escalated)} case(s) overdue on {day.isoformat()}")
+
+
+@app.command()
+def purge(
+    city: Annotated[
+        list[str] | None, typer.Option(help="City slug (repeatable); default: every city.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, change nothing.")] = False,
+    database_url: OwnerDatabaseOption = None,
+) -> None:
+    """Enforce the retention periods of docs/privacy.md (run daily)."""
+    from core.retention import Purged
+    from core.retention import purge as run_purge
+
+    cities = city or sorted(load_city_configs())
+    verb = "would purge" if dry_run else "purged"
+
+    def progress(p: Purged) -> None:
+        typer.echo(
+            f"  {p.city}: {verb} {p.idempotency_keys} idempotency key(s), "
+            f"{p.people_erased} person(s) who left, {p.audit_entries} audit entr(ies)"
+        )
+
+    done = _run(lambda: run_purge(cities, dry_run=dry_run, progress=progress), database_url)
+    typer.echo(f"{'dry run' if dry_run else 'purge'} done: {len(done)} city(ies)")
 
 
 def main() -> Any:  # pragma: no cover - console entry
