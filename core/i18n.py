@@ -297,7 +297,7 @@ MESSAGES.update(
         "DATE_ORDER": ("{field} 不能早于开始日期", "{field} must not be before the start date"),
         "WORKER_EXITED": ("{field}：该社区工作者已退出", "{field}: the worker has already exited"),
         "ONE_AREA": ("只能指定一个区域：镇街或社区", "name one area: a street or a community"),
-        "INVALID_DATE": ("{field} 不是有效日期（YYYY-MM-DD）", "{field} is not a date (YYYY-MM-DD)"),
+        "INVALID_DATE": ("{field} 不是有效日期（YYYY-MM-DD）", "{field} is not a YYYY-MM-DD date"),
         "UNKNOWN_EXPORT": ("没有名为 {what} 的导出", "there is no export named {what}"),
         "EMPTY_LIST": ("{field} 至少需要一项", "{field} needs at least one entry"),
     }

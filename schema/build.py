@@ -17,6 +17,7 @@ from core.contributions import CityPlugins
 from schema import plugin_schema
 from schema.errors import CodedErrors
 from schema.figures import FiguresQuery
+from schema.grassroots import GrassrootsMutation, GrassrootsQuery
 from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
 from schema.audit import AuditQuery
 from schema.cases import CasesMutation, CasesQuery
@@ -36,12 +37,14 @@ QUERY_PARTS: tuple[type, ...] = (
     AuditQuery,
     FiguresQuery,
     PeopleQuery,
+    GrassrootsQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     CoreMutation,
     PluginSettingsMutation,
     VotesMutation,
     CasesMutation,
+    GrassrootsMutation,
 )
 # One subscription type for every city: live case updates (schema/subscription.py).
 Subscription = merge_types("Subscription", (CaseSubscription,))
