@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from fractions import Fraction
 
 import pytest
@@ -11,7 +12,16 @@ from core.enums import BallotChannel, Role, VoteMatter, VoteMeasure, VoteRule, V
 from core.errors import AuthError, DomainError
 from core.models import Ballot, Elector, Unit, UnitOwnership, Vote, VoteOption
 from core.tenancy import in_city
-from core.votes import BallotInput, cast_ballot, close_vote, compute_results, options_of
+from core.votes import (
+    BallotInput,
+    OpenVoteInput,
+    OptionInput,
+    cast_ballot,
+    close_vote,
+    compute_results,
+    open_vote,
+    options_of,
+)
 from tests.core.owners_fixtures import ADMIN, end_voting, open_on, register_owners, resident
 from tests.factories import Town, build_town
 
@@ -246,3 +256,65 @@ async def test_closing_early_or_twice_or_by_a_resident_is_refused(town):
     with in_city("dongguan"), pytest.raises(DomainError) as twice:
         await close_vote(ADMIN, vote["id"])
     assert twice.value.code == "VOTE_ALREADY_CLOSED"
+
+
+async def test_a_co_owner_may_change_the_units_one_ballot(town):
+    vote = await open_on(town.compounds[1])
+    opts = await options(vote["id"])
+    await cast(resident(town.compounds[1], "B"), vote["id"], opts["反对"])
+    changed = await cast(resident(town.compounds[1], "C"), vote["id"], opts["同意"], change=True)
+    assert (changed["option_id"], changed["revision"]) == (opts["同意"], 2)
+    tally = await result(vote["id"])
+    assert (tally.participating.heads, tally.approving.heads) == (1, 1)
+
+
+async def test_a_person_who_is_two_owners_names_the_elector(empty_db):
+    town = await build_town("dongguan", compounds=2, cases_each=0)
+    compound = town.compounds[1]
+    # E owns 1 alone and 2 with F: two owners, two heads, two ballots.
+    await register_owners(compound, [("1", "80.00", ["E"]), ("2", "90.00", ["E", "F"])])
+    vote = await open_on(compound)
+    assert vote["electorate_heads"] == 2
+    yes = (await options(vote["id"]))["同意"]
+    e = resident(compound, "E")
+    with pytest.raises(DomainError) as ambiguous:
+        await cast(e, vote["id"], yes)
+    assert (ambiguous.value.code, ambiguous.value.field) == ("ELECTOR_AMBIGUOUS", "electorId")
+    with in_city("dongguan"):
+        electors = dict(await Elector.filter(vote_id=vote["id"]).values_list("units", "id"))
+    await cast(e, vote["id"], yes, elector_id=electors["1"])
+    await cast(e, vote["id"], yes, elector_id=electors["2"])
+    tally = await result(vote["id"])
+    assert (tally.participating.heads, tally.participating.area_cm) == (2, 17_000)
+
+
+async def test_bad_vote_openings_are_reported_together(town):
+    now = dt.datetime.now(dt.UTC)
+    data = OpenVoteInput(
+        compound_id=town.compounds[1].id,
+        matter=VoteMatter.REBUILDING,
+        title=" ",
+        closes_at=now + dt.timedelta(days=1),
+        opens_at=now + dt.timedelta(days=2),
+        options=(OptionInput("同意"), OptionInput("同意")),
+        firm_id=town.firms[0].id,
+    )
+    with in_city("dongguan"), pytest.raises(DomainError) as error:
+        await open_vote(ADMIN, data)
+    assert {(e.code, e.field) for e in error.value.errors} == {  # type: ignore[attr-defined]
+        ("REQUIRED", "title"),
+        ("CLOSES_BEFORE_OPENS", "closesAt"),
+        ("OPTIONS_INVALID", "options"),
+        ("FIRM_NOT_APPLICABLE", "firmId"),
+    }
+    with in_city("dongguan"):
+        assert await Vote.all().count() == 0
+
+
+async def test_a_ballot_before_the_vote_opens_is_refused(town):
+    vote = await open_on(town.compounds[1], opens_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=1))
+    with pytest.raises(DomainError) as early:
+        await cast(
+            resident(town.compounds[1], "A"), vote["id"], (await options(vote["id"]))["同意"]
+        )
+    assert early.value.code == "VOTE_NOT_OPEN"
