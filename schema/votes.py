@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import strawberry
 
@@ -243,8 +244,11 @@ class VotesMutation:
     async def create_management_contract(
         self, info: Info, input: CreateManagementContractInput
     ) -> CreateManagementContractPayload:
-        async def act() -> dict[str, object]:
-            return await contracts.create_management_contract(
+        made: dict[str, Any] = {}
+
+        async def act() -> ManagementContract:
+            # The contract is the payload's object, so the audit entry points at it.
+            row = await contracts.create_management_contract(
                 info.context.principal,
                 pk_of(input.compound_id, "Compound", "compoundId"),
                 pk_of(input.firm_id, "Firm", "firmId"),
@@ -253,21 +257,19 @@ class VotesMutation:
                 vote_id=optional_pk(input.vote_id, "Vote", "voteId"),
                 authority_decision=input.authority_decision,
             )
+            made.update(row)
+            return ManagementContract.from_row(row)
 
-        row, errors = await attempt(info, act)
-        if row is None:
-            return CreateManagementContractPayload(
-                contract=None, authority_decision=None, vote=None, errors=errors
-            )
+        contract, errors = await attempt(info, act)
         vote = None
-        if row["vote_id"] is not None:
-            found = await vote_loaders(info.context).vote.load(row["vote_id"])
+        if contract is not None and made["vote_id"] is not None:
+            found = await vote_loaders(info.context).vote.load(made["vote_id"])
             vote = Vote.from_row(found) if found else None
         return CreateManagementContractPayload(
-            contract=ManagementContract.from_row(row),
-            authority_decision=row["authority_decision"],  # type: ignore[arg-type]
+            contract=contract,
+            authority_decision=made.get("authority_decision"),
             vote=vote,
-            errors=[],
+            errors=errors,
         )
 
     @strawberry.mutation(

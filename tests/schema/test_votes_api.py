@@ -9,7 +9,7 @@ import pytest
 from core.auth import Scope, ScopeKind
 from core.db import StatementCounter
 from core.enums import Role
-from core.models import Ballot, ManagementContract, Person, Vote
+from core.models import AuditEntry, Ballot, ManagementContract, Person, Vote
 from core.tenancy import in_city
 from schema.ids import to_global_id
 from tests.conftest import GraphQLClient, token
@@ -32,7 +32,7 @@ READ = """query($id: ID!) { vote(id: $id) { title matterLabel isOpen
              options { option { label } owners { heads area } } } } }"""
 HIRE = """mutation($input: CreateManagementContractInput!) {
   createManagementContract(input: $input) {
-    contract { startsOn firm { name } } authorityDecision vote { title }
+    contract { id startsOn firm { name } } authorityDecision vote { title }
     errors { field code message } } }"""
 
 
@@ -279,6 +279,9 @@ async def test_the_contract_rule_and_the_public_rental_exemption(town, gql: Grap
     assert payload["errors"] == []
     assert payload["contract"]["firm"]["name"] == town.firms[1].name
     assert payload["vote"] == {"title": "续聘物业"}
+    with in_city("dongguan"):
+        audited = await AuditEntry.get(operation="createManagementContract", outcome="OK")
+    assert audited.target_ids == [payload["contract"]["id"]]
     rental = {
         "compoundId": gid("Compound", town.compounds[0].id),
         "firmId": gid("Firm", town.firms[1].id),
