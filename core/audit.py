@@ -44,7 +44,8 @@ AUDIT_FIELDS = (
     "outcome",
 )
 _ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
-_KEPT_TEXT = ("id", "ids", "idempotencykey", "version", "cursor")
+# Text kept as is: global IDs (`id`, `compoundId`, `personIds`), keys and cursors.
+_KEPT_TEXT = frozenset({"id", "ids", "idempotencyKey", "after", "before"})
 _MAX_ITEMS = 20
 
 
@@ -63,8 +64,7 @@ def _summary(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_summary(key, v) for v in value[:_MAX_ITEMS]]
     if isinstance(value, str):
-        name = key.lower()
-        if name.endswith(_KEPT_TEXT) or _ENUM.match(value):
+        if key in _KEPT_TEXT or key.endswith(("Id", "Ids")) or _ENUM.match(value):
             return value[:128]
         return f"<{len(value)} chars>"
     if value is None or isinstance(value, bool | int | float):

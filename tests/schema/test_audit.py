@@ -162,3 +162,34 @@ async def test_the_audit_log_is_append_only(town, gql, database_url: str) -> Non
         await app.close()
         await owner.close()
     assert [e["outcome"] for e in await entries()] == ["OK"]
+
+
+def test_the_summary_keeps_ids_and_enums_and_measures_text() -> None:
+    from core.audit import summarise
+
+    summary = summarise(
+        {
+            "input": {
+                "caseId": "Q2FzZTox",
+                "personIds": ["UGVyc29uOjE="],
+                "kind": "MEDIATION",
+                "note": "王芳 13912345678",
+                "paid": "secret",
+                "score": 4,
+                "urgent": True,
+            },
+            "idempotencyKey": "k-7",
+        }
+    )
+    assert summary == {
+        "input": {
+            "caseId": "Q2FzZTox",
+            "personIds": ["UGVyc29uOjE="],
+            "kind": "MEDIATION",
+            "note": "<14 chars>",
+            "paid": "<6 chars>",
+            "score": 4,
+            "urgent": True,
+        },
+        "idempotencyKey": "k-7",
+    }
