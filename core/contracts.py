@@ -118,6 +118,9 @@ async def create_management_contract(
     if mode in UNMANAGED_MODES:
         errors.append(DomainError("MODE_NEEDS_NO_CONTRACT", "mode"))
     errors += await authorisation_errors(compound, vote_id, authority_decision, firm_id)
+    if vote_id is not None and await ManagementContract.filter(vote_id=vote_id).exists():
+        # One decision, one contract: an old vote must not authorise every later hiring.
+        errors.append(DomainError("VOTE_ALREADY_USED", "voteId"))
     later = ManagementContract.filter(compound_id=compound_id, starts_on__gte=starts_on)
     if await later.exists():
         errors.append(DomainError("CONTRACT_STARTS_TOO_EARLY", "startsOn"))

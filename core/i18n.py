@@ -256,6 +256,10 @@ MESSAGES.update(
             "{field} 须为大于零、最多两位小数的平方米数",
             "{field} must be a positive number of m² with at most two decimals",
         ),
+        "VOTE_ALREADY_USED": (
+            "{field} 指向的表决已用于另一份物业合同",
+            "{field} already authorised another management contract",
+        ),
         "UNIT_EXISTS": (
             "该小区已登记编号为 {field} 的专有部分",
             "the compound already has a unit with this {field}",

@@ -99,7 +99,10 @@ async def test_a_passed_vote_hires_the_firm_and_ends_the_previous_contract_that_
         )
         assert old.ends_on == TODAY
         assert await compounds_without_supporting_vote().count() == 0
-    assert await refusal(town, vote_id=vote["id"]) == [("CONTRACT_STARTS_TOO_EARLY", "startsOn")]
+    assert await refusal(town, vote_id=vote["id"]) == [
+        ("VOTE_ALREADY_USED", "voteId"),
+        ("CONTRACT_STARTS_TOO_EARLY", "startsOn"),
+    ]
 
 
 async def test_public_rental_housing_is_decided_by_the_housing_authority(town):
