@@ -1,11 +1,10 @@
-"""The plugin manager, and the typed functions through which the core calls plugins.
+"""The typed functions through which the core calls plugins, one city at a time.
 
-Plugins are found through the `civicgraph.plugins` entry-point group (the bundled ones in
-plugins/ register the same way, from the root pyproject.toml). Each city runs only the
-plugins it enables: every call goes through a hook caller restricted to that city's set.
-A plugin that raises fails the operation with PLUGIN_FAILED naming the plugin; other
-operations and other cities are untouched because nothing here is shared state but the
-manager itself.
+Each call runs only the implementations of the plugins the city in scope enables
+(core/plugin_config.py), one implementation at a time, so that a plugin that raises fails
+the operation with PLUGIN_FAILED naming the plugin; other operations and other cities are
+untouched. The manager (core/plugin_manager.py) and the city's configuration
+(core/plugin_config.py) are re-exported here: callers import this module only.
 """
 
 from __future__ import annotations
@@ -13,26 +12,16 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
-from contextlib import asynccontextmanager, contextmanager, suppress
-from contextvars import ContextVar
-from dataclasses import dataclass, replace
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+from dataclasses import replace
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-import orjson
-import pluggy
-from pydantic import BaseModel
-
-from core import hookspecs
-from core.cities import load_city_configs
 from core.contributions import (
     CityPlugins,
     CreditConsequence,
     Criterion,
-    NoSettings,
-    PluginModels,
     Reconciliation,
     Refusal,
     SchemaContribution,
@@ -44,10 +33,65 @@ from core.contributions import (
 )
 from core.errors import DomainError
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
-from core.models import City, PluginConfiguration
-from core.tenancy import current_city, in_city
+from core.plugin_config import (
+    InstalledPlugin,
+    city_plugins,
+    configured_plugins,
+    installation,
+    load_city_plugins,
+    pinned,
+    stored_configuration,
+    validated_settings,
+)
+from core.plugin_manager import (
+    ENTRY_POINT_GROUP,
+    city_impls,
+    generation,
+    hooks_of,
+    installed,
+    manager,
+    plugin_models,
+    plugin_version,
+    register,
+    settings_model,
+    unregister,
+)
 
-ENTRY_POINT_GROUP = "civicgraph.plugins"
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "InstalledPlugin",
+    "PluginFailed",
+    "assessment_criteria",
+    "assessment_score",
+    "city_plugins",
+    "configured_plugins",
+    "contract_violations",
+    "credit_effects",
+    "emit_case_filed",
+    "emit_case_stage_changed",
+    "emit_meeting_held",
+    "firm_refusals",
+    "generation",
+    "hooks_of",
+    "installation",
+    "installed",
+    "load_city_plugins",
+    "manager",
+    "pinned",
+    "plugin_models",
+    "plugin_version",
+    "purchase_violations",
+    "reconcile_state_owned_projects",
+    "register",
+    "running_workers",
+    "schema_contributions",
+    "settings_model",
+    "state_owned_connectors",
+    "stored_configuration",
+    "unregister",
+    "validated_settings",
+]
+
 log = logging.getLogger("civicgraph.plugins")
 
 
@@ -59,55 +103,9 @@ class PluginFailed(DomainError):
         super().__init__("PLUGIN_FAILED", None, plugin=plugin, hook=hook)
 
 
-@cache
-def manager() -> pluggy.PluginManager:
-    """The process's plugin manager: every installed plugin, whatever the cities enable."""
-    pm = pluggy.PluginManager(hookspecs.PROJECT)
-    pm.add_hookspecs(hookspecs)
-    pm.load_setuptools_entrypoints(ENTRY_POINT_GROUP)
-    pm.check_pending()
-    return pm
-
-
-def installed() -> list[str]:
-    """Names of every installed plugin (entry-point names), sorted."""
-    pm = manager()
-    return sorted(name for name, _ in pm.list_name_plugin() if name is not None)
-
-
-_generation = [0]
-
-
-def generation() -> int:
-    """Bumped whenever plugins are registered by hand, so per-set caches are not stale."""
-    return _generation[0]
-
-
-def register(plugin: object, name: str) -> None:
-    """Add a plugin object by hand (tests, embedding); entry points are the normal way."""
-    pm = manager()
-    pm.register(plugin, name=name)
-    _generation[0] += 1
-    pm.check_pending()
-
-
-def unregister(name: str) -> None:
-    manager().unregister(name=name)
-    _generation[0] += 1
-
-
 # -------------------------------------------------------------------------
 # Calling hooks for one city
 # -------------------------------------------------------------------------
-
-
-def _impls(hook_name: str, enabled: Iterable[str]) -> list[pluggy.HookImpl]:
-    """The city's implementations of a hook, in pluggy's call order (last registered first)."""
-    pm = manager()
-    wanted = set(enabled)
-    others = [p for name, p in pm.list_name_plugin() if name not in wanted]
-    caller = pm.subset_hook_caller(hook_name, remove_plugins=others)
-    return list(reversed(caller.get_hookimpls()))
 
 
 async def _call(
@@ -119,7 +117,7 @@ async def _call(
     """
     results: list[tuple[str, Any]] = []
     kwargs["city"] = city
-    for impl in _impls(hook_name, city.enabled):
+    for impl in city_impls(hook_name, city.enabled):
         args = [kwargs[name] for name in impl.argnames]
         try:
             result = impl.function(*args)
@@ -139,83 +137,6 @@ async def _call(
 # -------------------------------------------------------------------------
 # Which plugins a city runs, with which settings
 # -------------------------------------------------------------------------
-
-# The city's plugins as read at the start of the request: one read serves every hook call.
-_pinned: ContextVar[CityPlugins | None] = ContextVar("civicgraph_city_plugins", default=None)
-
-
-@contextmanager
-def pinned(plugins: CityPlugins) -> Iterator[CityPlugins]:
-    """Use `plugins` for the city's hook calls within the block (one read per request)."""
-    token = _pinned.set(plugins)
-    try:
-        yield plugins
-    finally:
-        _pinned.reset(token)
-
-
-async def city_plugins(slug: str | None = None) -> CityPlugins:
-    """The city's enabled plugins and their settings: pinned for the request, else read."""
-    slug = slug or current_city()
-    pinned_plugins = _pinned.get()
-    if pinned_plugins is not None and pinned_plugins.slug == slug:
-        return pinned_plugins
-    return await load_city_plugins(slug)
-
-
-async def stored_configuration(slug: str) -> dict[str, tuple[bool, dict[str, Any]]]:
-    """plugin -> (active, raw settings): the city's TOML overlaid by its stored rows.
-
-    One small query, made on every request, so an admin's change is seen by the next
-    request of every process without a cache to invalidate.
-    """
-    config = load_city_configs().get(slug)
-    merged: dict[str, tuple[bool, dict[str, Any]]] = {}
-    if config is not None:
-        for name in config.plugins:
-            merged[name] = (True, dict(config.settings.get(name, {})))
-        for name, raw in config.settings.items():
-            if name not in merged and isinstance(raw, dict):
-                merged[name] = (False, dict(raw))
-    with in_city(slug):
-        rows = await PluginConfiguration.all().values("plugin", "active", "settings")
-    for row in rows:
-        merged[row["plugin"]] = (row["active"], dict(row["settings"] or {}))
-    return merged
-
-
-def configured_plugins(slug: str) -> CityPlugins:
-    """The plugins and settings config/cities/<slug>.toml gives, without the database."""
-    config = load_city_configs().get(slug)
-    names = config.plugins if config is not None else ()
-    enabled = frozenset(set(names) & set(installed()))
-    raw = config.settings if config is not None else {}
-    settings = {name: validated_settings(name, raw.get(name, {})) for name in enabled}
-    return CityPlugins(slug=slug, enabled=enabled, settings=settings)
-
-
-async def load_city_plugins(slug: str) -> CityPlugins:
-    available = set(installed())
-    stored = await stored_configuration(slug)
-    enabled = frozenset(n for n, (active, _) in stored.items() if active and n in available)
-    settings = {name: validated_settings(name, stored[name][1]) for name in enabled}
-    return CityPlugins(slug=slug, enabled=enabled, settings=settings)
-
-
-_validated: dict[tuple[str, bytes], BaseModel] = {}
-
-
-def validated_settings(plugin: str, raw: Mapping[str, Any]) -> BaseModel:
-    """The plugin's settings model built from stored values (memoised: rows rarely change)."""
-    key = (plugin, orjson.dumps(raw, option=orjson.OPT_SORT_KEYS))
-    found = _validated.get(key)
-    if found is None:
-        model = settings_model(plugin) or NoSettings
-        found = model.model_validate(dict(raw)) if model is not NoSettings else NoSettings()
-        if len(_validated) > 1024:
-            _validated.clear()
-        _validated[key] = found
-    return found
 
 
 async def _current() -> CityPlugins:
@@ -356,33 +277,10 @@ def _named(item: Any, plugin: str) -> Any:
 # -------------------------------------------------------------------------
 
 
-def _impl_of(hook_name: str, plugin: str) -> pluggy.HookImpl | None:
-    for impl in getattr(manager().hook, hook_name).get_hookimpls():
-        if impl.plugin_name == plugin:
-            return impl
-    return None
-
-
-def settings_model(plugin: str) -> type[BaseModel] | None:
-    """The pydantic settings model a plugin registers, or None."""
-    impl = _impl_of("register_settings", plugin)
-    return impl.function() if impl is not None else None
-
-
-def plugin_models() -> list[tuple[str, PluginModels]]:
-    """Every installed plugin's own tortoise app, whatever the cities enable."""
-    found = []
-    for impl in manager().hook.register_models.get_hookimpls():
-        result = impl.function()
-        if result is not None:
-            found.append((impl.plugin_name, result))
-    return found
-
-
 def schema_contributions(city: CityPlugins) -> list[tuple[str, SchemaContribution]]:
     """What the city's enabled plugins add to its GraphQL schema, by plugin name (sorted)."""
     found = []
-    for impl in _impls("register_schema", city.enabled):
+    for impl in city_impls("register_schema", city.enabled):
         try:
             result = impl.function(*[{"city": city}[n] for n in impl.argnames])
         except Exception as e:
@@ -428,42 +326,3 @@ async def _supervised(plugin: str, worker: Worker, stop: asyncio.Event) -> None:
 # -------------------------------------------------------------------------
 # Describing the installation (the `civicgraph plugins` command)
 # -------------------------------------------------------------------------
-
-
-def plugin_version(plugin: str) -> str | None:
-    """The version of the distribution that installed the plugin (None if registered by hand)."""
-    pm = manager()
-    for obj, dist in pm.list_plugin_distinfo():
-        if pm.get_name(obj) == plugin:
-            return str(dist.version)
-    return None
-
-
-def hooks_of(plugin: str) -> list[str]:
-    """The hooks a plugin implements, sorted."""
-    pm = manager()
-    obj = pm.get_plugin(plugin)
-    return sorted(caller.name for caller in pm.get_hookcallers(obj) or []) if obj else []
-
-
-@dataclass(frozen=True)
-class InstalledPlugin:
-    name: str
-    version: str | None
-    hooks: tuple[str, ...]
-    cities: tuple[str, ...]  # the cities that enable it now (TOML overlaid by admins' changes)
-
-
-async def installation() -> list[InstalledPlugin]:
-    """Every installed plugin with its version, hooks and enabling cities (needs the database)."""
-    slugs = sorted(set(load_city_configs()) | set(await City.all().values_list("slug", flat=True)))
-    enabled = {slug: (await load_city_plugins(slug)).enabled for slug in slugs}
-    return [
-        InstalledPlugin(
-            name,
-            plugin_version(name),
-            tuple(hooks_of(name)),
-            tuple(slug for slug in slugs if name in enabled[slug]),
-        )
-        for name in installed()
-    ]

@@ -17,6 +17,7 @@ from core.auth import Scope, ScopeKind
 from core.contributions import BLACKLIST, PENALTY_POINTS, SchemaContribution, ServicePurchase
 from core.enums import Role
 from core.events import CaseStageChanged, MeetingHeld
+from core.hookspecs import hookimpl
 from core.models import Case, PluginConfiguration, PluginConfigurationChange
 from core.tenancy import in_city
 from schema.build import check_plugin_schemas
@@ -161,7 +162,7 @@ async def test_hook_register_schema_serves_fields_to_enabling_cities_only(
 
 async def test_two_plugins_with_one_graphql_name_are_refused_at_start(sample: ModuleType):
     class Copycat:
-        @plugins.hookspecs.hookimpl
+        @hookimpl
         def register_schema(self, city: object) -> SchemaContribution:
             return SchemaContribution(query=sample.SampleQuery)
 
