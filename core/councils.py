@@ -141,7 +141,8 @@ async def record_meeting(principal: Principal, data: RecordInput) -> dict[str, A
     if meeting["held"]:
         errors.append(DomainError("MEETING_ALREADY_HELD", "meetingId"))
     if meeting["held_on"] > clock.local_date(clock.now(), current_city()):
-        errors.append(DomainError("DATE_IN_FUTURE", "heldOn"))
+        # Its scheduled day has not come: it cannot have been held yet.
+        errors.append(DomainError("DATE_IN_FUTURE", "meetingId"))
     if not data.minutes.strip():
         errors.append(DomainError("REQUIRED", "minutes"))
     elif len(data.minutes) > MINUTES_MAX:

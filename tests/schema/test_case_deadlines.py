@@ -389,3 +389,41 @@ async def test_the_escalate_command_runs_the_daily_escalation(town, database_url
     with in_city("dongguan"):
         row = await Case.get(id=case["id"])
     assert row.escalation_level == EscalationLevel.STREET
+
+
+async def test_overdue_cases_page_by_deadline(town, gql: GraphQLClient):
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        with frozen_at(at(day)):
+            await gql(
+                FILE,
+                {
+                    "input": {
+                        "kind": "PROPERTY_DISPUTE",
+                        "title": day,
+                        "compoundId": compound_id(town),
+                    }
+                },
+                auth=worker(town),
+            )
+    query = """query($after: String) { overdueCases(asOf: "2026-07-01", first: 2, after: $after) {
+        pageInfo { hasNextPage endCursor } nodes { title stageDueOn } } }"""
+    first = (await gql(query, {}, auth=worker(town)))["data"]["overdueCases"]
+    assert [n["title"] for n in first["nodes"]] == ["2026-06-01", "2026-06-02"]
+    assert first["pageInfo"]["hasNextPage"] is True
+    rest = await gql(query, {"after": first["pageInfo"]["endCursor"]}, auth=worker(town))
+    assert [n["title"] for n in rest["data"]["overdueCases"]["nodes"]] == ["2026-06-03"]
+    early = await gql(
+        FILE.replace("fileCase", "fileCase"),
+        {"input": {"kind": "MEDIATION", "title": "x", "compoundId": compound_id(town)}},
+        auth=resident(town),
+    )
+    assert early["data"]["fileCase"]["errors"] == []
+    late = await gql(
+        """mutation($m: ID!) { recordCouncilMeeting(input: {meetingId: $m,
+        minutes: "m", attendance: 1}) { errors { field code } } }""",
+        {"m": to_global_id("CouncilMeeting", 999)},
+        auth=worker(town),
+    )
+    assert late["data"]["recordCouncilMeeting"]["errors"] == [
+        {"field": "meetingId", "code": "NOT_FOUND"}
+    ]
