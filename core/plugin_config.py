@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from core.cities import load_city_configs
+from core.cities import CityConfig, load_city_configs
 from core.contributions import CityPlugins, NoSettings
 from core.models import City, PluginConfiguration
 from core.plugin_manager import hooks_of, installed, plugin_version, settings_model
@@ -122,3 +122,24 @@ async def installation() -> list[InstalledPlugin]:
         )
         for name in installed()
     ]
+
+
+def check_city_configs(configs: Mapping[str, CityConfig] | None = None) -> None:
+    """At start: every plugin a city's TOML names is installed and its settings are valid."""
+    available = set(installed())
+    problems = []
+    for slug, config in sorted((configs or load_city_configs()).items()):
+        for name in config.plugins:
+            if name not in available:
+                problems.append(f"{slug}: plugin {name!r} is not installed")
+        for name, raw in config.settings.items():
+            if name not in available or not isinstance(raw, dict):
+                continue
+            model = settings_model(name)
+            if model is not None:
+                try:
+                    model.model_validate(raw)
+                except ValidationError as e:
+                    problems.append(f"{slug}: [settings.{name}] {e.errors()[0]['msg']}")
+    if problems:
+        raise ValueError("city configuration: " + "; ".join(problems))

@@ -35,6 +35,7 @@ from core.errors import DomainError
 from core.events import CaseFiled, CaseStageChanged, MeetingHeld
 from core.plugin_config import (
     InstalledPlugin,
+    check_city_configs,
     city_plugins,
     configured_plugins,
     installation,
@@ -63,6 +64,7 @@ __all__ = [
     "PluginFailed",
     "assessment_criteria",
     "assessment_score",
+    "check_city_configs",
     "city_plugins",
     "configured_plugins",
     "contract_violations",

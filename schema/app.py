@@ -25,7 +25,7 @@ from core.cities import load_city_configs
 from core.contributions import CityPlugins
 from core.errors import AuthError
 from core.i18n import language, message
-from core.plugins import city_plugins, pinned, running_workers
+from core.plugins import check_city_configs, city_plugins, pinned, running_workers
 from core.settings import ApiLimits, get_settings
 from core.tenancy import in_city
 from schema.admin import routes as admin_routes
@@ -232,6 +232,7 @@ def create_app(
                 await db.close()
 
     check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
+    check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
     endpoint = GraphQLEndpoint(limits)
     return Starlette(
         routes=[

@@ -14,11 +14,13 @@ import pytest
 
 from core import db, plugin_settings, plugins
 from core.auth import Scope, ScopeKind
+from core.cities import CityConfig
 from core.contributions import BLACKLIST, PENALTY_POINTS, SchemaContribution, ServicePurchase
 from core.enums import Role
 from core.events import CaseStageChanged, MeetingHeld
 from core.hookspecs import hookimpl
 from core.models import Case, PluginConfiguration, PluginConfigurationChange
+from core.plugins import check_city_configs
 from core.tenancy import in_city
 from schema.build import check_plugin_schemas
 from schema.ids import to_global_id
@@ -357,3 +359,28 @@ async def test_hook_register_workers_run_while_the_server_runs(sample: ModuleTyp
         await asyncio.sleep(0.01)
         assert len(tasks) == 1 and not tasks[0].done()
     assert [c[2] for c in sample.calls if c[0] == "worker"] == ["started", "stopped"]
+
+
+async def test_a_city_naming_a_missing_plugin_or_bad_settings_is_refused_at_start(
+    sample: ModuleType,
+):
+    good = CityConfig(
+        "dongguan",
+        "东莞市",
+        "Dongguan",
+        "Asia/Shanghai",
+        ("sample",),
+        {"sample": {"greeting": "好"}},
+    )
+    check_city_configs({"dongguan": good})
+    bad = CityConfig(
+        "zhuhai",
+        "珠海市",
+        "Zhuhai",
+        "Asia/Shanghai",
+        ("sample", "nowhere"),
+        {"sample": {"purchase_cap": -5}},
+    )
+    with pytest.raises(ValueError, match="zhuhai: plugin 'nowhere' is not installed") as refused:
+        check_city_configs({"dongguan": good, "zhuhai": bad})
+    assert "zhuhai: [settings.sample]" in str(refused.value)
