@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from typing import cast
 
 import pluggy
 from pydantic import BaseModel
@@ -66,25 +67,23 @@ def city_impls(hook_name: str, enabled: Iterable[str]) -> list[pluggy.HookImpl]:
 
 
 def _impl_of(hook_name: str, plugin: str) -> pluggy.HookImpl | None:
-    for impl in getattr(manager().hook, hook_name).get_hookimpls():
-        if impl.plugin_name == plugin:
-            return impl
-    return None
+    caller: pluggy.HookCaller = getattr(manager().hook, hook_name)
+    return next((i for i in caller.get_hookimpls() if i.plugin_name == plugin), None)
 
 
 def settings_model(plugin: str) -> type[BaseModel] | None:
     """The pydantic settings model a plugin registers, or None."""
     impl = _impl_of("register_settings", plugin)
-    return impl.function() if impl is not None else None
+    return cast("type[BaseModel] | None", impl.function()) if impl is not None else None
 
 
 def plugin_models() -> list[tuple[str, PluginModels]]:
     """Every installed plugin's own tortoise app, whatever the cities enable."""
-    found = []
+    found: list[tuple[str, PluginModels]] = []
     for impl in manager().hook.register_models.get_hookimpls():
         result = impl.function()
         if result is not None:
-            found.append((impl.plugin_name, result))
+            found.append((impl.plugin_name, cast(PluginModels, result)))
     return found
 
 
