@@ -36,26 +36,21 @@ def test_the_generator_sees_every_city_owned_table_and_its_keys(database_url: st
     assert ("compound_id", "compounds") in tables["cases"].foreign_keys
 
 
-async def test_every_fk_between_city_tables_carries_the_city(database_url: str) -> None:
-    """Fails when a new city-owned model lacks its tenancy migration (see core/rls.py)."""
+COMPOSITE_KEYS = (
+    "SELECT c.conrelid::regclass::text AS tbl, c.confrelid::regclass::text AS parent, "
+    "array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
+    "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols "
+    "FROM pg_constraint c WHERE c.contype = 'f'"
+)
+FORCED_RLS = (
+    "SELECT c.relname AS tbl FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
+    f"WHERE c.relrowsecurity AND c.relforcerowsecurity AND p.polname = '{POLICY}'"
+)
+
+
+def unguarded(rows: list, secured: list) -> list[str]:
+    """What the database lacks: composite keys per city FK, forced RLS per city table."""
     tables = live_city_tables()
-    if db.dialect() == "sqlite":
-        rows = await db.fetch("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        present = {r["name"] for r in rows}
-        missing = [
-            f"{t.table}.{c}"
-            for t in tables
-            for c, _ in t.foreign_keys
-            if f"{fk_name(t.table, c)}_ins" not in present
-        ]
-        assert not missing, f"add a migration with ops.RunPython(secure_city_tables): {missing}"
-        return
-    rows = await db.fetch(
-        "SELECT c.conrelid::regclass::text AS tbl, c.confrelid::regclass::text AS parent, "
-        "array(SELECT a.attname::text FROM unnest(c.conkey) WITH ORDINALITY k(n, i) "
-        "JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = k.n ORDER BY k.i) AS cols "
-        "FROM pg_constraint c WHERE c.contype = 'f'"
-    )
     present = {(r["tbl"], tuple(r["cols"]), r["parent"]) for r in rows}
     missing = [
         f"{t.table}.{c} -> {p}"
@@ -63,14 +58,45 @@ async def test_every_fk_between_city_tables_carries_the_city(database_url: str) 
         for c, p in t.foreign_keys
         if (t.table, ("city_id", c), p) not in present
     ]
-    assert not missing, f"add a migration with ops.RunPython(secure_city_tables): {missing}"
-    secured = await db.fetch(
-        "SELECT c.relname AS tbl FROM pg_class c JOIN pg_policy p ON p.polrelid = c.oid "
-        "WHERE c.relrowsecurity AND c.relforcerowsecurity AND p.polname = $1",
-        [POLICY],
-    )
     unsecured = {t.table for t in tables} - {r["tbl"] for r in secured}
-    assert not unsecured, f"no forced row-level security on {sorted(unsecured)}"
+    return missing + [f"{t} has no forced row-level security" for t in sorted(unsecured)]
+
+
+async def test_every_fk_between_city_tables_carries_the_city(database_url: str) -> None:
+    """Fails when a new city-owned model lacks its tenancy migration (see core/rls.py)."""
+    if db.dialect() == "sqlite":
+        rows = await db.fetch("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        present = {r["name"] for r in rows}
+        missing = [
+            f"{t.table}.{c}"
+            for t in live_city_tables()
+            for c, _ in t.foreign_keys
+            if f"{fk_name(t.table, c)}_ins" not in present
+        ]
+    else:
+        missing = unguarded(await db.fetch(COMPOSITE_KEYS), await db.fetch(FORCED_RLS))
+    assert not missing, f"add a migration with ops.RunPython(secure_city_tables): {missing}"
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="composite keys and RLS are checked on PostgreSQL")
+async def test_the_guard_names_a_missing_composite_key(database_url: str) -> None:
+    # As if a migration had forgotten one: drop it inside a transaction that rolls back.
+    conn = await raw_connection(database_url, "postgres")
+    forgotten = conn.transaction()
+    await forgotten.start()
+    try:
+        await conn.execute(f"ALTER TABLE cases DROP CONSTRAINT {fk_name('cases', 'compound_id')}")
+        await conn.execute("ALTER TABLE persons NO FORCE ROW LEVEL SECURITY")
+        missing = unguarded(await conn.fetch(COMPOSITE_KEYS), await conn.fetch(FORCED_RLS))
+        assert missing == [
+            "cases.compound_id -> compounds",
+            "persons has no forced row-level security",
+        ]
+    finally:
+        await forgotten.rollback()
+        await conn.close()
+    assert unguarded(await db.fetch(COMPOSITE_KEYS), await db.fetch(FORCED_RLS)) == []
 
 
 async def test_a_pointer_into_another_city_is_refused_by_the_database(demo_db: str) -> None:
