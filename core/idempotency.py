@@ -70,9 +70,7 @@ class Claim:
             raise KeyTaken from None
 
     async def complete(self, result_id: str | None) -> None:
-        await IdempotencyKey.filter(subject=self.subject, key=self.key).update(
-            result_id=result_id
-        )
+        await IdempotencyKey.filter(subject=self.subject, key=self.key).update(result_id=result_id)
 
     async def earlier_result(self) -> str | None:
         """The ID the first request made; refused if that request's input differed."""
