@@ -32,16 +32,23 @@ from core.cities import ensure_cities
 from core.enums import CaseKind, CaseStage, CompoundKind, OrganisationKind, Role
 from core.models import (
     Building,
+    BuildingHead,
+    BuildingHeadCoverage,
     Case,
     Community,
+    CommunityWorker,
     Compound,
     CouncilMeeting,
     ExecutorAssignment,
     Firm,
     ManagementContract,
+    Mediator,
     Organisation,
+    PartyMemberReport,
     Street,
+    Volunteer,
     VoteOption,
+    WorkItem,
 )
 from core.settings import get_settings
 from core.tenancy import in_city
@@ -131,7 +138,7 @@ async def _area(tag: str, owner: str) -> Area:
             residents=300,
             mature=True,
         )
-        await Building.create(compound=compound, name="1栋", floors=18, homes=72)
+        building = await Building.create(compound=compound, name="1栋", floors=18, homes=72)
         firm = await Firm.create(
             name=f"{tag}物业", registration_number=f"91441900{tag.upper()}000001"[:18]
         )
@@ -143,6 +150,7 @@ async def _area(tag: str, owner: str) -> Area:
         )
     people = await register_owners(compound, [("101", "100.00", [owner])])
     vote = await open_on(compound)
+    grassroots = await _grassroots(community.id, building.id, people[owner].id)
     with in_city(CITY):
         option = await VoteOption.filter(vote_id=vote["id"]).order_by("id").first()
     assert option is not None
@@ -151,6 +159,9 @@ async def _area(tag: str, owner: str) -> Area:
         people[owner].id, party.id,
     )  # fmt: skip
     area.ids = {
+        **grassroots,
+        "building": to_global_id("Building", building.id),
+        "community": to_global_id("Community", community.id),
         "service": to_global_id("Case", service.id),
         "party": to_global_id("Organisation", party.id),
         "compound": to_global_id("Compound", compound.id),
@@ -161,6 +172,36 @@ async def _area(tag: str, owner: str) -> Area:
         "owner": to_global_id("Person", area.owner_id),
     }
     return area
+
+
+async def _grassroots(community_id: int, building_id: int, person_id: int) -> dict[str, str]:
+    """The area's community worker, party member, volunteer, building head and mediator."""
+    since = dt.date(2025, 1, 1)
+    with in_city(CITY):
+        worker = await CommunityWorker.create(
+            person_id=person_id, community_id=community_id, admitted_on=since
+        )
+        member = await PartyMemberReport.create(
+            person_id=person_id, community_id=community_id, reported_on=since
+        )
+        volunteer = await Volunteer.create(
+            person_id=person_id, community_id=community_id, registered_on=since
+        )
+        head = await BuildingHead.create(person_id=person_id, appointed_on=since)
+        await BuildingHeadCoverage.create(head_id=head.id, building_id=building_id)
+        committee = await Organisation.create(
+            kind=OrganisationKind.MEDIATION_COMMITTEE, name="调委会", community_id=community_id
+        )
+        mediator = await Mediator.create(
+            person_id=person_id, committee_id=committee.id, appointed_on=since
+        )
+    return {
+        "worker": to_global_id("CommunityWorker", worker.id),
+        "member": to_global_id("PartyMember", member.id),
+        "volunteer": to_global_id("Volunteer", volunteer.id),
+        "head": to_global_id("BuildingHead", head.id),
+        "mediator": to_global_id("Mediator", mediator.id),
+    }
 
 
 @dataclass
@@ -498,6 +539,79 @@ PROBES |= {
 }
 
 
+async def _work_item(area: Area) -> dict[str, str]:
+    with in_city(CITY):
+        name = f"垃圾分类督导{await WorkItem.all().count()}"  # names are unique in a city
+        item = await WorkItem.create(name=name, admitted_on=dt.date(2025, 1, 1))
+    return {"item": to_global_id("WorkItem", item.id)}
+
+
+def _people(root: str, key: str) -> Probe:
+    return Probe(f"{{ {root}(first: 100) {{ nodes {{ id }} }} }}", sees=_listed(root, key))
+
+
+def _hours(name: str, arg: str, key: str) -> Probe:
+    return Probe(
+        f'mutation($id: ID!) {{ {name}({arg}: $id, servedOn: "{TODAY}", hours: 2.5,'
+        ' activity: "清洁楼道") { code } }',
+        _target(key),
+    )
+
+
+PROBES |= {
+    "buildingHeads": _people("buildingHeads", "head"),
+    "communityWorkers": _people("communityWorkers", "worker"),
+    "partyMembers": _people("partyMembers", "member"),
+    "volunteers": _people("volunteers", "volunteer"),
+    "mediators": _people("mediators", "mediator"),
+    "serviceVenues": Probe("{ serviceVenues(first: 10) { totalCount } }"),
+    "admittedWorkItems": Probe("{ admittedWorkItems(first: 10) { nodes { id } } }"),
+    "workItemRequests": Probe("{ workItemRequests(first: 10) { nodes { id } } }"),
+    "admitWorkItem": Probe(
+        'mutation { admitWorkItem(name: "入户走访", description: "", basis: "文件")'
+        f" {{ {PAYLOAD} }} }}"
+    ),
+    "withdrawWorkItem": Probe(
+        f"mutation($id: ID!) {{ withdrawWorkItem(id: $id) {{ {PAYLOAD} }} }}",
+        _target("item"),
+        prepare=_work_item,
+    ),
+    "requestWorkItemAssignment": Probe(
+        _mutation("requestWorkItemAssignment", "RequestWorkItemInput"),
+        lambda area, role: {
+            "input": {
+                "departmentId": area.ids["party"],
+                "itemName": "入户走访",
+                "communityIds": [area.ids["community"]],
+            }
+        },
+    ),
+    "appointBuildingHead": Probe(
+        _mutation("appointBuildingHead", "AppointBuildingHeadInput"),
+        lambda area, role: {
+            "input": {
+                "personId": area.ids["owner"],
+                "buildingIds": [area.ids["building"]],
+                "appointedOn": TODAY,
+            }
+        },
+    ),
+    "admitCommunityWorker": Probe(
+        "mutation($p: ID!, $c: ID!) { admitCommunityWorker(personId: $p, communityId: $c,"
+        f' admittedOn: "{TODAY}") {{ {PAYLOAD} }} }}',
+        lambda area, role: {"p": area.ids["owner"], "c": area.ids["community"]},
+    ),
+    "recordWorkerEvent": Probe(
+        _mutation("recordWorkerEvent", "WorkerEventInput"),
+        lambda area, role: {
+            "input": {"workerId": area.ids["worker"], "kind": "TRAINING", "occurredOn": TODAY}
+        },
+    ),
+    "recordPartyService": _hours("recordPartyService", "memberId", "member"),
+    "recordVolunteerService": _hours("recordVolunteerService", "volunteerId", "volunteer"),
+}
+
+
 # --- running a probe --------------------------------------------------------------------------
 
 
@@ -514,6 +628,8 @@ async def _run(api: httpx.AsyncClient, auth: str | None, probe: Probe, area: Are
     for value in data.values():  # mutation payloads: their user errors
         if isinstance(value, dict) and isinstance(value.get("errors"), list):
             codes |= {e["code"] for e in value["errors"]}
+        elif isinstance(value, list):  # a mutation answering its user errors alone
+            codes |= {e["code"] for e in value if isinstance(e, dict) and "code" in e}
     return bool(codes & REFUSALS), data, area
 
 
