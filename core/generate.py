@@ -1,8 +1,9 @@
 """Large synthetic cities for load and performance work: a million cases in minutes.
 
-Rows are built as plain tuples and written in bulk (COPY on PostgreSQL, batched executemany
-on SQLite), because the ORM's per-row cost would turn minutes into hours. Ids are reserved by
-the generator, so parents and children can be written without reading anything back.
+Rows are built as plain tuples and written in bulk (COPY on PostgreSQL when the role may
+bypass row-level security, batched INSERTs otherwise), because the ORM's per-row cost would
+turn minutes into hours. Ids are reserved before rows are built, so parents and children are
+written without reading anything back. All of it happens in one transaction.
 """
 
 from __future__ import annotations
@@ -12,15 +13,32 @@ import math
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
+from tortoise.models import Model
 from tortoise.transactions import in_transaction
 
-from core import db
+from core import clock, db
+from core.case_change import stage_due_on
+from core.case_rules import CaseRules, rules_for
 from core.cities import ensure_city, load_city_configs
 from core.enums import CaseKind, CaseStage, CommunityKind, CompoundKind, ManagementMode
 from core.enums import OrganisationKind as Org
+from core.errors import DomainError
+from core.models import (
+    Building,
+    Case,
+    Community,
+    Compound,
+    Firm,
+    Grid,
+    ManagementContract,
+    Organisation,
+    Street,
+)
+from core.tenancy import in_city
+from core.workflow import stages_of
 
 Progress = Callable[[str, int, int], None]
 Row = tuple[Any, ...]
@@ -107,73 +125,96 @@ _CASE_KIND_WEIGHTS = (
     (CaseKind.MEDIATION, 15),
 )
 
-# The paths a case walks, first stage to last; the workflow module owns the rules, this only
-# needs plausible snapshots of where cases stand.
-CASE_FLOWS: dict[CaseKind, tuple[CaseStage, ...]] = {
-    CaseKind.PROPERTY_DISPUTE: (
-        CaseStage.TOPIC_COLLECTION,
-        CaseStage.TOPIC_DETERMINATION,
-        CaseStage.CONSULTATION_MEETING,
-        CaseStage.DECISION_EXECUTION,
-        CaseStage.SUPERVISION_FEEDBACK,
-        CaseStage.RESIDENT_EVALUATION,
-        CaseStage.CLOSED,
-    ),
-    CaseKind.SERVICE_REQUEST: (CaseStage.ACCEPTED, CaseStage.COMPLETED, CaseStage.REPLIED),
-    CaseKind.MEDIATION: (CaseStage.MEDIATING, CaseStage.CLOSED),
-}
-_DAYS_PER_STAGE = {
-    CaseKind.PROPERTY_DISPUTE: 12.0,
-    CaseKind.SERVICE_REQUEST: 2.0,
-    CaseKind.MEDIATION: 9.0,
-}
+# Mean calendar days a case stays in a stage without a deadline (REPLIED, before closing).
+_UNTIMED_DAYS = 3
+
+
+Pace = tuple[tuple[CaseStage, float], ...]
+
+
+def case_paces(rules: CaseRules) -> dict[CaseKind, Pace]:
+    """Each kind's stages, each with the mean calendar days a case spends in it: 60 % of the
+    city's deadline (working days, about 7/5 as many calendar days)."""
+    return {
+        kind: tuple((s, 0.6 * 1.4 * (rules.days_for(s) or _UNTIMED_DAYS)) for s in stages_of(kind))
+        for kind in CaseKind
+    }
 
 
 def case_progress(
-    rng: random.Random, kind: CaseKind, created_at: datetime, now: datetime
+    rng: random.Random, pace: Pace, created_at: datetime, now: datetime
 ) -> tuple[CaseStage, datetime, int]:
     """Where a case filed at `created_at` plausibly stands at `now`: stage, since, version."""
-    # A few cases stall (an absent owners' committee, a firm that stops answering): the
-    # overdue reports need some to find.
-    days = _DAYS_PER_STAGE[kind] * (15 if rng.random() < 0.04 else 1)
-    flow, entered = CASE_FLOWS[kind], created_at
-    for version, stage in enumerate(flow[:-1], start=1):
-        step = timedelta(seconds=int(rng.expovariate(1 / days) * 86400) + 60)
+    # A few cases stall: the overdue reports need some to find.
+    stall = 8 if rng.random() < 0.04 else 1
+    entered = created_at
+    for version, (stage, mean_days) in enumerate(pace[:-1], start=1):
+        step = timedelta(seconds=int(rng.expovariate(1 / mean_days) * stall * 86400) + 60)
         if entered + step > now:
             return stage, entered, version
         entered += step
-    return flow[-1], entered, len(flow)
+    return pace[-1][0], entered, len(pace)
+
+
+def due_dates(city: str) -> Callable[[CaseStage, datetime], date | None]:
+    """core.case_change.stage_due_on for `city`, fast enough for a million cases.
+
+    Memoised by (stage, local day), which is all the result depends on: the calendar walk
+    costs about a millisecond, and a million cases share a few thousand such pairs.
+    """
+    rules = rules_for(city)
+    timed = {stage for stage in CaseStage if rules.days_for(stage) is not None}
+    memo: dict[tuple[CaseStage, date], date | None] = {}
+
+    def due(stage: CaseStage, since: datetime) -> date | None:
+        if stage not in timed:
+            return None
+        key = (stage, clock.local_date(since, city))
+        if key not in memo:
+            try:
+                memo[key] = stage_due_on(stage, since)
+            except DomainError as error:
+                # A load must not fail where the installed holiday calendar ends: the case
+                # shows no deadline instead.
+                if error.code != "CALENDAR_OUT_OF_RANGE":
+                    raise
+                memo[key] = None
+        return memo[key]
+
+    return due
 
 
 # --- writing -----------------------------------------------------------------------------
 
 
-async def _reserve_ids(table: str, count: int) -> int:
-    """The first of `count` consecutive ids no other writer will take."""
+async def _reserve_ids(table: str, count: int) -> Sequence[int]:
+    """`count` ids, in increasing order, that no other writer will take."""
+    if count == 0:
+        return range(0)
     if db.dialect() == "sqlite":
         # One writer at a time: inside this transaction nobody else inserts.
         rows = await db.fetch(f"SELECT COALESCE(MAX(id), 0) + 1 AS first FROM {table}")
-        return int(rows[0]["first"])
-    # Moving the sequence past the block at once (setval is not rolled back) keeps ORM inserts
-    # made meanwhile, or after a failed run, out of the block.
-    seq = f"pg_get_serial_sequence('{table}', 'id')"
+        return range(int(rows[0]["first"]), int(rows[0]["first"]) + count)
+    # Drawn from the table's own sequence: ORM inserts made meanwhile or later cannot clash,
+    # no fix-up is needed afterwards, and the app role may do it (setval needs UPDATE on the
+    # sequence, which it lacks). Sequences are not rolled back: a failed run leaves a gap.
     rows = await db.fetch(
-        f"SELECT setval({seq}, GREATEST(nextval({seq}), "
-        f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table})) + $1 - 1) AS last",
+        f"SELECT array_agg(nextval(pg_get_serial_sequence('{table}', 'id'))) AS ids "
+        "FROM generate_series(1, $1)",
         [count],
     )
-    return int(rows[0]["last"]) - count + 1
+    return sorted(rows[0]["ids"])
 
 
-async def _write(table: str, columns: Sequence[str], rows: Sequence[Row]) -> None:
-    conn = db.connection()
-    if db.dialect() == "postgres":
-        async with conn.acquire_connection() as raw:
-            await raw.copy_records_to_table(table, records=rows, columns=list(columns))
-    else:
-        marks = ", ".join("?" * len(columns))
-        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
-        await conn.execute_many(sql, list(rows))
+async def _may_copy() -> bool:
+    """Whether COPY may write: it refuses tables under row-level security, which binds every
+    role but superusers and BYPASSRLS ones (owners too, as core/rls.py forces the policies)."""
+    if db.dialect() != "postgres":
+        return False
+    rows = await db.fetch(
+        "SELECT rolsuper OR rolbypassrls AS bypass FROM pg_roles WHERE rolname = current_user"
+    )
+    return bool(rows and rows[0]["bypass"])
 
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -211,9 +252,46 @@ COLUMNS: dict[str, tuple[str, ...]] = {
         "compound_id",
         "stage",
         "stage_entered_at",
+        "stage_due_on",
         "version",
     ),
 }
+
+
+MODELS: dict[str, type[Model]] = {
+    model._meta.db_table: model
+    for model in (
+        Street,
+        Community,
+        Grid,
+        Compound,
+        Building,
+        Firm,
+        ManagementContract,
+        Organisation,
+        Case,
+    )
+}
+
+
+def _defaults(table: str, now: datetime) -> dict[str, Any]:
+    """What the ORM would write into the columns the generator leaves out.
+
+    Model defaults live in Python, not in the schema: without this, every field added to a
+    model with a default would break the raw inserts with a NOT NULL violation.
+    """
+    model, given = MODELS[table], {"id", "city_id", "created_at", *COLUMNS[table]}
+    values = {}
+    for name, column in model._meta.fields_db_projection.items():
+        field = model._meta.fields_map[name]
+        if column in given:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            values[column] = now
+        elif field.default is not None:
+            default = field.default() if callable(field.default) else field.default
+            values[column] = field.to_db_value(default, None)
+    return values
 
 
 @dataclass
@@ -223,30 +301,44 @@ class _Writer:
     city: str
     now: datetime
     progress: Progress
+    copy: bool = False  # COPY on PostgreSQL where allowed; batched INSERTs otherwise
     counts: dict[str, int] = field(default_factory=dict)
 
     async def add(self, table: str, rows: Sequence[Row]) -> list[int]:
         """Write rows created now; their ids, in order."""
-        first = await _reserve_ids(table, len(rows)) if rows else 0
-        await self.stream(table, len(rows), first, ((self.now, row) for row in rows))
-        return list(range(first, first + len(rows)))
+        ids = await _reserve_ids(table, len(rows))
+        await self.stream(table, ids, ((self.now, row) for row in rows))
+        return list(ids)
 
     async def stream(
-        self, table: str, total: int, first: int, rows: Iterator[tuple[datetime, Row]]
+        self, table: str, ids: Sequence[int], rows: Iterator[tuple[datetime, Row]]
     ) -> None:
-        """Write (created_at, row) pairs under ids from `first` on, a batch at a time."""
-        columns = ("id", "city_id", "created_at", *COLUMNS[table])
+        """Write (created_at, row) pairs under `ids`, a batch at a time."""
+        defaults = _defaults(table, self.now)
+        columns = ("id", "city_id", "created_at", *COLUMNS[table], *defaults)
+        tail = tuple(defaults.values())
         written = 0
         while batch := list(itertools.islice(rows, BATCH)):
-            ids = range(first + written, first + written + len(batch))
-            await _write(
-                table,
-                columns,
-                [(i, self.city, t, *row) for i, (t, row) in zip(ids, batch, strict=True)],
-            )
+            keys = ids[written : written + len(batch)]
+            records = [
+                (i, self.city, t, *row, *tail) for i, (t, row) in zip(keys, batch, strict=True)
+            ]
+            await self._write(table, columns, records)
             written += len(batch)
-            self.progress(table, written, total)
+            self.progress(table, written, len(ids))
         self.counts[table] = self.counts.get(table, 0) + written
+
+    async def _write(self, table: str, columns: Sequence[str], records: list[Row]) -> None:
+        conn = db.connection()
+        if self.copy:
+            async with conn.acquire_connection() as raw:
+                await raw.copy_records_to_table(table, records=records, columns=list(columns))
+            return
+        sqlite = db.dialect() == "sqlite"
+        marks = ", ".join("?" * len(columns)) if sqlite else db.placeholders(1, len(columns))
+        await conn.execute_many(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", records
+        )
 
 
 # --- the city ----------------------------------------------------------------------------
@@ -310,7 +402,7 @@ class _Generator:
     def __init__(self, city: str, seed: int, progress: Progress) -> None:
         self.city = city
         self.rng = random.Random(seed)
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = clock.now().replace(microsecond=0)
         self.out = _Writer(city, now, progress)
         self.today = now.date()
         config = load_city_configs().get(city)
@@ -393,9 +485,9 @@ class _Generator:
         heads = [*_ESTATE_WORDS, *(a + b for a in _COMMUNITY_HEADS for b in _COMMUNITY_TAILS)]
         names = _names(heads, _FIRM_TAILS, await _taken(self.city, "firms"))
         division = _DIVISIONS.get(self.city, "440000")
-        first = await _reserve_ids("firms", count) if count else 0
+        ids = await _reserve_ids("firms", count)
         rows = []
-        for id_ in range(first, first + count):
+        for id_ in ids:
             state = rng.random() < 0.03
             group = f"{self.prefix}{rng.choice(_ESTATE_WORDS)}投资控股集团有限公司"
             founded = date(rng.randint(1995, 2021), rng.randint(1, 12), 1)
@@ -403,8 +495,8 @@ class _Generator:
             row = (self.prefix + next(names), code, state, group if state else None, founded)
             rows.append((self.out.now, row))
         # Ids first: the credit code is derived from the id, which makes it unique in the city.
-        await self.out.stream("firms", count, first, iter(rows))
-        return list(range(first, first + count))
+        await self.out.stream("firms", ids, iter(rows))
+        return list(ids)
 
     async def contracts(self, compounds: list[_Compound], firms: list[int]) -> None:
         if not firms:
@@ -469,6 +561,7 @@ class _Generator:
 
     async def cases(self, compounds: list[_Compound], count: int) -> None:
         rng, now = self.rng, self.out.now
+        paces, due_on = case_paces(rules_for(self.city)), due_dates(self.city)
         # Zipf-like: a few compounds are busy, most are quiet; bigger ones file more.
         ranks = list(range(1, len(compounds) + 1))
         rng.shuffle(ranks)
@@ -485,13 +578,13 @@ class _Generator:
             for c, kind in zip(where, what, strict=True):
                 # Filing grows over time: density rising linearly towards today.
                 created = start + timedelta(seconds=int(span * math.sqrt(rng.random())))
-                stage, since, version = case_progress(rng, kind, created, now)
+                stage, since, version = case_progress(rng, paces[kind], created, now)
+                due = due_on(stage, since)
                 title = rng.choice(CASE_TITLES[kind])
                 text = f"{c.name}{rng.randint(1, 6)}栋居民反映：{title}。"
-                yield created, (kind, title, text, c.id, stage, since, version)
+                yield created, (kind, title, text, c.id, stage, since, due, version)
 
-        first = await _reserve_ids("cases", count) if count else 0
-        await self.out.stream("cases", count, first, rows())
+        await self.out.stream("cases", await _reserve_ids("cases", count), rows())
 
 
 def _quiet(table: str, done: int, total: int) -> None:
@@ -511,15 +604,18 @@ async def generate(
         raise ValueError("counts must be non-negative, and cases need compounds")
     gen = _Generator(city, seed, progress or _quiet)
     n_communities = max(1, round(compounds / 15)) if compounds else 0
-    async with in_transaction():
-        await ensure_city(city)
-        streets = await gen.streets(min(30, n_communities))
-        communities = await gen.communities([s for s, _ in streets], n_communities)
-        community_ids = [c.id for c in communities]
-        grids = await gen.grids(community_ids)
-        made = await gen.compounds(community_ids, compounds)
-        await gen.buildings(made, grids)
-        await gen.contracts(made, await gen.firms(firms))
-        await gen.party(streets, communities, made)
-        await gen.cases(made, cases)
+    # In the city's scope, so that row-level security lets the connection read and write it.
+    with in_city(city):
+        async with in_transaction():
+            await ensure_city(city)
+            gen.out.copy = await _may_copy()
+            streets = await gen.streets(min(30, n_communities))
+            communities = await gen.communities([s for s, _ in streets], n_communities)
+            community_ids = [c.id for c in communities]
+            grids = await gen.grids(community_ids)
+            made = await gen.compounds(community_ids, compounds)
+            await gen.buildings(made, grids)
+            await gen.contracts(made, await gen.firms(firms))
+            await gen.party(streets, communities, made)
+            await gen.cases(made, cases)
     return {table: gen.out.counts.get(table, 0) for table in COLUMNS}
