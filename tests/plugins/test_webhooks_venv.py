@@ -1,13 +1,15 @@
 """The webhooks plugin installed with pip into a fresh virtualenv, from its own folder.
 
 Slow (pip), so one module and one session fixture. The scenario runs in the venv's python
-(webhooks_scenario.py, on its own SQLite file: the session's database belongs to this
-process); deliveries go to a real HTTP server on 127.0.0.1 run here, which fails the first
+(webhooks_scenario.py) on a database of its own, since the session's belongs to this
+process: a SQLite file, or on PostgreSQL a sibling database named <session db>_venv;
+deliveries go to a real HTTP server on 127.0.0.1 run here, which fails the first
 post so the retry shows in the delivery log.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -21,7 +23,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+import asyncpg
 import pytest
+
+from tests.conftest import ON_POSTGRES, POSTGRES_URL, reset_postgres_schema
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "whsec-0123456789abcdef"
@@ -78,14 +83,34 @@ def _env() -> dict[str, str]:
     return {**env, "CIVICGRAPH_WEBHOOKS_POLL_SECONDS": "0.1"}
 
 
+def _own_database(tmp_path: Path) -> str:
+    if not ON_POSTGRES:
+        return f"sqlite://{tmp_path / 'civicgraph.sqlite3'}"
+    server, _, name = POSTGRES_URL.rpartition("/")
+    url = f"{server}/{name}_venv"
+
+    async def create() -> None:
+        conn = await asyncpg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
+        try:
+            await conn.execute(f'CREATE DATABASE "{name}_venv"')
+        except asyncpg.DuplicateDatabaseError:
+            pass
+        finally:
+            await conn.close()
+        await reset_postgres_schema(url)
+
+    asyncio.run(create())
+    return url
+
+
 def test_installed_from_its_folder_it_serves_one_city_and_delivers_signed_events(
     venv: Path, receiver: str, tmp_path: Path
 ) -> None:
-    database = tmp_path / "civicgraph.sqlite3"
+    database = _own_database(tmp_path)
     python = str(venv / "bin" / "python")
     script = str(ROOT / "tests" / "plugins" / "webhooks_scenario.py")
     run = subprocess.run(
-        [python, script, str(ROOT), receiver, str(database), SECRET],
+        [python, script, str(ROOT), receiver, database, SECRET],
         capture_output=True,
         text=True,
         env=_env(),
@@ -133,7 +158,7 @@ def test_installed_from_its_folder_it_serves_one_city_and_delivers_signed_events
 
     # `civicgraph plugins` in that environment.
     listing = subprocess.run(
-        [str(venv / "bin" / "civicgraph"), "plugins", "--database-url", f"sqlite://{database}"],
+        [str(venv / "bin" / "civicgraph"), "plugins", "--database-url", database],
         capture_output=True,
         text=True,
         env=_env(),

@@ -2,7 +2,7 @@
 (tests/plugins/test_webhooks_venv.py): discovery, per-city enablement, a filed case posted
 to a receiver. Prints what it saw as JSON; the test asserts on it.
 
-Usage: python webhooks_scenario.py <repo root> <receiver url> <sqlite file> <secret>
+Usage: python webhooks_scenario.py <repo root> <receiver url> <database url> <secret>
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import time
 from typing import Any
 
 
-async def scenario(receiver: str, database: str, secret: str) -> dict[str, Any]:
+async def scenario(receiver: str, url: str, secret: str) -> dict[str, Any]:
     import httpx
 
     from core import db, plugin_settings, plugins
@@ -26,7 +26,6 @@ async def scenario(receiver: str, database: str, secret: str) -> dict[str, Any]:
     from schema.ids import to_global_id
     from tests.factories import build_town
 
-    url = f"sqlite://{database}"
     await db.migrate(url)
     await db.close()
     await db.init(url)
@@ -88,7 +87,7 @@ async def scenario(receiver: str, database: str, secret: str) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    root, receiver, database, secret = sys.argv[1:5]
+    root, receiver, url, secret = sys.argv[1:5]
     sys.path.insert(0, root)  # tests.factories, for the towns
     if len(sys.argv) > 5 and sys.argv[5] == "--register":  # in-repo debugging without pip
         import civicgraph_webhooks.plugin as hooks
@@ -96,4 +95,4 @@ if __name__ == "__main__":
         from core import plugins
 
         plugins.register(hooks, "webhooks")
-    print(json.dumps(asyncio.run(scenario(receiver, database, secret)), default=str))
+    print(json.dumps(asyncio.run(scenario(receiver, url, secret)), default=str))
