@@ -182,3 +182,26 @@ async def stage_figures(
 
 def _end_of(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+
+async def ratings_of_firms(
+    firm_ids: Iterable[int], since: dt.date | None = None
+) -> dict[int, tuple[int, float | None]]:
+    """Residents' ratings of the cases each firm was assigned to carry out: (count, mean).
+
+    The owner-satisfaction input of the firm assessment (DOMAIN.md, processes 5): every
+    rating of every round counts, from `since` on when given.
+    """
+    keys = list(set(firm_ids))
+    assigned = await ExecutorAssignment.filter(firm_id__in=keys).values("firm_id", "case_id")
+    firms_of: dict[int, set[int]] = defaultdict(set)
+    for a in assigned:
+        firms_of[a["case_id"]].add(a["firm_id"])
+    ratings = ResidentRating.filter(case_id__in=list(firms_of))
+    if since is not None:
+        ratings = ratings.filter(created_at__gte=_end_of(since - dt.timedelta(days=1)))
+    totals: dict[int, list[int]] = {k: [] for k in keys}
+    for r in await ratings.values("case_id", "score"):
+        for firm in firms_of[r["case_id"]]:
+            totals[firm].append(r["score"])
+    return {k: (len(v), sum(v) / len(v) if v else None) for k, v in totals.items()}

@@ -125,3 +125,24 @@ async def test_several_missing_things_are_reported_at_once(empty_db):
         ("SESSION_MISSING", "sessions"),
         ("REQUIRED", "mediationOutcome"),
     ]
+
+
+async def test_ratings_reach_the_firm_that_carried_the_decision_out(empty_db):
+    from core.case_reports import ratings_of_firms
+    from core.models import ExecutorAssignment, ResidentRating
+
+    town = await build_town("dongguan", compounds=1, cases_each=3)
+    firm, other = town.firms
+    with in_city("dongguan"):
+        for case, firm_id in zip(town.cases, (firm.id, firm.id, None), strict=True):
+            if firm_id:
+                await ExecutorAssignment.create(
+                    case=case, firm_id=firm_id, due_on=dt.date(2026, 6, 30)
+                )
+        for case, scores in zip(town.cases, ((5, 4), (2,), (1,)), strict=True):
+            for i, score in enumerate(scores):
+                await ResidentRating.create(case=case, resident_subject=f"o{i}", score=score)
+        assert await ratings_of_firms([firm.id, other.id]) == {
+            firm.id: (3, 11 / 3),
+            other.id: (0, None),
+        }
