@@ -10,6 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from types import ModuleType
 
+import httpx
 import pytest
 
 from core import db, plugin_settings, plugins
@@ -384,3 +385,19 @@ async def test_a_city_naming_a_missing_plugin_or_bad_settings_is_refused_at_star
     with pytest.raises(ValueError, match="zhuhai: plugin 'nowhere' is not installed") as refused:
         check_city_configs({"dongguan": good, "zhuhai": bad})
     assert "zhuhai: [settings.sample]" in str(refused.value)
+
+
+async def test_a_change_made_through_one_server_shows_on_the_next_request_of_another(
+    sample: ModuleType, gql: GraphQLClient
+):
+    from schema.app import create_app
+
+    other = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=create_app(manage_db=False)), base_url="http://b.test"
+    )
+    async with other:
+        query = {"query": "{ sampleGreeting { text } }"}
+        assert "data" in (await other.post("/graphql/dongguan", json=query)).json()
+        await gql('mutation { disablePlugin(plugin: "sample") { errors { code } } }', auth=admin())
+        body = (await other.post("/graphql/dongguan", json=query)).json()
+        assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
