@@ -10,6 +10,7 @@ untouched. The manager (core/plugin_manager.py) and the city's configuration
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import inspect
 import logging
 from collections.abc import AsyncIterator
@@ -21,6 +22,9 @@ from typing import Any
 from core.contributions import (
     CityPlugins,
     CreditConsequence,
+    CreditEvent,
+    CreditRecord,
+    CreditStanding,
     Criterion,
     Reconciliation,
     Refusal,
@@ -69,6 +73,7 @@ __all__ = [
     "configured_plugins",
     "contract_violations",
     "credit_effects",
+    "credit_standings",
     "emit_case_filed",
     "emit_case_stage_changed",
     "emit_meeting_held",
@@ -84,6 +89,7 @@ __all__ = [
     "plugin_version",
     "purchase_violations",
     "reconcile_state_owned_projects",
+    "record_credit_event",
     "register",
     "running_workers",
     "schema_contributions",
@@ -128,6 +134,8 @@ async def _call(
         except DomainError:
             raise  # a plugin may refuse with a coded error of its own
         except Exception as e:
+            # The caller sees the plugin's name; operators see what went wrong in it.
+            log.exception("plugin %s failed in %s", impl.plugin_name, hook_name)
             raise PluginFailed(impl.plugin_name, hook_name, e) from e
         if result is not None:
             results.append((impl.plugin_name, result))
@@ -136,12 +144,8 @@ async def _call(
     return results
 
 
-# -------------------------------------------------------------------------
-# Which plugins a city runs, with which settings
-# -------------------------------------------------------------------------
-
-
 async def _current() -> CityPlugins:
+    """The city in scope's plugins: pinned for the request by the app, else read now."""
     return await city_plugins()
 
 
@@ -243,6 +247,34 @@ async def credit_effects(firm_id: int, score: Score) -> list[CreditConsequence]:
     ):
         effects.extend(_named(e, plugin) for e in items)
     return effects
+
+
+# -------------------------------------------------------------------------
+# Credit standing of firms (the city's regime plugin answers)
+# -------------------------------------------------------------------------
+
+
+async def credit_standings(firm_ids: list[int], as_of: dt.date) -> dict[int, CreditStanding]:
+    """Each firm's standing on `as_of` in the city's credit regime (absent: none)."""
+    if not firm_ids:
+        return {}
+    found = await _call(
+        await _current(),
+        "firm_credit_standings",
+        firstresult=True,
+        firm_ids=list(firm_ids),
+        as_of=as_of,
+    )
+    if not found:
+        return {}
+    plugin, standings = found[0]
+    return {firm_id: _named(s, plugin) for firm_id, s in standings.items()}
+
+
+async def record_credit_event(event: CreditEvent) -> CreditRecord | None:
+    """The record the city's regime made of the event (None: the city has no regime)."""
+    found = await _call(await _current(), "record_credit_event", firstresult=True, event=event)
+    return _named(found[0][1], found[0][0]) if found else None
 
 
 # -------------------------------------------------------------------------
