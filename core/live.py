@@ -77,19 +77,32 @@ async def case_change() -> AsyncIterator[Any]:
 
 
 class Hub:
-    """This process's subscribers, fed by LISTEN (PostgreSQL) or directly (SQLite)."""
+    """This process's subscribers, fed by LISTEN (PostgreSQL) or directly (SQLite).
+
+    If the LISTEN connection is lost, every subscriber's queue gets None: its subscription
+    ends (the client sees it complete and subscribes again) rather than going silently deaf.
+    """
 
     def __init__(self) -> None:
-        self._queues: set[asyncio.Queue[CaseUpdate]] = set()
+        self._queues: set[asyncio.Queue[CaseUpdate | None]] = set()
         self._listener: asyncpg.Connection | None = None
         self._lock = asyncio.Lock()
 
     def publish(self, update: CaseUpdate) -> None:
         for queue in list(self._queues):
-            try:
-                queue.put_nowait(update)
-            except asyncio.QueueFull:  # a stalled subscriber must not stall the others
+            # A stalled subscriber must not stall the others; one slot stays for the None
+            # that ends a subscription when the LISTEN connection is lost.
+            if queue.qsize() >= QUEUE_SIZE:
                 log.warning("dropping a case update for a slow subscriber")
+                continue
+            queue.put_nowait(update)
+
+    def _on_lost(self, conn: Any) -> None:
+        log.warning("the LISTEN connection was lost; ending this process's subscriptions")
+        if self._listener is conn:
+            self._listener = None
+        for queue in list(self._queues):
+            queue.put_nowait(None)
 
     def _on_notify(self, conn: Any, pid: int, channel: str, payload: str) -> None:
         try:
@@ -107,6 +120,7 @@ class Hub:
             database=client.database,
         )
         await self._listener.add_listener(CHANNEL, self._on_notify)
+        self._listener.add_termination_listener(self._on_lost)
 
     async def _unlisten(self) -> None:
         listener, self._listener = self._listener, None
@@ -114,9 +128,9 @@ class Hub:
             await listener.close()
 
     @asynccontextmanager
-    async def subscribe(self) -> AsyncIterator[asyncio.Queue[CaseUpdate]]:
+    async def subscribe(self) -> AsyncIterator[asyncio.Queue[CaseUpdate | None]]:
         """A queue of every update in this process; LISTENing before it is handed out."""
-        queue: asyncio.Queue[CaseUpdate] = asyncio.Queue(maxsize=QUEUE_SIZE)
+        queue: asyncio.Queue[CaseUpdate | None] = asyncio.Queue(maxsize=QUEUE_SIZE + 1)
         async with self._lock:
             if db.dialect() == "postgres" and self._listener is None:
                 await self._listen()

@@ -53,6 +53,8 @@ class CaseSubscription:
                 yield CaseUpdate(case=Case.from_row(rows[case_pk]), change="CURRENT")
             while True:
                 update = await updates.get()
+                if update is None:  # this process stopped hearing updates: end, to resubscribe
+                    return
                 if update.city != principal.city:
                     continue
                 if case_pk is not None and update.case_id != case_pk:

@@ -274,3 +274,50 @@ async def test_an_update_through_one_process_reaches_a_subscriber_on_another(tow
             process.terminate()
         for process in processes:
             process.wait(timeout=10)
+
+
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not ON_POSTGRES, reason="the LISTEN connection exists on PostgreSQL only")
+async def test_a_lost_listen_connection_ends_the_subscription_and_resubscribing_works(
+    town, server, gql: GraphQLClient
+):
+    import asyncpg
+
+    resident, worker, _ = people(town)
+    filed = await gql(
+        FILE,
+        {
+            "input": {
+                "kind": "PROPERTY_DISPUTE",
+                "title": "断网",
+                "compoundId": to_global_id("Compound", town.compounds[0].id),
+            }
+        },
+        auth=resident,
+    )
+    case_id = filed["data"]["fileCase"]["case"]["id"]
+    async with await connect(server, resident) as ws:
+        sub = Subscriber(ws)
+        await sub.subscribe({"caseId": case_id})
+        assert (await sub.next())["data"]["caseUpdated"]["change"] == "CURRENT"
+        admin = await asyncpg.connect(POSTGRES_URL.replace("postgres://", "postgresql://", 1))
+        try:
+            killed = await admin.fetchval(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE pid <> pg_backend_pid() AND query LIKE 'LISTEN %'"
+            )
+        finally:
+            await admin.close()
+        assert killed == 1
+        ended = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+        assert ended == {"id": "1", "type": "complete"}
+    async with await connect(server, resident) as ws:
+        sub = Subscriber(ws)
+        await sub.subscribe({"caseId": case_id})
+        assert (await sub.next())["data"]["caseUpdated"]["change"] == "CURRENT"
+        await gql(
+            ADVANCE,
+            {"input": {"caseId": case_id, "version": 1, "toStage": "TOPIC_DETERMINATION"}},
+            auth=worker,
+        )
+        assert (await sub.next())["data"]["caseUpdated"]["change"] == "ADVANCED"
