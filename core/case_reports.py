@@ -15,7 +15,7 @@ from tortoise.functions import Count, Sum
 from core import calendar, clock
 from core.access import require_role
 from core.auth import Principal
-from core.cases import CASE_FIELDS, visible_cases
+from core.cases import CASE_FIELDS, CaseFilter, case_filter_q, visible_cases
 from core.enums import CaseKind, CaseStage
 from core.models import (
     CaseTransition,
@@ -115,13 +115,20 @@ OPEN = Ordering("stage_due_on")
 
 
 async def overdue_cases(
-    principal: Principal, as_of: dt.date, kinds: tuple[CaseKind, ...], page: PageRequest
+    principal: Principal,
+    as_of: dt.date,
+    kinds: tuple[CaseKind, ...],
+    page: PageRequest,
+    where: CaseFilter | None = None,
 ) -> Page:
-    """Open visible cases whose stage deadline passed before `as_of`, most overdue first."""
+    """Open visible cases whose stage deadline passed before `as_of`, most overdue first;
+    `where` narrows them (to a compound, community or street, say)."""
     require_role(principal, STAFF)
     query = visible_cases(principal)
     assert query is not None  # staff always see some compounds
     query = query.filter(stage_due_on__lt=as_of).exclude(stage=CaseStage.CLOSED)
+    if where is not None:
+        query = query.filter(case_filter_q(where))
     if kinds:
         query = query.filter(kind__in=list(kinds))
     return await paginate(query, OPEN, page, CASE_FIELDS)

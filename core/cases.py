@@ -90,6 +90,11 @@ def _filter_q(f: CaseFilter) -> Q:
     return q
 
 
+def case_filter_q(f: CaseFilter) -> Q:
+    """The filter as a Q on Case, for the other case lists (core/case_reports.py)."""
+    return _filter_q(f)
+
+
 def _empty_page() -> Page:
     async def zero() -> int:
         return 0

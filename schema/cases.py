@@ -17,6 +17,7 @@ from schema.context import Info
 from schema.enums import CaseCategory, CaseStage, MediationOutcome
 from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of, to_global_id
+from schema.inputs import CaseFilter
 from schema.relay import Connection, connection
 from schema.types.case_records import CouncilMeeting
 from schema.types.cases import Case
@@ -334,22 +335,37 @@ class CasesQuery:
 
     @strawberry.field(description="Open cases past their stage deadline on asOf.")
     async def overdue_cases(
-        self, info: Info, as_of: dt.date, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        as_of: dt.date,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CaseFilter | None = None,
     ) -> Connection[Case]:
         page = await case_reports.overdue_cases(
-            info.context.principal, as_of, (), page_request(first, after)
+            info.context.principal,
+            as_of,
+            (),
+            page_request(first, after),
+            filter.to_core() if filter else None,
         )
         return connection(page, Case.from_row)
 
     @strawberry.field(description="One-window service requests past their deadline on asOf.")
     async def overdue_service_requests(
-        self, info: Info, as_of: dt.date, first: int | None = None, after: str | None = None
+        self,
+        info: Info,
+        as_of: dt.date,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CaseFilter | None = None,
     ) -> Connection[Case]:
         page = await case_reports.overdue_cases(
             info.context.principal,
             as_of,
             (domain.CaseKind.SERVICE_REQUEST,),
             page_request(first, after),
+            filter.to_core() if filter else None,
         )
         return connection(page, Case.from_row)
 

@@ -122,6 +122,20 @@ async def test_service_requests_across_national_day(town, gql: GraphQLClient):
     assert await overdue("2026-10-08") == []
     assert await overdue("2026-10-09") == ["路灯不亮"]
     assert await overdue("2026-10-14") == ["路灯不亮", "代办：老人补贴"]
+    narrowed = await gql(
+        """query($d: Date!, $f: CaseFilter) { overdueServiceRequests(asOf: $d, filter: $f) {
+            nodes { title } } }""",
+        {"d": "2026-10-14", "f": {"stage": ["ACCEPTED"], "compoundId": compound_id(town)}},
+        auth=worker(town),
+    )
+    assert narrowed["data"]["overdueServiceRequests"]["nodes"] == [{"title": "代办：老人补贴"}]
+    elsewhere = await gql(
+        """query($d: Date!, $f: CaseFilter) { overdueCases(asOf: $d, filter: $f) {
+            totalCount } }""",
+        {"d": "2026-10-14", "f": {"compoundId": compound_id(town, 1)}},
+        auth=token("dongguan", Role.CITY_ADMIN),
+    )
+    assert elsewhere["data"]["overdueCases"]["totalCount"] == 0
 
     # Complete and reply; the reply is required to leave COMPLETED.
     with frozen_at(at("2026-10-09")):
