@@ -7,6 +7,7 @@ types: a plugin returns these, the core interprets them.
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -125,6 +126,76 @@ class CreditConsequence:
     kind: str
     reason: str
     points: int = 0
+    plugin: str = ""
+
+
+# ---------------------------------------------------------------------------
+# A firm's credit standing: one firm-facing answer whatever the city's regime
+# ---------------------------------------------------------------------------
+
+# Restriction codes a standing may carry. Free strings: a regime may add its own, but these
+# are the ones the core and clients know (a firm's page shows them, eligibility checks them).
+NO_NEW_CONTRACTS = "NO_NEW_CONTRACTS"
+NO_SERVICE_PURCHASE = "NO_SERVICE_PURCHASE"
+WRITTEN_WARNING = "WRITTEN_WARNING"
+INCREASED_INSPECTION = "INCREASED_INSPECTION"
+PUBLIC_NOTICE = "PUBLIC_NOTICE"
+
+
+@dataclass(frozen=True)
+class CreditStanding:
+    """A firm's credit standing on a day, as the city's credit regime sees it.
+
+    `regime` names the regime ("dongguan_blacklist", "zhuhai_points", ...), `level` is its
+    grade or level code ("GOOD", "BLACKLISTED", "A", "D", ...) with zh/en labels. `score`
+    is the regime's number (assessment score, points held or deducted); `higher_is_better`
+    says which way a ranking sorts it. `restrictions` are codes such as NO_NEW_CONTRACTS,
+    `reasons` say why in words, `valid_until` is when the standing lapses (None: open).
+    """
+
+    regime: str
+    level: str
+    label_zh: str
+    label_en: str
+    score: Decimal | None = None
+    higher_is_better: bool = True
+    restrictions: tuple[str, ...] = ()
+    reasons: tuple[str, ...] = ()
+    valid_until: dt.date | None = None
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
+class CreditEvent:
+    """A credit record an admin asks to enter against a firm (`recordCreditEvent`).
+
+    `kind` is the regime's code ("DEDUCTION", "SERIOUS_VIOLATION", "COMMENDATION", ...),
+    `points` and/or `severity` say how much; `source` says who found it (inspection,
+    hotline, street office, ...). The regime validates and records it.
+    """
+
+    firm_id: int
+    kind: str
+    reason: str
+    source: str
+    occurred_on: dt.date
+    points: Decimal | None = None
+    severity: str | None = None
+    actor: str = ""
+
+
+@dataclass(frozen=True)
+class CreditRecord:
+    """A credit record as the regime stored it; `id` is the regime's own key for it."""
+
+    id: str
+    firm_id: int
+    kind: str
+    reason: str
+    source: str
+    occurred_on: dt.date
+    points: Decimal | None = None
+    severity: str | None = None
     plugin: str = ""
 
 

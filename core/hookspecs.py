@@ -11,6 +11,7 @@ docs/plugins.md documents each hook with the signature below (a test keeps them 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable
 from decimal import Decimal
 
@@ -20,6 +21,9 @@ from pydantic import BaseModel
 from core.contributions import (
     CityPlugins,
     CreditConsequence,
+    CreditEvent,
+    CreditRecord,
+    CreditStanding,
     Criterion,
     PluginModels,
     Refusal,
@@ -121,6 +125,37 @@ def credit_consequences(
     Called after `compute_assessment_score`, inside the transaction that records the score.
     Penalty points, a blacklisting or a removal from the blacklist; collected from every
     plugin, and the core applies them all.
+    """
+
+
+# -------------------------------------------------------------------------
+# Credit standing of firms: one firm-facing contract, each city its own regime
+# -------------------------------------------------------------------------
+
+
+@hookspec(firstresult=True)
+def firm_credit_standings(
+    city: CityPlugins, firm_ids: list[int], as_of: dt.date
+) -> dict[int, CreditStanding] | None:
+    """Return the credit standing on `as_of` of each of these firms, by firm id.
+
+    Called by `Firm.creditStanding(asOf:)` (batched per request, so a page of firms costs
+    one call) and `firmCreditRanking`. Implemented by the city's one credit regime plugin
+    (a blacklist, a points regime, ...); a firm left out of the answer has no standing in
+    that regime. May return an awaitable of the mapping. Stops at first non-None result.
+    """
+
+
+@hookspec(firstresult=True)
+def record_credit_event(city: CityPlugins, event: CreditEvent) -> CreditRecord | None:
+    """Record a credit event against a firm (`recordCreditEvent`) in the city's regime.
+
+    Called inside the mutation's transaction, after the core checked the caller and the
+    firm: validate `kind`, `points` and `severity` by the regime's rules (raise
+    `ValidationErrors` naming the fields), write the record and apply what follows from it
+    (a blacklisting, a lower grade). May return an awaitable. Return None to leave the
+    event to another plugin; when none records it the core refuses with NO_CREDIT_REGIME.
+    Stops at first non-None result.
     """
 
 

@@ -304,5 +304,15 @@ MESSAGES.update(
         "INVALID_DATE": ("{field} 不是有效日期（YYYY-MM-DD）", "{field} is not a YYYY-MM-DD date"),
         "UNKNOWN_EXPORT": ("没有名为 {what} 的导出", "there is no export named {what}"),
         "EMPTY_LIST": ("{field} 至少需要一项", "{field} needs at least one entry"),
+        # Credit of firms and service purchases (core/credit.py, core/purchases.py).
+        "NO_CREDIT_REGIME": (
+            "本市未启用信用管理插件，无法记录信用事件",
+            "this city runs no credit regime plugin to record the event",
+        ),
+        "NOT_POSITIVE": ("{field} 必须大于零", "{field} must be greater than zero"),
+        "PURCHASE_NOT_PROPOSED": (
+            "只能评价或决定处于提议状态的购买",
+            "only a proposed purchase can be decided",
+        ),
     }
 )

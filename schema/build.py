@@ -21,6 +21,7 @@ from schema.grassroots import GrassrootsMutation, GrassrootsQuery
 from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
 from schema.audit import AuditQuery
 from schema.cases import CasesMutation, CasesQuery
+from schema.credit import CreditMutation, CreditQuery
 from schema.mutation import Mutation as CoreMutation
 from schema.people import PeopleQuery
 from schema.plugins import PluginSettingsMutation, PluginSettingsQuery
@@ -38,6 +39,7 @@ QUERY_PARTS: tuple[type, ...] = (
     FiguresQuery,
     PeopleQuery,
     GrassrootsQuery,
+    CreditQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     CoreMutation,
@@ -45,6 +47,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     VotesMutation,
     CasesMutation,
     GrassrootsMutation,
+    CreditMutation,
 )
 # One subscription type for every city: live case updates (schema/subscription.py).
 Subscription = merge_types("Subscription", (CaseSubscription,))

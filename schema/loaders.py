@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from core import cases, directory
+from core import cases, credit, directory
 from core.auth import Principal
 from core.enums import CaseKind
 from core.models import Building, Community, Compound, Firm, Grid, Organisation, Street
@@ -44,6 +45,13 @@ class Loaders:
         )
         self._latest: dict[Hashable, DataLoader[int, list[Row]]] = {}
         self._counts: dict[Hashable, DataLoader[int, int]] = {}
+        self._standings: dict[dt.date, DataLoader[int, Any]] = {}
+
+    def credit_standings(self, as_of: dt.date) -> DataLoader[int, Any]:
+        """Firms' credit standings on a day: one regime hook call per day asked (core/credit.py)."""
+        if as_of not in self._standings:
+            self._standings[as_of] = _by_key(lambda ids: credit.standings(ids, as_of))
+        return self._standings[as_of]
 
     def children_of(self, model: type[CityModel], parent_field: str) -> DataLoader[int, list[Row]]:
         key = (model, parent_field)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
+from core import credit
 from core import enums as domain
 from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
@@ -15,6 +16,9 @@ from schema.enums import ManagementMode
 from schema.ids import to_global_id
 from schema.relay import Node
 from schema.types.places import Compound
+
+if TYPE_CHECKING:
+    from schema.credit import CreditStanding
 
 
 @strawberry.type(description="A property-service firm (物业服务企业).")
@@ -40,6 +44,19 @@ class Firm(Node):
             founded_on=r["founded_on"],
             created_at=r["created_at"],
         )
+
+    @strawberry.field(
+        description="The firm's credit standing on a day (today by default) in the city's "
+        "credit regime; null when the city runs none or the firm has no standing in it."
+    )
+    async def credit_standing(
+        self, info: Info, as_of: dt.date | None = None
+    ) -> Annotated[CreditStanding, strawberry.lazy("schema.credit")] | None:
+        from schema.credit import CreditStanding  # lazy: schema.credit imports this module
+
+        day = as_of or credit.today()
+        found = await info.context.loaders.credit_standings(day).load(self.pk)
+        return CreditStanding.of(found) if found else None
 
     @strawberry.field(description="Every management contract, newest first.")
     async def contracts(self, info: Info) -> list[ManagementContract]:

@@ -4,6 +4,7 @@ fails on purpose in the hook its `fail_on` setting names (so tests can prove iso
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Awaitable
 from decimal import Decimal
 from typing import Any
@@ -14,9 +15,13 @@ from pydantic import BaseModel, Field, SecretStr
 from core import plugins
 from core.contributions import (
     BLACKLIST,
+    NO_NEW_CONTRACTS,
     PENALTY_POINTS,
     CityPlugins,
     CreditConsequence,
+    CreditEvent,
+    CreditRecord,
+    CreditStanding,
     Criterion,
     ManagedProject,
     PluginModels,
@@ -120,6 +125,48 @@ def credit_consequences(city: CityPlugins, firm_id: int, score: Score) -> list[C
             CreditConsequence(BLACKLIST, "score below 60"),
         ]
     return []
+
+
+@hookimpl
+def firm_credit_standings(
+    city: CityPlugins, firm_ids: list[int], as_of: dt.date
+) -> dict[int, CreditStanding]:
+    # A toy points regime: 100 less the points of the events recorded up to `as_of`.
+    _maybe_fail(city, "firm_credit_standings")
+    standings = {}
+    for firm_id in firm_ids:
+        events = [
+            e
+            for hook, slug, e in calls
+            if hook == "record_credit_event" and slug == city.slug and e.firm_id == firm_id
+        ]
+        lost = sum((e.points or Decimal(0) for e in events if e.occurred_on <= as_of), Decimal(0))
+        if firm_id in _settings(city).blacklist:
+            standings[firm_id] = CreditStanding(
+                "sample", "BLACKLISTED", "黑名单", "Blacklisted", Decimal(0),
+                restrictions=(NO_NEW_CONTRACTS,), reasons=("on the sample blacklist",),
+            )  # fmt: skip
+        elif events:
+            standings[firm_id] = CreditStanding("sample", "POINTS", "扣分", "Points", 100 - lost)
+    return standings
+
+
+@hookimpl
+def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[CreditRecord]:
+    async def record() -> CreditRecord:
+        _maybe_fail(city, "record_credit_event")
+        calls.append(("record_credit_event", city.slug, event))
+        return CreditRecord(
+            id=str(len(calls)),
+            firm_id=event.firm_id,
+            kind=event.kind,
+            reason=event.reason,
+            source=event.source,
+            occurred_on=event.occurred_on,
+            points=event.points,
+        )
+
+    return record()
 
 
 @hookimpl
