@@ -42,6 +42,8 @@ TEXT = {
     "over_time": ("各阶段案件数（月末）", "Cases by stage at each month end"),
     "firms": ("物业企业排名（在管小区数）", "Property firms by compounds managed"),
     "per_1000": ("每千户案件", "cases per 1,000 homes"),
+    "managed": ("在管小区", "compounds managed"),
+    "homes": ("户数", "homes"),
     "exports": ("导出", "Exports"),
     "streets": ("镇街", "Streets"),
     "as_of": ("截至", "as of"),
@@ -160,7 +162,7 @@ td:first-child, th:first-child {{ text-align: left; }}
 </section>
 <section id="over-time"><h2>{t("over_time", lang)}</h2>{over_time}</section>
 <section id="firms"><h2>{t("firms", lang)}</h2>
-<p>{t("firms", lang)} · homes · {t("per_1000", lang)}</p>{firms}</section>
+<p>{t("managed", lang)} · {t("homes", lang)} · {t("per_1000", lang)}</p>{firms}</section>
 {
         f'<section id="streets"><h2>{t("streets", lang)}</h2><ul>{street_links}</ul></section>'
         if street_links
