@@ -3,7 +3,6 @@ request (body replayed) goes to strawberry untouched."""
 
 from __future__ import annotations
 
-import os
 from typing import Protocol
 
 import orjson
@@ -11,18 +10,7 @@ import strawberry
 from starlette.types import Message, Receive, Scope, Send
 
 from core.auth import Principal
-from core.db import StatementCounter
 from schema.compiler.run import compiled_response, enabled
-
-# Bench-only switches (CIVICGRAPH_BENCH=1): force the resolver path per request, and report
-# the SQL statements a request cost in a response header. Never on in production.
-FORCE_RESOLVER = b"x-civicgraph-resolver"
-COUNT_STATEMENTS = b"x-civicgraph-count"
-STATEMENTS_HEADER = b"x-civicgraph-statements"
-
-
-def _bench() -> bool:
-    return os.environ.get("CIVICGRAPH_BENCH") == "1"
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -69,7 +57,6 @@ async def _compiled(
         scope["type"] != "http"
         or scope.get("method") != "POST"
         or content_type != b"application/json"
-        or (_bench() and FORCE_RESOLVER in headers)
         or not enabled()
     ):
         await resolver(scope, receive, send)
@@ -105,16 +92,4 @@ async def dispatch(
     send: Send,
 ) -> None:
     """Answer on the compiled path when it can, else on the resolver path."""
-    headers = dict(scope.get("headers") or [])
-    if not (_bench() and COUNT_STATEMENTS in headers):
-        await _compiled(resolver, principal, lang, scope, receive, send)
-        return
-    with StatementCounter() as counter:
-        # Sequential requests only: the counter sees every statement of the process.
-        async def counted_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                count = str(counter.count).encode()
-                message = {**message, "headers": [*message["headers"], (STATEMENTS_HEADER, count)]}
-            await send(message)
-
-        await _compiled(resolver, principal, lang, scope, receive, counted_send)
+    await _compiled(resolver, principal, lang, scope, receive, send)

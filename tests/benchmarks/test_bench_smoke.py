@@ -35,7 +35,10 @@ def test_a_tiny_bench_runs_checks_the_answers_and_counts_statements():
     )
     assert len(rows) == 12  # four queries on three paths (each server costs seconds to start)
     statements = {(query, path): int(n) for query, path, n in rows}
-    assert {n for (q, p), n in statements.items() if p == "compiled"} == {1}
+    # The compiled path: one statement per query, plus what every request reads (the city's
+    # plugin configuration), so the same count for every query.
+    assert len({n for (q, p), n in statements.items() if p == "compiled"}) == 1
     assert statements[("compounds_list", "baseline")] == 3
-    # The resolver path: one statement per nesting level, whatever the page size.
-    assert statements[("compounds_list", "resolver")] == 4
+    # The resolver path: one statement per level (compounds, contracts, firms, cases).
+    resolver, compiled = (statements[("compounds_list", p)] for p in ("resolver", "compiled"))
+    assert resolver - compiled == 3
