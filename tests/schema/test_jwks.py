@@ -20,9 +20,23 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from jwt.algorithms import ECAlgorithm, RSAAlgorithm
 
 from core import jwks
+from core.cities import ensure_cities
 from core.settings import get_settings
 
 QUERY = {"query": "{ city { viewerRole viewerScope } }"}
+
+
+@pytest.fixture
+async def cities(database_url: str) -> str:
+    """The configured cities, whatever else the database holds: these tests read no rows."""
+    await ensure_cities()
+    return database_url
+
+
+# Generated once per run: RSA key generation is slow, and the keys' values do not matter.
+_RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+_EC_KEY = ec.generate_private_key(ec.SECP256R1())
+_OTHER_RSA_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 
 
 class IdentityProvider:
@@ -32,8 +46,8 @@ class IdentityProvider:
         self.keys: dict[str, Any] = {}  # kid -> private key
         self.requests = 0
         self.up = True
-        self.add_key("rsa-1", rsa.generate_private_key(public_exponent=65537, key_size=2048))
-        self.add_key("ec-1", ec.generate_private_key(ec.SECP256R1()))
+        self.add_key("rsa-1", _RSA_KEY)
+        self.add_key("ec-1", _EC_KEY)
         provider = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -109,7 +123,7 @@ async def _post(client, token: str):
 
 
 @pytest.mark.parametrize("kid", ["rsa-1", "ec-1"])
-async def test_rs256_and_es256_tokens_from_the_provider_are_accepted(empty_db, client, idp, kid):
+async def test_rs256_and_es256_tokens_from_the_provider_are_accepted(cities, client, idp, kid):
     response = await _post(client, idp.token(kid))
     assert response.status_code == 200, response.text
     assert response.json()["data"]["city"] == {
@@ -118,15 +132,15 @@ async def test_rs256_and_es256_tokens_from_the_provider_are_accepted(empty_db, c
     }
 
 
-async def test_keys_are_cached_between_requests(empty_db, client, idp):
+async def test_keys_are_cached_between_requests(cities, client, idp):
     for _ in range(3):
         assert (await _post(client, idp.token("rsa-1"))).status_code == 200
     assert idp.requests == 1
 
 
-async def test_a_rotated_key_is_fetched_when_its_kid_is_first_seen(empty_db, client, idp):
+async def test_a_rotated_key_is_fetched_when_its_kid_is_first_seen(cities, client, idp):
     assert (await _post(client, idp.token("rsa-1"))).status_code == 200
-    idp.add_key("rsa-2", rsa.generate_private_key(public_exponent=65537, key_size=2048))
+    idp.add_key("rsa-2", _OTHER_RSA_KEY)
     # Past the minimum interval between refreshes (kept short so tokens of unknown kids
     # cannot make us fetch on every request).
     key_set = jwks.key_set(idp.url, 300)
@@ -136,9 +150,9 @@ async def test_a_rotated_key_is_fetched_when_its_kid_is_first_seen(empty_db, cli
     assert idp.requests == 2
 
 
-async def test_unknown_kids_do_not_hammer_the_provider(empty_db, client, idp):
+async def test_unknown_kids_do_not_hammer_the_provider(cities, client, idp):
     assert (await _post(client, idp.token("rsa-1"))).status_code == 200
-    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    stranger = _OTHER_RSA_KEY
     for i in range(5):
         response = await _post(client, idp.token(f"made-up-{i}", key=stranger))
         assert response.status_code == 401
@@ -174,9 +188,7 @@ def _alg_confusion_token(idp: IdentityProvider) -> str:
         (lambda idp: idp.token("rsa-1", exp=int(time.time()) - 10), "TOKEN_EXPIRED"),
         (lambda idp: idp.token("ec-1", city="zhuhai"), "TOKEN_WRONG_CITY"),
         (
-            lambda idp: idp.token(
-                "rsa-1", key=rsa.generate_private_key(public_exponent=65537, key_size=2048)
-            ),
+            lambda idp: idp.token("rsa-1", key=_OTHER_RSA_KEY),
             "TOKEN_INVALID",
         ),
         (lambda idp: idp.token("ec-1", iss="https://someone-else.example"), "TOKEN_INVALID"),
@@ -194,27 +206,27 @@ def _alg_confusion_token(idp: IdentityProvider) -> str:
         "hs256-with-public-key",
     ],
 )
-async def test_bad_provider_tokens_are_refused_with_a_code(empty_db, client, idp, make, code):
+async def test_bad_provider_tokens_are_refused_with_a_code(cities, client, idp, make, code):
     response = await _post(client, make(idp))
     assert response.status_code == 401, response.text
     assert response.json()["errors"][0]["extensions"]["code"] == code
 
 
-async def test_a_provider_that_is_down_is_reported_not_hidden(empty_db, client, idp):
+async def test_a_provider_that_is_down_is_reported_not_hidden(cities, client, idp):
     idp.up = False
     response = await _post(client, idp.token("rsa-1"))
     assert response.status_code == 503
     assert response.json()["errors"][0]["extensions"]["code"] == "JWKS_UNAVAILABLE"
 
 
-async def test_cached_keys_keep_working_while_the_provider_is_down(empty_db, client, idp):
+async def test_cached_keys_keep_working_while_the_provider_is_down(cities, client, idp):
     assert (await _post(client, idp.token("ec-1"))).status_code == 200
     idp.up = False
     jwks.key_set(idp.url, 300)._fetched_at -= 3600  # the cache has expired
     assert (await _post(client, idp.token("ec-1"))).status_code == 200
 
 
-async def test_our_own_hs256_tokens_still_work_beside_the_provider(empty_db, client, idp):
+async def test_our_own_hs256_tokens_still_work_beside_the_provider(cities, client, idp):
     from core.enums import Role
     from tests.conftest import token
 

@@ -6,12 +6,20 @@ import httpx
 import pytest
 from graphql import parse
 
+from core.cities import ensure_cities
 from core.db import StatementCounter
 from core.enums import Role
 from core.settings import ApiLimits, get_settings
 from schema.app import create_app
 from schema.limits import count_tokens, measure
 from tests.conftest import GraphQLClient, token
+
+
+@pytest.fixture
+async def cities(database_url: str) -> str:
+    """The configured cities, whatever else the database holds: these tests read no rows."""
+    await ensure_cities()
+    return database_url
 
 
 def _code(body: dict) -> str:
@@ -48,14 +56,14 @@ def test_tokens_are_counted_only_up_to_the_limit():
     assert count_tokens("{" + " a" * 10**6 + "}", 50) == 51
 
 
-async def test_too_many_tokens(empty_db, gql: GraphQLClient):
+async def test_too_many_tokens(cities, gql: GraphQLClient):
     query = "{ city { " + "slug " * (get_settings().limits.max_tokens + 1) + "} }"
     body = await gql(query, expect_errors=True)
     assert _code(body) == "TOO_MANY_TOKENS"
     assert body["errors"][0]["extensions"]["limit"] == get_settings().limits.max_tokens
 
 
-async def test_too_deep(empty_db, gql: GraphQLClient):
+async def test_too_deep(cities, gql: GraphQLClient):
     inner = "id"
     for _ in range(get_settings().limits.max_depth):
         inner = f"community {{ compounds {{ {inner} }} }}"
@@ -63,7 +71,7 @@ async def test_too_deep(empty_db, gql: GraphQLClient):
     assert _code(body) == "QUERY_TOO_DEEP"
 
 
-async def test_too_many_aliases(empty_db, gql: GraphQLClient):
+async def test_too_many_aliases(cities, gql: GraphQLClient):
     n = get_settings().limits.max_aliases + 1
     query = "{ " + " ".join(f"a{i}: city {{ slug }}" for i in range(n)) + " }"
     body = await gql(query, expect_errors=True)
@@ -71,7 +79,7 @@ async def test_too_many_aliases(empty_db, gql: GraphQLClient):
     assert body["errors"][0]["extensions"]["actual"] == n
 
 
-async def test_too_costly_is_refused_before_any_statement(empty_db, gql: GraphQLClient):
+async def test_too_costly_is_refused_before_any_statement(cities, gql: GraphQLClient):
     query = """{ compounds(first: 100) { nodes { cases(first: 100) { nodes {
                  compound { buildings { id } } } } } } }"""
     auth = token("dongguan", Role.CITY_ADMIN)
@@ -83,13 +91,13 @@ async def test_too_costly_is_refused_before_any_statement(empty_db, gql: GraphQL
     assert not any("compounds" in s or "cases" in s for s in counter.statements)
 
 
-async def test_cost_counts_variables_too(empty_db, gql: GraphQLClient):
+async def test_cost_counts_variables_too(cities, gql: GraphQLClient):
     query = "query($n: Int) { compounds(first: $n) { nodes { cases(first: $n) { totalCount } } } }"
     body = await gql(query, {"n": 1000}, expect_errors=True)
     assert _code(body) == "QUERY_TOO_COSTLY"
 
 
-async def test_fragment_bombs_are_measured_in_bounded_time(empty_db, gql: GraphQLClient):
+async def test_fragment_bombs_are_measured_in_bounded_time(cities, gql: GraphQLClient):
     # Each fragment doubles the previous one: 2**20 copies if expanded naively.
     parts = ["fragment F0 on Street { id name }"]
     for i in range(1, 21):
@@ -100,14 +108,14 @@ async def test_fragment_bombs_are_measured_in_bounded_time(empty_db, gql: GraphQ
     assert "errors" not in body or _code(body) != "INTERNAL"
 
 
-async def test_batches_are_refused_with_a_code(empty_db, client: httpx.AsyncClient):
+async def test_batches_are_refused_with_a_code(cities, client: httpx.AsyncClient):
     batch = [{"query": "{ city { slug } }"}, {"query": "{ city { name } }"}]
     response = await client.post("/graphql/dongguan", json=batch)
     assert response.status_code == 400
     assert _code(response.json()) == "BATCHING_DISABLED"
 
 
-async def test_oversized_bodies_are_refused_with_a_code(empty_db, client: httpx.AsyncClient):
+async def test_oversized_bodies_are_refused_with_a_code(cities, client: httpx.AsyncClient):
     size = get_settings().limits.max_body_bytes
     response = await client.post(
         "/graphql/dongguan",
@@ -124,7 +132,7 @@ async def _client_with(limits: ApiLimits):
     return httpx.AsyncClient(transport=transport, base_url="http://civicgraph.test")
 
 
-async def test_execution_stops_at_the_timeout(empty_db):
+async def test_execution_stops_at_the_timeout(cities):
     # A timeout so short that the first database round trip exceeds it.
     async with await _client_with(ApiLimits(timeout_seconds=1e-6)) as client:
         query = {"query": "{ compounds(first: 5) { totalCount nodes { name } } }"}
@@ -140,11 +148,11 @@ async def test_the_limits_are_read_from_the_config_file():
 
 
 @pytest.mark.parametrize("query", ["{ city { slug } }", "{ compounds(first: 100) { totalCount } }"])
-async def test_ordinary_queries_pass_every_limit(empty_db, gql: GraphQLClient, query: str):
+async def test_ordinary_queries_pass_every_limit(cities, gql: GraphQLClient, query: str):
     await gql(query)
 
 
-async def test_graphiql_introspection_passes_the_limits_in_development(empty_db, gql):
+async def test_graphiql_introspection_passes_the_limits_in_development(cities, gql):
     from graphql import get_introspection_query
 
     body = await gql(get_introspection_query())

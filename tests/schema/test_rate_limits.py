@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 
+from core.cities import ensure_cities
 from core.enums import Role
 from core.settings import ApiLimits
 from schema.app import create_app
@@ -12,6 +14,13 @@ from schema.guard import RateLimiter
 from tests.conftest import token
 
 QUERY = {"query": "{ city { slug } }"}
+
+
+@pytest.fixture
+async def cities(database_url: str) -> str:
+    """The configured cities, whatever else the database holds: these tests read no rows."""
+    await ensure_cities()
+    return database_url
 
 
 def _client(limits: ApiLimits | Starlette, address: str = "10.0.0.1") -> httpx.AsyncClient:
@@ -28,7 +37,7 @@ async def _statuses(client: httpx.AsyncClient, n: int, auth: str | None = None) 
     ]
 
 
-async def test_a_caller_past_the_burst_gets_429_with_retry_after(empty_db):
+async def test_a_caller_past_the_burst_gets_429_with_retry_after(cities):
     # One token every 100 s: the test cannot refill the bucket by being slow.
     async with _client(ApiLimits(rate_per_second=0.01, rate_burst=3)) as client:
         assert await _statuses(client, 3) == [200, 200, 200]
@@ -38,7 +47,7 @@ async def test_a_caller_past_the_burst_gets_429_with_retry_after(empty_db):
     assert 1 <= int(response.headers["Retry-After"]) <= 100
 
 
-async def test_each_token_subject_has_its_own_bucket(empty_db):
+async def test_each_token_subject_has_its_own_bucket(cities):
     alice = token("dongguan", Role.RESIDENT, scope=_compound(1), subject="alice")
     bob = token("dongguan", Role.RESIDENT, scope=_compound(1), subject="bob")
     async with _client(ApiLimits(rate_per_second=0.01, rate_burst=2)) as client:
@@ -48,7 +57,7 @@ async def test_each_token_subject_has_its_own_bucket(empty_db):
         assert await _statuses(client, 2) == [200, 200]
 
 
-async def test_anonymous_callers_are_counted_per_address(empty_db):
+async def test_anonymous_callers_are_counted_per_address(cities):
     app = create_app(manage_db=False, limits=ApiLimits(rate_per_second=0.01, rate_burst=1))
     async with _client(app, "10.0.0.1") as first, _client(app, "10.0.0.2") as second:
         assert await _statuses(first, 2) == [200, 429]
