@@ -316,3 +316,14 @@ MESSAGES.update(
         ),
     }
 )
+
+# The points credit regime (plugins/points_credit).
+MESSAGES.update(
+    {
+        "APPEAL_WINDOW_CLOSED": (
+            "{field}：申诉期已于 {until} 届满",
+            "{field}: the appeal window closed on {until}",
+        ),
+        "APPEAL_DECIDED": ("{field}：该申诉已有决定", "{field}: the appeal is already decided"),
+    }
+)

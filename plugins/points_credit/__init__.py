@@ -1,0 +1,1 @@
+"""Points-based credit of property firms (plugin `points_credit`)."""

@@ -1,0 +1,158 @@
+"""The points regime in the GraphQL schema of the cities that run it: notices and appeals.
+
+The firm-facing contract (`Firm.creditStanding`, `recordCreditEvent`) is the core's; these
+are the regime's own objects, which a score-and-grade city has no use for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import weakref
+from typing import Any
+
+import strawberry
+from strawberry.dataloader import DataLoader
+
+from core.models import Firm as FirmModel
+from core.pagination import page_request
+from plugins.points_credit import notices
+from schema.context import Info
+from schema.errors import UserError, attempt
+from schema.ids import optional_pk, pk_of, to_global_id
+from schema.loaders import Loaders
+from schema.relay import Connection, connection
+from schema.types.firms import Firm
+
+# One appeal loader per request (keyed by the request's loaders, gone with them).
+_appeal_loaders: weakref.WeakKeyDictionary[Loaders, DataLoader[int, Any]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _appeals(info: Info) -> DataLoader[int, Any]:
+    loaders = info.context.loaders
+    if loaders not in _appeal_loaders:
+
+        async def load(ids: list[int]) -> list[Any]:
+            found = await notices.appeals_of(list(ids))
+            return [found.get(i) for i in ids]
+
+        _appeal_loaders[loaders] = DataLoader(load_fn=load)
+    return _appeal_loaders[loaders]
+
+
+@strawberry.type(description="A firm's appeal against a notice of deduction.")
+class PointsAppeal:
+    id: strawberry.ID
+    grounds: str
+    filed_on: dt.date
+    status: str = strawberry.field(description="PENDING, UPHELD or REJECTED.")
+    decided_on: dt.date | None
+    decision_reason: str | None
+    deduction_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> PointsAppeal:
+        return cls(
+            id=strawberry.ID(to_global_id("PointsAppeal", r["id"])),
+            grounds=r["grounds"],
+            filed_on=r["filed_on"],
+            status=r["status"],
+            decided_on=r["decided_on"],
+            decision_reason=r["decision_reason"],
+            deduction_pk=r["deduction_id"],
+        )
+
+
+@strawberry.type(
+    description="A notice of deduction: points taken, deadlines to rectify and appeal."
+)
+class PointsNotice:
+    id: strawberry.ID
+    points: int
+    reason: str
+    source: str
+    occurred_on: dt.date
+    notified_on: dt.date
+    rectify_by: dt.date = strawberry.field(description="The firm rectifies by this day.")
+    appeal_by: dt.date = strawberry.field(description="The last day to appeal.")
+    removed_on: dt.date | None = strawberry.field(
+        description="Set when an appeal was upheld: the points no longer count."
+    )
+    removal_reason: str | None
+    pk: strawberry.Private[int]
+    firm_pk: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> PointsNotice:
+        return cls(
+            id=strawberry.ID(to_global_id("PointsNotice", r["id"])),
+            points=r["points"],
+            reason=r["reason"],
+            source=r["source"],
+            occurred_on=r["occurred_on"],
+            notified_on=r["notified_on"],
+            rectify_by=r["rectify_by"],
+            appeal_by=r["appeal_by"],
+            removed_on=r["removed_on"],
+            removal_reason=r["removal_reason"],
+            pk=r["id"],
+            firm_pk=r["firm_id"],
+        )
+
+    @strawberry.field
+    async def firm(self, info: Info) -> Firm | None:
+        row = await info.context.loaders.rows[FirmModel].load(self.firm_pk)
+        return Firm.from_row(row) if row else None
+
+    @strawberry.field(description="The appeal against this notice, if one was filed.")
+    async def appeal(self, info: Info) -> PointsAppeal | None:
+        row = await _appeals(info).load(self.pk)
+        return PointsAppeal.from_row(row) if row else None
+
+
+@strawberry.type
+class PointsQuery:
+    @strawberry.field(description="Notices of deduction under the points regime, newest first.")
+    async def points_notices(
+        self,
+        firm_id: strawberry.ID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+    ) -> Connection[PointsNotice]:
+        page = notices.notices(optional_pk(firm_id, "Firm", "firmId"), page_request(first, after))
+        return connection(await page, PointsNotice.from_row)
+
+
+@strawberry.type
+class PointsAppealPayload:
+    appeal: PointsAppeal | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class PointsMutation:
+    @strawberry.mutation(description="File a firm's appeal against a notice, within its window.")
+    async def appeal_deduction(
+        self, info: Info, notice_id: strawberry.ID, grounds: str
+    ) -> PointsAppealPayload:
+        async def act() -> PointsAppeal:
+            pk = pk_of(notice_id, "PointsNotice", "noticeId")
+            return PointsAppeal.from_row(await notices.appeal(info.context.principal, pk, grounds))
+
+        appeal, errors = await attempt(info, act)
+        return PointsAppealPayload(appeal=appeal, errors=errors)
+
+    @strawberry.mutation(
+        description="Uphold an appeal (its notice's points are removed) or reject it."
+    )
+    async def decide_appeal(
+        self, info: Info, appeal_id: strawberry.ID, upheld: bool, reason: str
+    ) -> PointsAppealPayload:
+        async def act() -> PointsAppeal:
+            pk = pk_of(appeal_id, "PointsAppeal", "appealId")
+            row = await notices.decide(info.context.principal, pk, upheld, reason)
+            return PointsAppeal.from_row(row)
+
+        appeal, errors = await attempt(info, act)
+        return PointsAppealPayload(appeal=appeal, errors=errors)

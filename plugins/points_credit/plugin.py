@@ -1,0 +1,91 @@
+"""The hooks of `points_credit` (entry point in the root pyproject.toml): any city may run it.
+
+The ORM and GraphQL modules are imported inside the hooks: this module is loaded while the
+core builds its database configuration, before models may be imported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable
+
+from pydantic import BaseModel
+
+from core.contributions import (
+    FIRM_MANAGEMENT_CONTRACT,
+    FIRM_SERVICE_PURCHASE,
+    NO_NEW_CONTRACTS,
+    NO_SERVICE_PURCHASE,
+    CityPlugins,
+    CreditEvent,
+    CreditRecord,
+    CreditStanding,
+    PluginModels,
+    Refusal,
+    SchemaContribution,
+)
+from core.hookspecs import hookimpl
+from plugins.points_credit.settings import PointsCreditSettings
+
+# Which restriction keeps a firm from which engagement: "no new projects" covers both.
+REFUSED_BY = {
+    FIRM_MANAGEMENT_CONTRACT: (NO_NEW_CONTRACTS,),
+    FIRM_SERVICE_PURCHASE: (NO_NEW_CONTRACTS, NO_SERVICE_PURCHASE),
+}
+
+
+@hookimpl
+def register_settings() -> type[BaseModel]:
+    return PointsCreditSettings
+
+
+@hookimpl
+def register_models() -> PluginModels:
+    return PluginModels(
+        app_label="points_credit",
+        models="plugins.points_credit.models",
+        migrations="plugins.points_credit.migrations",
+    )
+
+
+@hookimpl
+def register_schema(city: CityPlugins) -> SchemaContribution:
+    from plugins.points_credit.graphql import PointsMutation, PointsQuery
+
+    return SchemaContribution(query=PointsQuery, mutation=PointsMutation)
+
+
+@hookimpl
+def firm_credit_standings(
+    city: CityPlugins, firm_ids: list[int], as_of: dt.date
+) -> Awaitable[dict[int, CreditStanding]]:
+    from plugins.points_credit import notices
+
+    return notices.standings(city, firm_ids, as_of)
+
+
+@hookimpl
+def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[CreditRecord]:
+    from plugins.points_credit import notices
+
+    return notices.record_deduction(city, event)
+
+
+@hookimpl
+def check_firm_eligibility(
+    city: CityPlugins, firm_id: int, purpose: str
+) -> Awaitable[list[Refusal]] | None:
+    refused_by = REFUSED_BY.get(purpose)
+    if not refused_by:
+        return None
+
+    async def check() -> list[Refusal]:
+        from plugins.points_credit import notices
+
+        standing = (await notices.standings(city, [firm_id], notices.today()))[firm_id]
+        if not set(refused_by) & set(standing.restrictions):
+            return []
+        why = "; ".join(standing.reasons)
+        return [Refusal(f"{standing.label_en} under the points regime ({why})")]
+
+    return check()

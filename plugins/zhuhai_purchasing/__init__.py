@@ -1,0 +1,1 @@
+"""Zhuhai's rules for buying community services (plugin `zhuhai_purchasing`)."""

@@ -1,0 +1,94 @@
+"""Zhuhai's purchasing rules: what may be bought, from whom, up to how much, and how.
+
+Zhuhai buys community services mostly from social organisations: elderly care, youth
+services, community governance and the social work stations (社工站) of every street.
+Amounts are in yuan. The procurement method follows the amount: small purchases may be
+direct, larger ones need competitive consultation, the largest a public tender.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
+
+ORGANISATION, FIRM = "organisation", "firm"
+DIRECT = "DIRECT"
+COMPETITIVE_CONSULTATION = "COMPETITIVE_CONSULTATION"
+PUBLIC_TENDER = "PUBLIC_TENDER"
+METHODS = (DIRECT, COMPETITIVE_CONSULTATION, PUBLIC_TENDER)  # from the least to the most open
+
+
+class Category(BaseModel):
+    label_zh: str = Field(min_length=1, max_length=40)
+    label_en: str = Field(min_length=1, max_length=80)
+    cap: Decimal = Field(gt=0, title="Most one purchase may cost (yuan)")
+    providers: list[str] = Field(
+        default_factory=lambda: [ORGANISATION],
+        title="Who may provide it",
+        description="organisation and/or firm.",
+    )
+    needs_community: bool = Field(
+        True, title="Bought for one community", description="The purchase names its community."
+    )
+
+
+def _categories() -> dict[str, Category]:
+    return {
+        "COMMUNITY_ELDERLY_CARE": Category(
+            label_zh="社区居家养老服务",
+            label_en="community elderly care",
+            cap=Decimal(800_000),
+            providers=[ORGANISATION, FIRM],
+        ),
+        "YOUTH_SERVICES": Category(
+            label_zh="青少年服务", label_en="youth services", cap=Decimal(300_000)
+        ),
+        "COMMUNITY_GOVERNANCE": Category(
+            label_zh="社区治理", label_en="community governance", cap=Decimal(500_000)
+        ),
+        "SOCIAL_WORK_STATION": Category(
+            label_zh="镇街社工站",
+            label_en="social work station",
+            cap=Decimal(1_200_000),
+            needs_community=False,
+        ),
+    }
+
+
+class ZhuhaiPurchasingSettings(BaseModel):
+    categories: dict[str, Category] = Field(
+        default_factory=_categories,
+        title="Categories",
+        description="What the city buys, by code, with each category's cap and providers.",
+    )
+    competitive_from: Decimal = Field(
+        Decimal(200_000),
+        gt=0,
+        title="Competitive consultation from (yuan)",
+        description="From this amount a direct purchase is refused.",
+    )
+    tender_from: Decimal = Field(
+        Decimal(1_000_000),
+        gt=0,
+        title="Public tender from (yuan)",
+        description="From this amount only a public tender will do.",
+    )
+
+    # Field validators, so an admin's error names the setting to fix.
+    @field_validator("tender_from")
+    @classmethod
+    def _tender_above_competitive(cls, tender_from: Decimal, info: ValidationInfo) -> Decimal:
+        competitive = info.data.get("competitive_from")
+        if competitive is not None and tender_from <= competitive:
+            raise ValueError("must be above competitive_from")
+        return tender_from
+
+    @field_validator("categories")
+    @classmethod
+    def _known_providers(cls, categories: dict[str, Category]) -> dict[str, Category]:
+        for code, category in categories.items():
+            unknown = set(category.providers) - {ORGANISATION, FIRM}
+            if unknown or not category.providers:
+                raise ValueError(f"{code}: providers are organisation and/or firm")
+        return categories
