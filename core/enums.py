@@ -338,3 +338,39 @@ LABELS.update(
         WorkItemOutcome.REFUSED: ("已拒绝", "refused"),
     }
 )
+
+
+# Government purchases of services (core/purchases.py): the methods of the Government
+# Procurement Law, whichever a city's rules require for an amount, and a purchase's life.
+class ProcurementMethod(Labelled):
+    PUBLIC_TENDER = "PUBLIC_TENDER"
+    INVITED_TENDER = "INVITED_TENDER"
+    COMPETITIVE_NEGOTIATION = "COMPETITIVE_NEGOTIATION"
+    COMPETITIVE_CONSULTATION = "COMPETITIVE_CONSULTATION"
+    INQUIRY = "INQUIRY"
+    SINGLE_SOURCE = "SINGLE_SOURCE"
+    DIRECT_COMMISSION = "DIRECT_COMMISSION"
+
+
+class PurchaseStatus(Labelled):
+    PROPOSED = "PROPOSED"
+    CONTRACTED = "CONTRACTED"
+    EVALUATED = "EVALUATED"
+    CANCELLED = "CANCELLED"
+
+
+LABELS.update(
+    {
+        ProcurementMethod.PUBLIC_TENDER: ("公开招标", "public tender"),
+        ProcurementMethod.INVITED_TENDER: ("邀请招标", "invited tender"),
+        ProcurementMethod.COMPETITIVE_NEGOTIATION: ("竞争性谈判", "competitive negotiation"),
+        ProcurementMethod.COMPETITIVE_CONSULTATION: ("竞争性磋商", "competitive consultation"),
+        ProcurementMethod.INQUIRY: ("询价", "request for quotations"),
+        ProcurementMethod.SINGLE_SOURCE: ("单一来源", "single source"),
+        ProcurementMethod.DIRECT_COMMISSION: ("直接委托", "direct commission"),
+        PurchaseStatus.PROPOSED: ("已提议", "proposed"),
+        PurchaseStatus.CONTRACTED: ("已签约", "contracted"),
+        PurchaseStatus.EVALUATED: ("已评价", "evaluated"),
+        PurchaseStatus.CANCELLED: ("已取消", "cancelled"),
+    }
+)

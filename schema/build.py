@@ -25,6 +25,7 @@ from schema.credit import CreditMutation, CreditQuery
 from schema.mutation import Mutation as CoreMutation
 from schema.people import PeopleQuery
 from schema.plugins import PluginSettingsMutation, PluginSettingsQuery
+from schema.purchases import PurchasesMutation, PurchasesQuery
 from schema.query import Query as DirectoryQuery
 from schema.subscription import CaseSubscription
 from schema.votes import VotesMutation, VotesQuery
@@ -40,6 +41,7 @@ QUERY_PARTS: tuple[type, ...] = (
     PeopleQuery,
     GrassrootsQuery,
     CreditQuery,
+    PurchasesQuery,
 )
 MUTATION_PARTS: tuple[type, ...] = (
     CoreMutation,
@@ -48,6 +50,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     CasesMutation,
     GrassrootsMutation,
     CreditMutation,
+    PurchasesMutation,
 )
 # One subscription type for every city: live case updates (schema/subscription.py).
 Subscription = merge_types("Subscription", (CaseSubscription,))

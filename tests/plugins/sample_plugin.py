@@ -196,7 +196,7 @@ def validate_service_purchase(city: CityPlugins, purchase: ServicePurchase) -> l
     found = []
     if purchase.amount > _settings(city).purchase_cap:
         found.append(Violation("amount", "over the cap"))
-    if purchase.amount >= 50000 and purchase.procurement_method == "DIRECT":
+    if purchase.amount >= 50000 and purchase.procurement_method.startswith("DIRECT"):
         found.append(Violation("procurementMethod", "50,000 yuan and above needs a tender"))
     return found
 

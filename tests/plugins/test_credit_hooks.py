@@ -11,7 +11,8 @@ from types import ModuleType
 from core import plugin_settings, plugins
 from core.auth import Scope, ScopeKind
 from core.contributions import NO_NEW_CONTRACTS, CreditEvent
-from core.enums import Role
+from core.enums import OrganisationKind, Role
+from core.models import Organisation, ServicePurchaseRecord
 from core.tenancy import in_city
 from schema.ids import to_global_id
 from tests.conftest import GraphQLClient, token
@@ -134,3 +135,33 @@ async def test_credit_standings_typed_call_names_the_plugin(sample: ModuleType):
         assert await plugins.credit_standings([], dt.date(2026, 1, 5)) == {}
     assert record is not None and record.plugin == "sample"
     assert list(found) == [1] and found[1].plugin == "sample" and found[1].score == 98
+
+
+async def test_proposed_purchases_are_refused_with_every_plugin_violation(
+    sample: ModuleType, gql: GraphQLClient
+):
+    town = await build_town("dongguan", compounds=1, cases_each=0)
+    with in_city("dongguan"):
+        provider = await Organisation.create(
+            kind=OrganisationKind.SOCIAL_ORGANISATION, name="社工站", community=town.communities[0]
+        )
+    propose = """mutation($input: ProposeServicePurchaseInput!) {
+        proposeServicePurchase(input: $input) { purchase { id } errors { field code message } } }"""
+    data = {
+        "title": "心理健康服务",
+        "category": "MENTAL_HEALTH",
+        "providerId": to_global_id("Organisation", provider.id),
+        "amount": "200000",
+        "periodStart": "2026-01-01",
+        "periodEnd": "2026-06-30",
+        "procurementMethod": "DIRECT_COMMISSION",
+    }
+    body = await gql(propose, {"input": data}, auth=admin(), lang="en")
+    errors = body["data"]["proposeServicePurchase"]["errors"]
+    assert [(e["field"], e["code"]) for e in errors] == [
+        ("amount", "PLUGIN_RULE_VIOLATED"),
+        ("procurementMethod", "PLUGIN_RULE_VIOLATED"),
+    ]
+    assert errors[0]["message"] == "amount: over the cap (sample)"
+    with in_city("dongguan"):
+        assert await ServicePurchaseRecord.all().count() == 0
