@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Awaitable
+from decimal import Decimal
+
 from pydantic import BaseModel
 
 from core.contributions import CityPlugins, ServicePurchase, Violation
 from core.hookspecs import hookimpl
-from plugins.zhuhai_purchasing.settings import (
-    COMPETITIVE_CONSULTATION,
-    METHODS,
-    PUBLIC_TENDER,
-    ZhuhaiPurchasingSettings,
-)
+from plugins.zhuhai_purchasing.settings import Category, ZhuhaiPurchasingSettings
 
 NAME = "zhuhai_purchasing"
 
@@ -21,48 +20,75 @@ def register_settings() -> type[BaseModel]:
     return ZhuhaiPurchasingSettings
 
 
-def required_methods(amount: object, s: ZhuhaiPurchasingSettings) -> tuple[str, ...]:
-    """The procurement methods allowed for an amount."""
-    if amount >= s.tender_from:  # type: ignore[operator]
-        return (PUBLIC_TENDER,)
-    if amount >= s.competitive_from:  # type: ignore[operator]
-        return (COMPETITIVE_CONSULTATION, PUBLIC_TENDER)
-    return METHODS
+def yuan(amount: Decimal) -> str:
+    """600000, not 600000.00 or 6E+5."""
+    return f"{amount.normalize():f}"
 
 
-@hookimpl
-def validate_service_purchase(city: CityPlugins, purchase: ServicePurchase) -> list[Violation]:
-    s = city.settings_for(NAME)
-    assert isinstance(s, ZhuhaiPurchasingSettings)
+def allowed_methods(amount: Decimal, s: ZhuhaiPurchasingSettings) -> list[str] | None:
+    """The procurement methods an amount allows (None: any)."""
+    if amount >= s.tender_from:
+        return s.tender_methods
+    if amount >= s.competitive_from:
+        return s.competitive_methods
+    return None
+
+
+def _rules(purchase: ServicePurchase, s: ZhuhaiPurchasingSettings) -> list[Violation]:
     found: list[Violation] = []
     category = s.categories.get(purchase.category)
     if category is None:
         known = ", ".join(sorted(s.categories))
         found.append(Violation("category", f"Zhuhai buys no {purchase.category}; it buys {known}"))
     else:
+        name = category.label_en
         if purchase.provider_kind not in category.providers:
-            found.append(
-                Violation(
-                    "providerId",
-                    f"{category.label_en} is bought from {' or '.join(category.providers)}s only",
-                )
-            )
+            kinds = " or ".join(category.providers)
+            found.append(Violation("providerId", f"{name} is bought from {kinds}s only"))
         if purchase.amount > category.cap:
-            found.append(
-                Violation("amount", f"{category.label_en} is capped at {category.cap} yuan")
-            )
+            found.append(Violation("amount", f"{name} is capped at {yuan(category.cap)} yuan"))
         if category.needs_community and purchase.community_id is None:
-            found.append(Violation("communityId", f"{category.label_en} is bought per community"))
-    if purchase.procurement_method not in METHODS:
-        found.append(Violation("procurementMethod", f"methods are {', '.join(METHODS)}"))
-    else:
-        allowed = required_methods(purchase.amount, s)
-        if purchase.procurement_method not in allowed:
-            found.append(
-                Violation(
-                    "procurementMethod",
-                    f"{purchase.amount} yuan needs {' or '.join(allowed)}, "
-                    f"not {purchase.procurement_method}",
-                )
+            found.append(Violation("communityId", f"{name} is bought per community"))
+    allowed = allowed_methods(purchase.amount, s)
+    if allowed is not None and purchase.procurement_method not in allowed:
+        found.append(
+            Violation(
+                "procurementMethod",
+                f"{yuan(purchase.amount)} yuan needs {' or '.join(allowed)}, "
+                f"not {purchase.procurement_method}",
             )
+        )
     return found
+
+
+async def _over_budget(purchase: ServicePurchase, category: Category) -> list[Violation]:
+    from core.purchases import spent  # the core's sum of the city's committed purchases
+
+    start = purchase.extra.get("period_start")
+    if category.yearly_budget is None or not isinstance(start, dt.date):
+        return []
+    year = (dt.date(start.year, 1, 1), dt.date(start.year, 12, 31))
+    committed = await spent(purchase.category, *year)
+    if committed + purchase.amount <= category.yearly_budget:
+        return []
+    left = max(category.yearly_budget - committed, Decimal(0))
+    budget = f"{yuan(category.yearly_budget)} yuan budget for {start.year}"
+    reason = f"{category.label_en} has {yuan(left)} yuan left of its {budget}"
+    return [Violation("amount", reason)]
+
+
+@hookimpl
+def validate_service_purchase(
+    city: CityPlugins, purchase: ServicePurchase
+) -> Awaitable[list[Violation]]:
+    s = city.settings_for(NAME)
+    assert isinstance(s, ZhuhaiPurchasingSettings)
+
+    async def check() -> list[Violation]:
+        found = _rules(purchase, s)
+        category = s.categories.get(purchase.category)
+        if category is not None:
+            found += await _over_budget(purchase, category)
+        return found
+
+    return check()

@@ -12,11 +12,17 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
+from core.enums import ProcurementMethod
+
 ORGANISATION, FIRM = "organisation", "firm"
-DIRECT = "DIRECT"
-COMPETITIVE_CONSULTATION = "COMPETITIVE_CONSULTATION"
-PUBLIC_TENDER = "PUBLIC_TENDER"
-METHODS = (DIRECT, COMPETITIVE_CONSULTATION, PUBLIC_TENDER)  # from the least to the most open
+# Methods allowed from `competitive_from` (yuan) and from `tender_from`: core ProcurementMethod.
+COMPETITIVE_METHODS = [
+    ProcurementMethod.COMPETITIVE_CONSULTATION.value,
+    ProcurementMethod.COMPETITIVE_NEGOTIATION.value,
+    ProcurementMethod.INVITED_TENDER.value,
+    ProcurementMethod.PUBLIC_TENDER.value,
+]
+TENDER_METHODS = [ProcurementMethod.PUBLIC_TENDER.value]
 
 
 class Category(BaseModel):
@@ -27,6 +33,12 @@ class Category(BaseModel):
         default_factory=lambda: [ORGANISATION],
         title="Who may provide it",
         description="organisation and/or firm.",
+    )
+    yearly_budget: Decimal | None = Field(
+        None,
+        gt=0,
+        title="Yearly budget (yuan)",
+        description="What the city may commit in a calendar year; empty: no budget cap.",
     )
     needs_community: bool = Field(
         True, title="Bought for one community", description="The purchase names its community."
@@ -40,6 +52,7 @@ def _categories() -> dict[str, Category]:
             label_en="community elderly care",
             cap=Decimal(800_000),
             providers=[ORGANISATION, FIRM],
+            yearly_budget=Decimal(3_000_000),
         ),
         "YOUTH_SERVICES": Category(
             label_zh="青少年服务", label_en="youth services", cap=Decimal(300_000)
@@ -66,13 +79,20 @@ class ZhuhaiPurchasingSettings(BaseModel):
         Decimal(200_000),
         gt=0,
         title="Competitive consultation from (yuan)",
-        description="From this amount a direct purchase is refused.",
+        description="From this amount only the competitive methods will do.",
     )
     tender_from: Decimal = Field(
         Decimal(1_000_000),
         gt=0,
         title="Public tender from (yuan)",
-        description="From this amount only a public tender will do.",
+        description="From this amount only these methods will do.",
+    )
+    competitive_methods: list[str] = Field(
+        default_factory=lambda: list(COMPETITIVE_METHODS),
+        title="Methods from the competitive threshold",
+    )
+    tender_methods: list[str] = Field(
+        default_factory=lambda: list(TENDER_METHODS), title="Methods from the tender threshold"
     )
 
     # Field validators, so an admin's error names the setting to fix.
@@ -83,6 +103,14 @@ class ZhuhaiPurchasingSettings(BaseModel):
         if competitive is not None and tender_from <= competitive:
             raise ValueError("must be above competitive_from")
         return tender_from
+
+    @field_validator("competitive_methods", "tender_methods")
+    @classmethod
+    def _known_methods(cls, methods: list[str]) -> list[str]:
+        unknown = set(methods) - {m.value for m in ProcurementMethod}
+        if unknown or not methods:
+            raise ValueError(f"unknown procurement methods: {', '.join(sorted(unknown))}")
+        return methods
 
     @field_validator("categories")
     @classmethod

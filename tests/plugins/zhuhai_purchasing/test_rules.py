@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from core import plugin_settings, plugins
+from core import plugin_settings, plugins, purchases
+from core.auth import Principal
 from core.contributions import ServicePurchase
+from core.enums import OrganisationKind, ProcurementMethod, Role
 from core.errors import ValidationErrors
+from core.models import Community, Organisation, Street
+from core.purchases import ProposePurchaseInput
 from core.tenancy import in_city
 from tests.plugins.conftest import ZHUHAI_ADMIN
 
@@ -19,7 +24,7 @@ def purchase(**overrides: object) -> ServicePurchase:
         "provider_kind": "organisation",
         "category": "YOUTH_SERVICES",
         "amount": Decimal(150_000),
-        "procurement_method": "DIRECT",
+        "procurement_method": "DIRECT_COMMISSION",
         "community_id": 7,
     }
     fields.update(overrides)
@@ -51,7 +56,7 @@ async def test_every_violation_is_reported(empty_db: str):
         purchase(
             provider_kind="firm",
             amount=Decimal(350_000),
-            procurement_method="DIRECT",
+            procurement_method="DIRECT_COMMISSION",
             community_id=None,
         )
     )
@@ -61,10 +66,11 @@ async def test_every_violation_is_reported(empty_db: str):
         ("communityId", "youth services is bought per community"),
         (
             "procurementMethod",
-            "350000 yuan needs COMPETITIVE_CONSULTATION or PUBLIC_TENDER, not DIRECT",
+            "350000 yuan needs COMPETITIVE_CONSULTATION or COMPETITIVE_NEGOTIATION or "
+            "INVITED_TENDER or PUBLIC_TENDER, not DIRECT_COMMISSION",
         ),
     ]
-    unknown = await violations(purchase(category="PARKING", procurement_method="AUCTION"))
+    unknown = await violations(purchase(category="PARKING", amount=Decimal(1_000_000)))
     assert [f for f, _ in unknown] == ["category", "procurementMethod"]
 
 
@@ -79,3 +85,40 @@ async def test_an_admin_changes_the_thresholds(empty_db: str):
             ZHUHAI_ADMIN, "zhuhai_purchasing", {"tender_from": 50_000}
         )
     assert [e.field for e in refused.value.errors] == ["settings.tender_from"]
+
+
+async def test_the_yearly_budget_counts_what_was_committed(empty_db: str):
+    with in_city("zhuhai"):
+        provider = await Organisation.create(kind=OrganisationKind.SOCIAL_ORGANISATION, name="乐龄")
+    care = {
+        "title": "长者饭堂",
+        "category": "COMMUNITY_ELDERLY_CARE",
+        "provider_id": provider.id,
+        "period_start": dt.date(2026, 3, 1),
+        "period_end": dt.date(2026, 12, 31),
+        "procurement_method": ProcurementMethod.PUBLIC_TENDER,
+        "community_id": None,
+    }
+    admin = Principal(city="zhuhai", role=Role.CITY_ADMIN, subject="admin-zh")
+    with in_city("zhuhai"):
+        community = await Community.create(street=await Street.create(name="拱北"), name="港昌")
+        care["community_id"] = community.id
+        for _ in range(3):  # 2.4 million of the 3 million budget for 2026
+            await purchases.propose_service_purchase(
+                admin, ProposePurchaseInput(amount=Decimal(800_000), **care)
+            )
+        with pytest.raises(ValidationErrors) as refused:
+            await purchases.propose_service_purchase(
+                admin, ProposePurchaseInput(amount=Decimal(700_000), **care)
+            )
+        # The next year's budget is untouched.
+        next_year = dict(care, period_start=dt.date(2027, 1, 1), period_end=dt.date(2027, 6, 30))
+        await purchases.propose_service_purchase(
+            admin, ProposePurchaseInput(amount=Decimal(700_000), **next_year)
+        )
+    assert [(e.field, e.params["reason"]) for e in refused.value.errors] == [
+        (
+            "amount",
+            "community elderly care has 600000 yuan left of its 3000000 yuan budget for 2026",
+        )
+    ]
