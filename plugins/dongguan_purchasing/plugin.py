@@ -1,0 +1,34 @@
+"""The hooks of `dongguan_purchasing` (entry point in the root pyproject.toml).
+
+The ORM is imported inside the hooks: this module is loaded while the core builds its
+database configuration, before models may be imported. The blacklist of providers is the
+credit plugin's (dongguan_assessment answers validate_service_purchase too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+
+from pydantic import BaseModel
+
+from core.contributions import CityPlugins, ServicePurchase, Violation
+from core.hookspecs import hookimpl
+from plugins.dongguan_purchasing.settings import DongguanPurchasingSettings
+
+NAME = "dongguan_purchasing"
+
+
+@hookimpl
+def register_settings() -> type[BaseModel]:
+    return DongguanPurchasingSettings
+
+
+@hookimpl
+def validate_service_purchase(
+    city: CityPlugins, purchase: ServicePurchase
+) -> Awaitable[list[Violation]]:
+    from plugins.dongguan_purchasing.rules import violations
+
+    settings = city.settings_for(NAME)
+    assert isinstance(settings, DongguanPurchasingSettings)
+    return violations(settings, purchase)

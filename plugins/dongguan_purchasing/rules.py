@@ -1,0 +1,77 @@
+"""Dongguan's purchasing rules, each broken rule one violation, all of them reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from core import purchases
+from core.contributions import ServicePurchase, Violation
+from core.enums import OrganisationKind
+from core.models import Organisation
+from plugins.dongguan_purchasing.settings import CATEGORIES, DongguanPurchasingSettings
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+async def violations(s: DongguanPurchasingSettings, purchase: ServicePurchase) -> list[Violation]:
+    found = []
+    start = purchase.extra.get("period_start") or dt.date.today()
+    if purchase.category not in s.categories:
+        names = "、".join(CATEGORIES.get(c, (c, c))[0] for c in s.categories)
+        found.append(
+            Violation("category", f"不在本市购买目录内（{names}） / not a category bought")
+        )
+    else:
+        cap = s.yearly_caps.get(purchase.category)
+        if cap is not None:
+            year = dt.date(start.year, 1, 1), dt.date(start.year, 12, 31)
+            spent = await purchases.spent(purchase.category, *year)
+            if spent + purchase.amount > cap:
+                found.append(
+                    Violation(
+                        "amount",
+                        f"{start.year} 年该类别上限 {cap} 元，已用 {spent} 元 / "
+                        f"over the {start.year} cap of {cap} (spent {spent})",
+                    )
+                )
+    allowed = _methods_for(s, purchase.amount)
+    if purchase.procurement_method not in allowed:
+        found.append(
+            Violation(
+                "procurementMethod",
+                f"金额 {purchase.amount} 元应采用 {'、'.join(allowed)} / "
+                f"this amount needs one of {', '.join(allowed)}",
+            )
+        )
+    if purchase.provider_kind == "organisation":
+        rows = await Organisation.filter(id=purchase.provider_id).values("kind", "founded_on")
+        if not rows or rows[0]["kind"] != OrganisationKind.SOCIAL_ORGANISATION:
+            found.append(
+                Violation("providerId", "承接主体须为登记的社会组织 / not a social organisation")
+            )
+        elif rows[0]["founded_on"] is None:
+            found.append(
+                Violation("providerId", "承接主体无登记日期 / no registration date on record")
+            )
+        elif rows[0]["founded_on"] > _years_before(start, s.min_years_registered):
+            found.append(
+                Violation(
+                    "providerId",
+                    f"承接主体登记未满 {s.min_years_registered} 年 / "
+                    f"registered less than {s.min_years_registered} year(s) before the start",
+                )
+            )
+    return found
+
+
+def _methods_for(s: DongguanPurchasingSettings, amount: Decimal) -> list[str]:
+    reached = [t for t in s.method_thresholds if amount >= t.from_amount]
+    if not reached:
+        return []
+    return max(reached, key=lambda t: t.from_amount).methods

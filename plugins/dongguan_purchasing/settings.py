@@ -1,0 +1,93 @@
+"""Dongguan's purchasing rules: categories, yearly caps, methods by amount, providers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import BaseModel, Field, model_validator
+
+# Dongguan's categories of community services bought from social organisations.
+CATEGORIES = {
+    "FAMILY": ("家庭服务", "family services"),
+    "ELDERLY_CARE": ("养老服务", "elderly care"),
+    "DISABILITY_ASSISTANCE": ("助残服务", "disability assistance"),
+    "CHILDCARE": ("托育服务", "childcare"),
+    "HUMANISTIC_CARE": ("人文关怀", "humanistic care"),
+    "EMOTIONAL_COMFORT": ("情绪疏导", "emotional comfort"),
+    "MENTAL_HEALTH": ("心理健康", "mental health"),
+    "DELEGATED_TASKS": ("委托事项", "delegated tasks"),
+}
+
+
+class MethodThreshold(BaseModel):
+    """From `from_amount` yuan up, a purchase must use one of `methods`."""
+
+    from_amount: Decimal = Field(ge=0)
+    methods: list[str] = Field(min_length=1)
+
+
+def _thresholds() -> list[MethodThreshold]:
+    return [
+        MethodThreshold(
+            from_amount=Decimal(0),
+            methods=[
+                "DIRECT_COMMISSION",
+                "INQUIRY",
+                "SINGLE_SOURCE",
+                "COMPETITIVE_NEGOTIATION",
+                "COMPETITIVE_CONSULTATION",
+                "INVITED_TENDER",
+                "PUBLIC_TENDER",
+            ],
+        ),
+        MethodThreshold(
+            from_amount=Decimal(100_000),
+            methods=[
+                "INQUIRY",
+                "COMPETITIVE_NEGOTIATION",
+                "COMPETITIVE_CONSULTATION",
+                "INVITED_TENDER",
+                "PUBLIC_TENDER",
+            ],
+        ),
+        MethodThreshold(from_amount=Decimal(1_000_000), methods=["PUBLIC_TENDER"]),
+    ]
+
+
+class DongguanPurchasingSettings(BaseModel):
+    categories: list[str] = Field(
+        default_factory=lambda: list(CATEGORIES),
+        title="Categories that may be bought",
+    )
+    yearly_caps: dict[str, Decimal] = Field(
+        default_factory=lambda: {
+            "FAMILY": Decimal(500_000),
+            "ELDERLY_CARE": Decimal(2_000_000),
+            "DISABILITY_ASSISTANCE": Decimal(800_000),
+            "CHILDCARE": Decimal(800_000),
+            "HUMANISTIC_CARE": Decimal(300_000),
+            "EMOTIONAL_COMFORT": Decimal(300_000),
+            "MENTAL_HEALTH": Decimal(600_000),
+            "DELEGATED_TASKS": Decimal(1_000_000),
+        },
+        title="Yearly cap per category (yuan)",
+        description="Sum of the year's purchases by start date; no cap: unlimited.",
+    )
+    method_thresholds: list[MethodThreshold] = Field(
+        default_factory=_thresholds,
+        title="Procurement methods by amount",
+        description="The highest threshold the amount reaches decides the allowed methods.",
+    )
+    min_years_registered: int = Field(
+        1,
+        ge=0,
+        title="Years a provider must have been registered",
+        description="Counted from the organisation's founding (registration) date.",
+    )
+
+    @model_validator(mode="after")
+    def _known(self) -> DongguanPurchasingSettings:
+        unknown = sorted(set(self.yearly_caps) - set(self.categories))
+        if unknown:
+            raise ValueError(f"caps for categories not bought: {', '.join(unknown)}")
+        return self

@@ -1,0 +1,223 @@
+"""Dongguan's assessment, credit and blacklist with real rows: a score computed from
+residents' ratings, hand inputs and complaints; two failed quarters blacklist a firm, which
+core/contracts.py then refuses; an admin lifts the listing; recordCreditEvent's serious
+violation blacklists at once; settings changes take effect on the next run."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from core import plugin_settings
+from core.auth import Principal
+from core.contracts import create_management_contract
+from core.enums import CaseKind, CaseStage, Role
+from core.errors import ValidationErrors
+from core.models import Case, ManagementContract, ResidentRating
+from core.tenancy import in_city
+from schema.ids import to_global_id
+from tests.conftest import GraphQLClient, token
+from tests.factories import Town, build_town
+
+ADMIN = Principal(city="dongguan", role=Role.CITY_ADMIN, subject="admin-dg")
+RUN = """mutation($period: String!) { runFirmAssessment(period: $period) {
+    assessments { rank score grade passed firm { name }
+        compounds { compound { name } score homes inputs { criterion weight value detail } } }
+    errors { field code message } } }"""
+INPUT = """mutation($c: ID!, $p: String!, $k: String!, $v: Decimal, $f: [String!]) {
+    recordAssessmentInput(compoundId: $c, period: $p, criterion: $k, value: $v, failedItems: $f) {
+        input { value detail } errors { field code } } }"""
+STANDING = """query($id: ID!) { node(id: $id) { ... on Firm {
+    creditStanding { regime level label restrictions reasons } } } }"""
+
+
+def admin() -> str:
+    return token("dongguan", Role.CITY_ADMIN, subject="admin-dg")
+
+
+async def _inputs(
+    gql: GraphQLClient, compound_id: int, period: str, survey: int, party: int, failed: list[str]
+) -> None:
+    c = to_global_id("Compound", compound_id)
+    for k, v, f in (("owner_survey", survey, None), ("party_evaluation", party, None)):
+        body = await gql(INPUT, {"c": c, "p": period, "k": k, "v": str(v), "f": f}, auth=admin())
+        assert body["data"]["recordAssessmentInput"]["errors"] == []
+    body = await gql(INPUT, {"c": c, "p": period, "k": "inspection", "f": failed}, auth=admin())
+    assert body["data"]["recordAssessmentInput"]["errors"] == []
+
+
+async def _rated_cases(compound_id: int, scores: list[int], on: dt.datetime) -> None:
+    with in_city("dongguan"):
+        for i, score in enumerate(scores):
+            case = await Case.create(
+                kind=CaseKind.PROPERTY_DISPUTE,
+                title=f"电梯停运{i}",
+                compound_id=compound_id,
+                stage=CaseStage.CLOSED,
+                stage_entered_at=on,
+            )
+            await Case.filter(id=case.id).update(created_at=on)
+            rating = await ResidentRating.create(case=case, resident_subject=f"r{i}", score=score)
+            await ResidentRating.filter(id=rating.id).update(created_at=on)
+
+
+async def _town() -> Town:
+    town = await build_town("dongguan", compounds=3, cases_each=0)
+    with in_city("dongguan"):  # the second firm manages compound 1
+        await ManagementContract.create(
+            compound=town.compounds[1], firm=town.firms[1], starts_on=dt.date(2020, 1, 1)
+        )
+    return town
+
+
+async def test_scores_come_from_ratings_inputs_and_complaints_and_are_explained(
+    empty_db: str, gql: GraphQLClient
+):
+    town = await _town()
+    c0, c1, c2 = town.compounds  # 100, 200, 300 homes; firm 0 manages c0 and c2
+    await _rated_cases(c2.id, [5, 4, 3], dt.datetime(2026, 2, 1, 2, tzinfo=dt.UTC))
+    await _inputs(gql, c2.id, "2026Q1", survey=85, party=90, failed=["FIRE_ACCESS"])
+    await _inputs(gql, c0.id, "2026Q1", survey=60, party=70, failed=["CLEANING", "GREENING"])
+    bad = ["FIRE_ACCESS", "FACILITY_UPKEEP", "SECURITY_PATROL"]
+    await _inputs(gql, c1.id, "2026Q1", survey=30, party=40, failed=bad)
+
+    body = await gql(RUN, {"period": "2026q1"}, auth=admin())
+    result = body["data"]["runFirmAssessment"]
+    assert result["errors"] == []
+    first, second = result["assessments"]
+    # c2: satisfaction 0.5*85 + 0.5*75 (ratings 4.0 of 5) = 80, party 90, inspection 80,
+    # complaints 3 per 300 homes = 1 per 100 -> 90: (40*80+20*90+30*80+10*90)/100 = 83.
+    # c0: (40*60 + 20*70 + 30*75 + 10*100)/100 = 70.5; firm 0 by homes: (100*70.5+300*83)/400.
+    assert (first["rank"], first["firm"]["name"], first["score"], first["grade"]) == (
+        1,
+        town.firms[0].name,
+        "79.88",
+        "GOOD",
+    )
+    assert (second["rank"], second["score"], second["grade"], second["passed"]) == (
+        2,
+        "43.50",
+        "FAIL",
+        False,
+    )
+    c2_score = next(c for c in first["compounds"] if c["compound"]["name"] == c2.name)
+    assert (c2_score["score"], c2_score["homes"]) == ("83.00", 300)
+    inputs = {i["criterion"]: i for i in c2_score["inputs"]}
+    assert inputs["owner_satisfaction"]["value"] == "80.00"
+    assert inputs["owner_satisfaction"]["detail"]["ratings"] == 3
+    assert inputs["owner_satisfaction"]["detail"]["mean_rating"] == "4.00"
+    assert inputs["complaint_rate"]["detail"]["complaints"] == 3
+    assert inputs["inspection"]["detail"]["failed"][0]["code"] == "FIRE_ACCESS"
+    assert inputs["party_evaluation"]["weight"] == "20"
+
+    again = (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"]
+    assert [e["field"] for e in again["errors"]] == ["period"]  # assessed once
+
+
+async def test_two_failed_quarters_blacklist_the_firm_and_the_core_refuses_a_contract(
+    empty_db: str, gql: GraphQLClient
+):
+    town = await _town()
+    c0, c1, _ = town.compounds
+    bad = ["FIRE_ACCESS", "FACILITY_UPKEEP", "SECURITY_PATROL"]
+    for period in ("2026Q1", "2026Q2"):
+        await _inputs(gql, c1.id, period, survey=30, party=40, failed=bad)
+        body = await gql(RUN, {"period": period}, auth=admin())
+        assert body["data"]["runFirmAssessment"]["errors"] == []
+
+    weak = to_global_id("Firm", town.firms[1].id)
+    standing = (await gql(STANDING, {"id": weak}, lang="en"))["data"]["node"]["creditStanding"]
+    assert standing["level"] == "BLACKLISTED" and standing["label"] == "Blacklisted"
+    assert "NO_NEW_CONTRACTS" in standing["restrictions"]
+    assert "连续 2 次考核不合格（2026Q1、2026Q2）" in standing["reasons"][0]
+
+    with in_city("dongguan"), pytest.raises(ValidationErrors) as refused:
+        await create_management_contract(
+            ADMIN, c0.id, town.firms[1].id, dt.date(2026, 12, 1), authority_decision="住建局决定"
+        )
+    [error] = refused.value.errors
+    assert (error.code, error.field, error.params["plugin"]) == (
+        "PLUGIN_REFUSED",
+        "firmId",
+        "dongguan_assessment",
+    )
+    assert "黑名单" in error.params["reason"]
+
+    listing = await gql(
+        "{ dongguanBlacklist(first: 5) { nodes { id reason firm { name } } } }", auth=admin()
+    )
+    [entry] = listing["data"]["dongguanBlacklist"]["nodes"]
+    lift = await gql(
+        """mutation($id: ID!) { removeFromBlacklist(entryId: $id, reason: "整改到位，复核通过") {
+            entry { removedOn removalReason } errors { code } } }""",
+        {"id": entry["id"]},
+        auth=admin(),
+    )
+    assert lift["data"]["removeFromBlacklist"]["entry"]["removalReason"] == "整改到位，复核通过"
+    with in_city("dongguan"):
+        contract = await create_management_contract(
+            ADMIN, c0.id, town.firms[1].id, dt.date(2026, 12, 1), authority_decision="住建局决定"
+        )
+    assert contract["firm_id"] == town.firms[1].id
+
+    deductions = await gql(
+        "query($f: ID!) { firmCreditDeductions(firmId: $f) { nodes { kind points source } } }",
+        {"f": weak},
+        auth=admin(),
+    )
+    assert deductions["data"]["firmCreditDeductions"]["nodes"] == [
+        {"kind": "ASSESSMENT_FAILED", "points": "10.00", "source": "assessment:2026Q2"},
+        {"kind": "ASSESSMENT_FAILED", "points": "10.00", "source": "assessment:2026Q1"},
+    ]
+
+
+RECORD = """mutation($input: RecordCreditEventInput!) { recordCreditEvent(input: $input) {
+    record { kind points severity } errors { field code } } }"""
+
+
+async def test_a_serious_violation_blacklists_at_once_and_settings_take_effect(
+    empty_db: str, gql: GraphQLClient
+):
+    town = await _town()
+    firm = to_global_id("Firm", town.firms[0].id)
+    event = {
+        "firmId": firm,
+        "kind": "SERIOUS_VIOLATION",
+        "reason": "擅自占用消防通道",
+        "source": "inspection",
+    }
+    body = await gql(RECORD, {"input": event}, auth=admin())
+    assert body["data"]["recordCreditEvent"]["record"]["severity"] == "SERIOUS"
+    standing = (await gql(STANDING, {"id": firm}))["data"]["node"]["creditStanding"]
+    assert standing["level"] == "BLACKLISTED" and standing["regime"] == "dongguan_assessment"
+
+    # An unknown kind and a missing amount are refused together; then the city allows it.
+    other = to_global_id("Firm", town.firms[1].id)
+    warning = {"firmId": other, "kind": "WARNING", "reason": "公示不全", "source": "hotline"}
+    refused = (await gql(RECORD, {"input": warning}, auth=admin()))["data"]["recordCreditEvent"]
+    assert {(e["field"], e["code"]) for e in refused["errors"]} == {
+        ("kind", "PLUGIN_RULE_VIOLATED"),
+        ("points", "REQUIRED"),
+    }
+    with in_city("dongguan"):
+        await plugin_settings.update_plugin(
+            ADMIN, "dongguan_assessment", {"deduction_kinds": ["DEDUCTION", "WARNING"]}
+        )
+    warning["points"] = "3"
+    accepted = (await gql(RECORD, {"input": warning}, auth=admin()))["data"]["recordCreditEvent"]
+    assert accepted["errors"] == [] and accepted["record"]["points"] == "3.00"
+
+    # Lower the blacklist threshold: the next deduction blacklists by points.
+    with in_city("dongguan"):
+        await plugin_settings.update_plugin(
+            ADMIN, "dongguan_assessment", {"blacklist_points_in_year": Decimal(5)}
+        )
+    again = dict(warning, kind="DEDUCTION")
+    assert (await gql(RECORD, {"input": again}, auth=admin()))["data"]["recordCreditEvent"][
+        "errors"
+    ] == []
+    standing = (await gql(STANDING, {"id": other}))["data"]["node"]["creditStanding"]
+    assert standing["level"] == "BLACKLISTED"
+    assert "12个月内累计扣分 6.00 分" in standing["reasons"][0]
