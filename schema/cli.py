@@ -109,6 +109,13 @@ def serve(
 
     if database_url:
         os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
+    from core.personal import DataKeyError, check_data_key
+
+    try:
+        check_data_key()  # production refuses the development data key (docs/privacy.md)
+    except DataKeyError as e:
+        typer.echo(f"refusing to serve: {e}", err=True)
+        raise typer.Exit(2) from None
     for slug in sorted(load_city_configs()):
         typer.echo(f"GraphiQL for {slug}: http://{host}:{port}/graphql/{slug}")
     uvicorn.run(

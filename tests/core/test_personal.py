@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import sys
+from pathlib import Path
+
 import pytest
 
 from core import personal
@@ -63,3 +68,20 @@ async def test_an_id_number_is_stored_encrypted_and_found_by_its_hash(empty_db: 
         assert personal.decrypt(row["id_number_cipher"]) == ID_NUMBER
         found = await Person.filter(id_number_hash=personal.lookup_hash(ID_NUMBER)).count()
         assert found == 1
+
+
+async def test_the_server_refuses_to_start_in_production_with_the_dev_key() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "CIVICGRAPH_DATA_KEY"}
+    env |= {"CIVICGRAPH_PROFILE": "production", "CIVICGRAPH_JWT_SECRET": "s" * 40}
+    process = await asyncio.create_subprocess_exec(
+        Path(sys.executable).with_name("civicgraph"),
+        "serve",
+        "--port",
+        "1",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, err = await asyncio.wait_for(process.communicate(), 60)
+    assert process.returncode == 2
+    assert "CIVICGRAPH_DATA_KEY" in err.decode()
