@@ -121,14 +121,15 @@ def test_installed_from_its_folder_it_serves_one_city_and_delivers_signed_events
     seen = json.loads(run.stdout.strip().splitlines()[-1])
 
     # Discovered through its entry point, from its own distribution.
-    assert seen["installed"] == ["firm_blacklist", "webhooks"]  # bundled, and from its folder
+    assert {"firm_blacklist", "webhooks"} <= set(seen["installed"])  # bundled, and its own
     assert seen["version"] == "0.1.0"
     assert {"case_filed", "register_schema", "register_models", "register_workers"} <= set(
         seen["hooks"]
     )
     assert seen["module"].startswith(str(venv)), "imported from the venv, not the repo"
     # Enabled for Dongguan only: Zhuhai neither runs it nor sees its fields.
-    assert seen["enabled"] == {"dongguan": ["webhooks"], "zhuhai": []}
+    assert "webhooks" in seen["enabled"]["dongguan"]
+    assert "webhooks" not in seen["enabled"]["zhuhai"]
     assert seen["zhuhai_log"]["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
     for city in ("dongguan", "zhuhai"):
         assert seen[f"filed_{city}"]["data"]["fileCase"]["errors"] == []
@@ -166,9 +167,9 @@ def test_installed_from_its_folder_it_serves_one_city_and_delivers_signed_events
         cwd=ROOT,
     )
     assert listing.returncode == 0, listing.stderr
-    assert "webhooks 0.1.0" in listing.stdout
-    assert "cities: dongguan\n" in listing.stdout
-    assert "case_filed" in listing.stdout
+    block = listing.stdout[listing.stdout.index("webhooks 0.1.0") :].split("\n")[:3]
+    assert block[1].split(":", 1)[1].split(", ")[0].strip() == "case_filed"
+    assert block[2] == "  cities: dongguan"
 
 
 def test_the_core_distribution_leaves_the_plugin_out() -> None:
