@@ -10,6 +10,7 @@ from core import plugins
 from core.auth import Scope, ScopeKind
 from core.clock import frozen_at
 from core.contributions import FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE
+from core.db import StatementCounter
 from core.enums import Role
 from core.tenancy import in_city
 from schema.ids import to_global_id
@@ -196,3 +197,26 @@ async def test_an_appeal_after_the_window_is_refused(empty_db: str, gql: GraphQL
     errors = body["data"]["appealDeduction"]["errors"]
     assert [(e["field"], e["code"]) for e in errors] == [("noticeId", "APPEAL_WINDOW_CLOSED")]
     assert "2026-06-16" in errors[0]["message"]
+
+
+async def test_a_page_of_notices_costs_the_same_statements_whatever_its_size(
+    empty_db: str, gql: GraphQLClient
+):
+    town = await build_town("zhuhai", compounds=2, cases_each=0)
+    firm = to_global_id("Firm", town.firms[0].id)
+    query = """query($n: Int) { pointsNotices(first: $n) { nodes {
+      points firm { name } appeal { status } } } }"""
+    with frozen_at(NOON):
+        for day in ("2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04"):
+            await deduct(gql, firm, 1, day)
+        notices = (await gql(NOTICES, {}, city="zhuhai", auth=ADMIN))["data"]["pointsNotices"]
+        street = street_admin(town.streets[0].id)
+        for notice in notices["nodes"][:3]:
+            await gql(APPEAL, {"notice": notice["id"], "grounds": "g"}, city="zhuhai", auth=street)
+    counts = []
+    for size in (1, 4):
+        with StatementCounter() as counter:
+            body = await gql(query, {"n": size}, city="zhuhai", auth=ADMIN)
+        assert len(body["data"]["pointsNotices"]["nodes"]) == size
+        counts.append(counter.count)
+    assert counts[0] == counts[1] > 0
