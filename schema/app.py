@@ -51,6 +51,13 @@ class CityGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
 
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        response = await super().process_result(request, result)
+        for error in response.get("errors") or ():
+            # Syntax errors are raised before any extension can code them.
+            error.setdefault("extensions", {}).setdefault("code", "GRAPHQL_VALIDATION")
+        return response
+
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         result = await super().execute_single(*args, **kwargs)
         if any(

@@ -323,8 +323,10 @@ def check_request(schema: GraphQLSchema, payload: object, lang: str) -> list[Gra
         return [limit_error("TOO_MANY_TOKENS", lang, limits.max_tokens)]
     try:
         document = _parse(query, max_tokens=limits.max_tokens)
-    except GraphQLError:
-        return []
+    except GraphQLError as error:
+        if "nested too deeply" in error.message:  # graphql-core's own nesting bound
+            return [limit_error("QUERY_TOO_DEEP", lang, limits.max_depth)]
+        return []  # a syntax error: the answering path words it
     operation_name = payload.get("operationName")
     variables = payload.get("variables")
     shape = measure(

@@ -71,6 +71,17 @@ async def test_too_deep(cities, gql: GraphQLClient):
     assert _code(body) == "QUERY_TOO_DEEP"
 
 
+async def test_nesting_past_the_parsers_bound_is_too_deep_not_a_crash(cities, gql):
+    n = 400  # past graphql-core's nesting bound, within the token limit
+    body = await gql("{" + "a{" * n + "b" + "}" * n + "}", expect_errors=True)
+    assert _code(body) == "QUERY_TOO_DEEP"
+
+
+async def test_syntax_errors_carry_a_code(cities, gql):
+    body = await gql("{ city { slug ", expect_errors=True)
+    assert _code(body) == "GRAPHQL_VALIDATION"
+
+
 async def test_too_many_aliases(cities, gql: GraphQLClient):
     n = get_settings().limits.max_aliases + 1
     query = "{ " + " ".join(f"a{i}: city {{ slug }}" for i in range(n)) + " }"
