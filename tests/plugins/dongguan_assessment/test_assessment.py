@@ -221,3 +221,32 @@ async def test_a_serious_violation_blacklists_at_once_and_settings_take_effect(
     standing = (await gql(STANDING, {"id": other}))["data"]["node"]["creditStanding"]
     assert standing["level"] == "BLACKLISTED"
     assert "12个月内累计扣分 6.00 分" in standing["reasons"][0]
+
+
+async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statements(
+    empty_db: str, gql: GraphQLClient
+):
+    from core.db import StatementCounter
+
+    town = await _town()
+    await _inputs(gql, town.compounds[1].id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
+    assert (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"][
+        "errors"
+    ] == []
+    query = "query($n: Int!) { firms(first: $n) { nodes { name creditStanding { level } } } }"
+    counts = []
+    for n in (1, 2):
+        with StatementCounter() as counter:
+            body = await gql(query, {"n": n})
+        counts.append(counter.count)
+        assert len(body["data"]["firms"]["nodes"]) == n
+    assert counts[0] == counts[1]
+    ranking = await gql(
+        "{ firmCreditRanking(first: 5) { nodes { rank firm { name } standing { level score } } } }"
+    )
+    nodes = ranking["data"]["firmCreditRanking"]["nodes"]
+    # Firm 0: only complaint rates recorded (none) -> 100; firm 1: (40*30+20*40+30*90+10*100)/100.
+    assert [(n["rank"], n["standing"]["level"], n["standing"]["score"]) for n in nodes] == [
+        (1, "EXCELLENT", "100.00"),
+        (2, "FAIL", "57.00"),
+    ]
