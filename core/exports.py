@@ -232,6 +232,15 @@ async def rank_rows(area: Area, as_of: dt.date) -> AsyncIterator[Row]:
         yield [r.firm_id, r.name, r.compounds, r.homes, r.cases, r.cases_per_1000_homes]
 
 
+SPEND_COLUMNS = ("category", "purchases", "amount")
+
+
+async def spend_rows(area: Area, as_of: dt.date) -> AsyncIterator[Row]:
+    await figures.check_area(area)
+    for c in await figures.purchase_spend(area, as_of):
+        yield [c.category, c.purchases, c.amount]
+
+
 @dataclass(frozen=True)
 class Export:
     columns: tuple[str, ...]
@@ -246,5 +255,6 @@ EXPORTS: dict[str, Export] = {
     "figures": Export(FIGURE_COLUMNS, figure_rows),
     "cases-by-stage": Export(STAGE_COLUMNS, stage_rows),
     "firm-ranking": Export(RANK_COLUMNS, rank_rows),
+    "purchase-spend": Export(SPEND_COLUMNS, spend_rows),
     **{name: _listing(name) for name in LISTINGS},
 }

@@ -20,6 +20,7 @@ from core.auth import Principal
 from core.enums import INITIAL_STAGE, CaseStage, ManagementMode, OrganisationKind, Role
 from core.errors import DomainError
 from core.models import Community, Street
+from core.purchases import NOT_COUNTED
 from core.tenancy import current_city
 
 
@@ -429,3 +430,33 @@ async def area_for(
             raise DomainError("NOT_FOUND", "streetId")
         return Area(AreaKind.STREET, street_id)
     return CITY if own_street is None else Area(AreaKind.STREET, own_street)
+
+
+@dataclass(frozen=True)
+class CategorySpend:
+    category: str
+    purchases: int
+    amount: float
+
+
+async def purchase_spend(area: Area, as_of: dt.date) -> list[CategorySpend]:
+    """Government purchase of services committed this calendar year, by category.
+
+    Purchases (core/models/purchases.py) starting from 1 January of `as_of`'s year up to
+    `as_of`, cancelled ones left out (core.purchases.NOT_COUNTED). For a street or community,
+    only purchases made for one of its communities count; the city counts every purchase.
+    """
+    cond, extra = area.where("cm", 4 + len(NOT_COUNTED))
+    excluded = db.placeholders(4, len(NOT_COUNTED))
+    join = "JOIN" if area.kind is not AreaKind.CITY else "LEFT JOIN"
+    sql = (
+        "SELECT sp.category, COUNT(*) AS n, SUM(sp.amount) AS amount FROM service_purchases sp "
+        f"{join} communities cm ON cm.id = sp.community_id "
+        "WHERE sp.city_id = $1 AND sp.period_start >= $2 AND sp.period_start <= $3 "
+        f"AND sp.status NOT IN ({excluded}){cond} GROUP BY sp.category ORDER BY sp.category"
+    )
+    params = [current_city(), _date(as_of.replace(month=1, day=1)), _date(as_of)]
+    rows = await db.fetch(sql, [*params, *(s.value for s in NOT_COUNTED), *extra])
+    return [
+        CategorySpend(r["category"], int(r["n"]), round(float(r["amount"] or 0), 2)) for r in rows
+    ]

@@ -81,6 +81,13 @@ class FirmRank:
     cases_per_1000_homes: float | None
 
 
+@strawberry.type(description="Committed spend on purchased services in one category.")
+class CategorySpend:
+    category: str
+    purchases: int
+    amount: float = strawberry.field(description="Yuan.")
+
+
 @strawberry.type(description="What a city reports about its governance; docs/figures.md.")
 class Figures:
     area_kind: AreaKind
@@ -118,6 +125,15 @@ class Figures:
             )
             for r in ranks
         ]
+
+    @strawberry.field(
+        description="Government purchase of services this calendar year up to asOf, by "
+        "category (cancelled purchases left out)."
+    )
+    async def purchase_spend(self) -> list[CategorySpend]:
+        spend = await figures.purchase_spend(self._area, self.as_of)
+        return [CategorySpend(category=c.category, purchases=c.purchases, amount=c.amount)
+                for c in spend]  # fmt: skip
 
     @classmethod
     def of(cls, f: figures.Figures) -> Figures:

@@ -45,6 +45,10 @@ TEXT = {
     "managed": ("在管小区", "compounds managed"),
     "homes": ("户数", "homes"),
     "exports": ("导出", "Exports"),
+    "spend": ("本年度政府购买服务（按类别）", "Purchased services this year, by category"),
+    "category": ("类别", "category"),
+    "purchases": ("项目数", "purchases"),
+    "amount": ("金额（元）", "amount (yuan)"),
     "streets": ("镇街", "Streets"),
     "as_of": ("截至", "as of"),
     "area_city": ("全市", "whole city"),
@@ -82,6 +86,7 @@ async def _render(req: AdminRequest) -> str:
     f = await figures.figures(req.area, req.as_of)
     history = await figures.cases_by_stage_over_time(req.area, req.as_of, months=6)
     ranking = await figures.firm_ranking(req.area, req.as_of, limit=10)
+    spend = await figures.purchase_spend(req.area, req.as_of)
     city = await City.get(slug=req.city).values("name", "name_en")
     area = await _area_name(req)
     streets = []
@@ -134,6 +139,10 @@ async def _render(req: AdminRequest) -> str:
         f'{_query(req, streetId=to_global_id("Street", s["id"]))}">{escape(s["name"])}</a></li>'
         for s in streets
     )
+    spend_rows = "".join(
+        f"<tr><td>{escape(c.category)}</td><td>{c.purchases}</td><td>{c.amount:,.2f}</td></tr>"
+        for c in spend
+    )
     cases = f.cases
     city_name = city["name_en"] if lang == "en" else city["name"]
     return f"""<!doctype html>
@@ -163,6 +172,9 @@ td:first-child, th:first-child {{ text-align: left; }}
 <section id="over-time"><h2>{t("over_time", lang)}</h2>{over_time}</section>
 <section id="firms"><h2>{t("firms", lang)}</h2>
 <p>{t("managed", lang)} · {t("homes", lang)} · {t("per_1000", lang)}</p>{firms}</section>
+<section id="spend"><h2>{t("spend", lang)}</h2><table><tr><th>{t("category", lang)}</th>
+<th>{t("purchases", lang)}</th><th>{t("amount", lang)}</th></tr>
+{spend_rows or f'<tr><td colspan="3">{t("none", lang)}</td></tr>'}</table></section>
 {
         f'<section id="streets"><h2>{t("streets", lang)}</h2><ul>{street_links}</ul></section>'
         if street_links

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from core import figures
-from core.enums import CaseStage
+from core.enums import CaseStage, OrganisationKind, ProcurementMethod, PurchaseStatus
 from core.errors import DomainError
 from core.figures import Area, AreaKind, Coverage
+from core.models import Organisation, ServicePurchaseRecord
 from core.tenancy import in_city
 from tests.figures_town import AS_OF, FiguresTown, build_figures_town
 
@@ -131,3 +133,36 @@ def test_six_months_before() -> None:
         dt.date(2026, 2, 28),
         dt.date(2026, 3, 15),
     ]
+
+
+async def test_purchase_spend_by_category(town: FiguresTown) -> None:
+    with in_city("dongguan"):
+        provider = await Organisation.create(
+            kind=OrganisationKind.SOCIAL_ORGANISATION, name="阳光社工"
+        )
+        c1, c2 = town.communities["C1"], town.communities["C2"]
+        for category, community, amount, start, status in (
+            ("ELDERLY_CARE", c1, "120000.50", "2026-02-01", PurchaseStatus.CONTRACTED),
+            ("ELDERLY_CARE", c2, "80000", "2026-05-01", PurchaseStatus.PROPOSED),
+            ("ELDERLY_CARE", c1, "99999", "2026-03-01", PurchaseStatus.CANCELLED),
+            ("CHILDCARE", None, "50000", "2026-01-15", PurchaseStatus.EVALUATED),
+            ("CHILDCARE", c1, "10000", "2026-07-01", PurchaseStatus.CONTRACTED),  # after AS_OF
+            ("CHILDCARE", c1, "7000", "2025-12-01", PurchaseStatus.CONTRACTED),  # last year
+        ):
+            await ServicePurchaseRecord.create(
+                title=category, category=category, provider=provider, community=community,
+                amount=Decimal(amount), period_start=dt.date.fromisoformat(start),
+                period_end=dt.date(2026, 12, 31),
+                procurement_method=ProcurementMethod.PUBLIC_TENDER, status=status,
+            )  # fmt: skip
+        city = await figures.purchase_spend(figures.CITY, AS_OF)
+        c1_spend = await figures.purchase_spend(areas(town)["c1"], AS_OF)
+        yi = await figures.purchase_spend(areas(town)["yi"], AS_OF)
+    assert [(c.category, c.purchases, c.amount) for c in city] == [
+        ("CHILDCARE", 1, 50000.0),  # the city-wide purchase counts for the city only
+        ("ELDERLY_CARE", 2, 200000.5),
+    ]
+    assert [(c.category, c.purchases, c.amount) for c in c1_spend] == [
+        ("ELDERLY_CARE", 1, 120000.5)
+    ]
+    assert yi == []

@@ -47,6 +47,13 @@ async def test_figures_csv_matches_the_figures(
     assert table["resident_ratings"] == ["2", "", "4.5"]
 
 
+async def test_purchase_spend_with_nothing_bought_is_a_header(
+    town: FiguresTown, client: httpx.AsyncClient
+) -> None:
+    r = await client.get("/admin/dongguan/export/purchase-spend.csv", headers=ADMIN)
+    assert rows_of(r.text) == [["category", "purchases", "amount"]]
+
+
 async def test_a_street_with_no_compounds_exports_zeros(
     town: FiguresTown, client: httpx.AsyncClient
 ) -> None:

@@ -22,6 +22,7 @@ query($asOf: Date, $streetId: ID, $communityId: ID) {
     cases { total open overdue meanRating ratings
             byStage { stage stageLabel cases overdue medianDaysInStage p90DaysInStage } }
     firmRanking(first: 5) { name compounds homes cases casesPer1000Homes }
+    purchaseSpend { category purchases amount }
   }
 }
 """
@@ -42,6 +43,7 @@ async def test_city_figures_for_a_city_admin(town: FiguresTown, gql: GraphQLClie
     assert collecting["cases"] == 3 and collecting["p90DaysInStage"] == pytest.approx(18.2)
     assert (f["cases"]["total"], f["cases"]["overdue"], f["cases"]["meanRating"]) == (6, 2, 4.5)
     assert [r["name"] for r in f["firmRanking"]] == ["乙物业", "甲物业"]
+    assert f["purchaseSpend"] == []  # the town buys nothing (tests/core/test_figures.py does)
 
 
 async def test_a_street_admin_sees_their_street_only(town: FiguresTown, gql: GraphQLClient) -> None:
