@@ -26,7 +26,7 @@ class PointsLevel(BaseModel):
     label_en: str = Field(min_length=1, max_length=80)
     restrictions: list[str] = Field(default_factory=list, title="Restriction codes")
     lasts_months: int | None = Field(
-        None,
+        default=None,
         gt=0,
         le=60,
         title="Lasts (months)",
@@ -65,12 +65,12 @@ def _default_levels() -> list[PointsLevel]:
 
 class PointsCreditSettings(BaseModel):
     cycle_months: int = Field(
-        12,
+        default=12,
         title="Cycle (months)",
         description="Points expire when the cycle ends: 12 a calendar year, 6 a half year.",
     )
     cycle_starts_month: int = Field(
-        1, ge=1, le=12, title="First month of a cycle", description="1 for January."
+        default=1, ge=1, le=12, title="First month of a cycle", description="1 for January."
     )
     levels: list[PointsLevel] = Field(
         default_factory=_default_levels,
@@ -78,13 +78,21 @@ class PointsCreditSettings(BaseModel):
         description="Thresholds in points and what each triggers, from the lowest.",
     )
     max_points_per_deduction: int = Field(
-        12, gt=0, le=100, title="Most points one deduction may take"
+        default=12, gt=0, le=100, title="Most points one deduction may take"
     )
     rectification_days: int = Field(
-        30, gt=0, le=365, title="Days to rectify", description="From the notice of deduction."
+        default=30,
+        gt=0,
+        le=365,
+        title="Days to rectify",
+        description="From the notice of deduction.",
     )
     appeal_days: int = Field(
-        15, gt=0, le=365, title="Days to appeal", description="From the notice of deduction."
+        default=15,
+        gt=0,
+        le=365,
+        title="Days to appeal",
+        description="From the notice of deduction.",
     )
 
     @field_validator("cycle_months")

@@ -35,13 +35,15 @@ class Category(BaseModel):
         description="organisation and/or firm.",
     )
     yearly_budget: Decimal | None = Field(
-        None,
+        default=None,
         gt=0,
         title="Yearly budget (yuan)",
         description="What the city may commit in a calendar year; empty: no budget cap.",
     )
     needs_community: bool = Field(
-        True, title="Bought for one community", description="The purchase names its community."
+        default=True,
+        title="Bought for one community",
+        description="The purchase names its community.",
     )
 
 
@@ -76,13 +78,13 @@ class ZhuhaiPurchasingSettings(BaseModel):
         description="What the city buys, by code, with each category's cap and providers.",
     )
     competitive_from: Decimal = Field(
-        Decimal(200_000),
+        default=Decimal(200_000),
         gt=0,
         title="Competitive consultation from (yuan)",
         description="From this amount only the competitive methods will do.",
     )
     tender_from: Decimal = Field(
-        Decimal(1_000_000),
+        default=Decimal(1_000_000),
         gt=0,
         title="Public tender from (yuan)",
         description="From this amount only these methods will do.",
