@@ -53,6 +53,7 @@ from core.models import (
 from core.settings import get_settings
 from core.tenancy import in_city
 from schema.app import create_app
+from schema.build import core_schema
 from schema.ids import to_global_id
 from tests.conftest import truncate_all
 from tests.core.owners_fixtures import open_on, register_owners
@@ -612,6 +613,38 @@ PROBES |= {
 }
 
 
+PROBES |= {
+    "firmCreditRanking": Probe("{ firmCreditRanking(first: 10) { totalCount } }"),
+    "servicePurchases": Probe("{ servicePurchases(first: 10) { totalCount } }"),
+    "recordCreditEvent": Probe(
+        _mutation("recordCreditEvent", "RecordCreditEventInput"),
+        lambda area, role: {
+            "input": {
+                "firmId": area.ids["firm"],
+                "kind": "DEDUCTION",
+                "reason": "电梯年检逾期",
+                "source": "inspection",
+            }
+        },
+    ),
+    "proposeServicePurchase": Probe(
+        _mutation("proposeServicePurchase", "ProposeServicePurchaseInput"),
+        lambda area, role: {
+            "input": {
+                "title": "长者助餐",
+                "category": "ELDERLY",
+                "providerId": area.ids["party"],
+                "amount": "50000.00",
+                "periodStart": "2027-01-01",
+                "periodEnd": "2027-12-31",
+                "procurementMethod": "INQUIRY",
+                "communityId": area.ids["community"],
+            }
+        },
+    ),
+}
+
+
 # --- running a probe --------------------------------------------------------------------------
 
 
@@ -654,12 +687,10 @@ async def outcome(api: httpx.AsyncClient, world: World, operation: str, role: Ro
 # --- the tests --------------------------------------------------------------------------------
 
 
-async def test_the_table_lists_every_root_field_and_mutation(world: World, api):
-    query = "{ __schema { queryType { fields { name } } mutationType { fields { name } } } }"
-    body = (await api.post(f"/graphql/{CITY}", json={"query": query})).json()
-    schema = body["data"]["__schema"]
-    served = {f["name"] for f in schema["queryType"]["fields"]}
-    served |= {f["name"] for f in (schema["mutationType"] or {"fields": []})["fields"]}
+def test_the_table_lists_every_root_field_and_mutation():
+    # The core schema: a plugin's operations are documented with the plugin.
+    schema = core_schema()._schema
+    served = set(schema.query_type.fields) | set(schema.mutation_type.fields)
     assert served - set(TABLE) == set(), "operations missing from docs/security.md"
     assert set(TABLE) - served == set(), "docs/security.md lists operations the API lacks"
 
