@@ -244,7 +244,8 @@ def start(spec: PathSpec, url: str, workers: int, config_dir: Path) -> Server:
 
 
 def wait_ready(server: Server) -> None:
-    deadline = time.monotonic() + 60
+    # Generous: four servers of four workers each import everything at once on two cores.
+    deadline = time.monotonic() + 240
     while time.monotonic() < deadline:
         if server.process.poll() is not None:
             raise SystemExit(f"the {server.spec.name} server exited: {server.process.returncode}")
