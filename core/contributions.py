@@ -232,6 +232,15 @@ class ManagedProject:
     address: str = ""
     floor_area_m2: Decimal | None = None
     compound_id: int | None = None  # when the company already knows our id
+    # Where and what the project is, and since when the company manages it (feeds that
+    # report them; see docs/donghong.md for one company's format).
+    compound_name: str = ""
+    street: str = ""
+    community: str = ""
+    kind: str = ""
+    homes: int | None = None
+    managed_since: dt.date | None = None
+    managed_until: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +266,47 @@ class StateOwnedCompanyConnector(Protocol):
     def take_over(self, compound_id: int) -> Awaitable[None]: ...
 
     def hand_over(self, compound_id: int) -> Awaitable[None]: ...
+
+
+@dataclass(frozen=True)
+class SyncRow:
+    """One project's outcome in a synchronisation: what happened and why."""
+
+    status: str  # MATCHED, CREATED, CHANGED, ENDED or CONFLICTING
+    external_id: str
+    compound_id: int | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class SyncReport:
+    """A synchronisation run with a company's feed: its rows, or why the feed was refused.
+
+    A report with `errors` changed nothing. `run_id` is the connector's record of the run
+    (None when it keeps none); `plugin` is filled in by the core.
+    """
+
+    company: str
+    dry_run: bool
+    rows: tuple[SyncRow, ...] = ()
+    errors: tuple[str, ...] = ()
+    run_id: int | None = None
+    plugin: str = ""
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.rows if r.status == status)
+
+
+@runtime_checkable
+class SyncingConnector(StateOwnedCompanyConnector, Protocol):
+    """A connector that synchronises by itself: fetches, validates and reconciles in one go.
+
+    `sync` writes its changes in one transaction (none when `dry_run`, none when the feed
+    fails) and returns the report; connectors without it are synchronised by the core with
+    `fetch_projects` and `reconcile`, reporting matched and unknown projects only.
+    """
+
+    def sync(self, *, dry_run: bool, actor: str) -> Awaitable[SyncReport]: ...
 
 
 # A plugin's background worker: runs until the event is set (server shutdown).

@@ -327,3 +327,13 @@ MESSAGES.update(
         "APPEAL_DECIDED": ("{field}：该申诉已有决定", "{field}: the appeal is already decided"),
     }
 )
+
+# The Donghong Property integration (plugins/dongguan_donghong).
+MESSAGES.update(
+    {
+        "NOT_MANAGED_BY_COMPANY": (
+            "{field}：该小区当前不由 {company} 管理",
+            "{field}: the compound is not currently managed by {company}",
+        ),
+    }
+)

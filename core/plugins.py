@@ -32,6 +32,9 @@ from core.contributions import (
     Score,
     ServicePurchase,
     StateOwnedCompanyConnector,
+    SyncingConnector,
+    SyncReport,
+    SyncRow,
     Violation,
     Worker,
 )
@@ -96,6 +99,7 @@ __all__ = [
     "settings_model",
     "state_owned_connectors",
     "stored_configuration",
+    "sync_state_owned_projects",
     "unregister",
     "validated_settings",
 ]
@@ -300,6 +304,43 @@ async def reconcile_state_owned_projects() -> list[tuple[str, str, Reconciliatio
         except Exception as e:
             raise PluginFailed(plugin, "register_state_owned_connectors", e) from e
     return results
+
+
+async def sync_state_owned_projects(
+    connector: str | None = None, *, dry_run: bool = False, actor: str = ""
+) -> list[SyncReport]:
+    """Synchronise the city's state-owned companies' projects, or the plugin `connector`'s.
+
+    A connector with `sync` (core.contributions.SyncingConnector) reconciles and records the
+    run itself; any other is fetched and reconciled here, which writes nothing. A feed that
+    fails is reported in the report's errors, not raised.
+    """
+    found = [
+        (plugin, c)
+        for plugin, c in await state_owned_connectors()
+        if connector is None or plugin == connector
+    ]
+    if connector is not None and not found:
+        raise DomainError("NOT_FOUND", "connector")
+    reports = []
+    for plugin, c in found:
+        try:
+            if isinstance(c, SyncingConnector):
+                report = await c.sync(dry_run=dry_run, actor=actor)
+            else:
+                result = await c.reconcile(await c.fetch_projects())
+                rows = [SyncRow("MATCHED", e, i) for e, i in sorted(result.matched.items())]
+                rows += [
+                    SyncRow("CONFLICTING", p.external_id, None, "unknown project")
+                    for p in result.unknown_projects
+                ]
+                report = SyncReport(c.name, dry_run=True, rows=tuple(rows))
+        except DomainError:
+            raise
+        except Exception as e:
+            raise PluginFailed(plugin, "register_state_owned_connectors", e) from e
+        reports.append(_named(report, plugin))
+    return reports
 
 
 def _named(item: Any, plugin: str) -> Any:

@@ -268,6 +268,53 @@ def escalate(
     typer.echo(f"escalated {len(escalated)} case(s) overdue on {day.isoformat()}")
 
 
+@app.command("sync-state-owned")
+def sync_state_owned(
+    city: Annotated[str, typer.Option(help="City slug.")],
+    connector: Annotated[
+        str | None, typer.Option(help="Only this plugin's connector; default: every one.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing.")] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Reconcile the state-owned property companies' project feeds with the city's compounds
+    and contracts (the city's plugins' connectors; exit 1 when a feed failed)."""
+    from core import plugins
+    from core.contributions import SyncReport
+    from core.errors import DomainError
+    from core.tenancy import in_city
+
+    if city not in load_city_configs():
+        raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
+
+    async def work() -> list[SyncReport]:
+        with in_city(city):
+            return await plugins.sync_state_owned_projects(
+                connector, dry_run=dry_run, actor="cli:sync-state-owned"
+            )
+
+    try:
+        reports = _run(work, database_url)
+    except DomainError as e:
+        raise typer.BadParameter(e.render("en"), param_hint="--connector") from None
+    if not reports:
+        typer.echo(f"{city}: no state-owned company connector enabled")
+    for r in reports:
+        counts = ", ".join(
+            f"{s.lower()} {r.count(s)}"
+            for s in ("MATCHED", "CREATED", "CHANGED", "ENDED", "CONFLICTING")
+        )
+        mode = " (dry run, nothing written)" if r.dry_run else ""
+        typer.echo(f"{r.plugin} {r.company}{mode}: {counts}")
+        for row in r.rows:
+            if row.status != "MATCHED":
+                typer.echo(f"  {row.status} {row.external_id} {row.detail}")
+        for error in r.errors:
+            typer.echo(f"  ERROR {error}", err=True)
+    if any(r.errors for r in reports):
+        raise typer.Exit(1)
+
+
 @app.command()
 def purge(
     city: Annotated[

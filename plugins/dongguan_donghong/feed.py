@@ -1,0 +1,119 @@
+"""Donghong's feed of managed projects: fetched over HTTP, validated before anything is used.
+
+Every way a feed can be wrong ends in `FeedError` with the problems in words an operator can
+act on: unreachable, timed out, the HTTP status, invalid JSON, or each bad field with its
+path (`projects[2].homes: ...`). The format is docs/donghong.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from core.enums import CompoundKind
+from plugins.dongguan_donghong.settings import DonghongSettings
+
+
+class FeedError(Exception):
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class FeedCompany(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str = Field(min_length=1, max_length=128)
+    registration_number: str = Field(min_length=18, max_length=18)
+
+
+class FeedProject(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    project_code: str = Field(min_length=1, max_length=40)
+    name: str = Field(min_length=1, max_length=128)
+    compound_name: str = Field("", max_length=128)
+    street: str = Field("", max_length=64)
+    community: str = Field(min_length=1, max_length=64)
+    kind: CompoundKind
+    floor_area: float | None = Field(None, ge=0)
+    homes: int | None = Field(None, ge=0)
+    managed_since: dt.date
+    managed_until: dt.date | None = None
+
+    @model_validator(mode="after")
+    def _until_after_since(self) -> FeedProject:
+        if self.managed_until is not None and self.managed_until < self.managed_since:
+            raise ValueError("managed_until is before managed_since")
+        return self
+
+    @property
+    def compound(self) -> str:
+        return self.compound_name or self.name
+
+
+class Feed(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    company: FeedCompany
+    projects: list[FeedProject]
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(feed)"
+
+
+def parse(body: bytes, company_registration_number: str) -> Feed:
+    """The validated feed, or FeedError naming every bad field by its path."""
+    try:
+        data = json.loads(body)
+    except ValueError as e:
+        raise FeedError([f"invalid JSON: {e}"]) from None
+    try:
+        feed = Feed.model_validate(data)
+    except ValidationError as e:
+        raise FeedError(
+            [f"{_path(err['loc'])}: {err['msg']}" for err in e.errors(include_url=False)]
+        ) from None
+    problems = []
+    if feed.company.registration_number != company_registration_number:
+        problems.append(
+            "company.registration_number: "
+            f"{feed.company.registration_number} is not the configured company"
+        )
+    seen: set[str] = set()
+    for i, p in enumerate(feed.projects):
+        if p.project_code in seen:
+            problems.append(f"projects[{i}].project_code: {p.project_code} is listed twice")
+        seen.add(p.project_code)
+    if problems:
+        raise FeedError(problems)
+    return feed
+
+
+async def fetch(settings: DonghongSettings) -> Feed:
+    """GET the feed with the token and timeout of the city's settings."""
+    if not settings.feed_url:
+        raise FeedError(["feed_url: not configured"])
+    headers = {"Accept": "application/json"}
+    token = settings.token.get_secret_value()
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    try:
+        async with httpx.AsyncClient(timeout=settings.timeout_seconds) as client:
+            response = await client.get(settings.feed_url, headers=headers)
+    except httpx.TimeoutException:
+        raise FeedError([f"timed out after {settings.timeout_seconds:g}s"]) from None
+    except httpx.HTTPError as e:
+        # The URL, not the exception text: it may carry the token in a query string.
+        raise FeedError([f"unreachable: {type(e).__name__}"]) from None
+    if response.status_code != 200:
+        raise FeedError([f"HTTP status {response.status_code}"])
+    return parse(response.content, settings.company_registration_number)

@@ -1,0 +1,240 @@
+"""A sync against Donghong's feed served over real HTTP on 127.0.0.1: good, changed,
+malformed and unreachable feeds, each with its exact report; a failing feed changes nothing;
+every run is on record and queryable."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from core import plugins
+from core.auth import Scope, ScopeKind
+from core.contributions import SyncReport
+from core.enums import Role
+from core.models import Compound, ManagementContract
+from core.tenancy import in_city
+from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun
+from tests.conftest import GraphQLClient, token
+from tests.plugins.dongguan_donghong.conftest import DONGHONG_USCC, Place, configure
+from tests.plugins.dongguan_donghong.feed_server import FeedServer, closed_port_url
+
+COMPANY = {"name": "广东东鸿物业发展有限公司", "registration_number": DONGHONG_USCC}
+
+
+def project(code: str, name: str, **kw: Any) -> dict[str, Any]:
+    p = {
+        "project_code": code,
+        "name": name,
+        "street": "南城街道",
+        "community": "宏图社区",
+        "kind": "PUBLIC_RENTAL",
+        "managed_since": "2017-05-01",
+    }
+    p.update(kw)
+    return p
+
+
+GOOD = {
+    "company": COMPANY,
+    "projects": [
+        project("DH-001", "雅园新村", homes=4852, floor_area=400000, managed_since="2017-05-01"),
+        project("DH-002", "运河苑", homes=900, floor_area=78000, managed_since="2019-03-01"),
+        project("DH-003", "宏图花园", kind="COMMERCIAL_RESIDENTIAL", managed_since="2025-01-01"),
+        project("DH-004", "宏图新苑", kind="PRICE_LIMITED", homes=300, floor_area=27000.5,
+                managed_since="2026-01-01"),
+        project("DH-005", "东城某项目", community="不存在社区", managed_since="2024-01-01"),
+    ],
+}  # fmt: skip
+
+
+async def sync(dry_run: bool = False) -> SyncReport:
+    with in_city("dongguan"):
+        [report] = await plugins.sync_state_owned_projects(
+            "dongguan_donghong", dry_run=dry_run, actor="admin-dg"
+        )
+    return report
+
+
+def table(report: SyncReport) -> list[tuple[str, str, str]]:
+    return [(r.status, r.external_id, r.detail) for r in report.rows]
+
+
+async def state() -> tuple[list[dict], list[dict], list[dict]]:
+    with in_city("dongguan"):
+        return (
+            await Compound.all().order_by("id").values("id", "name", "homes", "floor_area"),
+            await ManagementContract.all().order_by("id").values(),
+            await DonghongProject.all().order_by("id").values(),
+        )
+
+
+async def test_a_good_feed_then_a_changed_one(place: Place, server: FeedServer):
+    await configure(server.url)
+    server.serve(GOOD)
+    first = await sync()
+    assert first.errors == ()
+    assert table(first) == [
+        ("MATCHED", "DH-001", ""),
+        ("MATCHED", "DH-002", ""),
+        ("CONFLICTING", "DH-003",
+         "managed here by 东莞市宏景物业服务有限公司: a takeover needs the decision"),
+        ("CREATED", "DH-004",
+         "宏图新苑 registered in 宏图社区; no contract until the decision is recorded"),
+        ("CONFLICTING", "DH-005", "community 不存在社区 is unknown"),
+    ]  # fmt: skip
+    assert server.seen_auth == ["Bearer dh-test-token"]
+    with in_city("dongguan"):
+        created = await Compound.get(name="宏图新苑")
+        assert (created.kind, created.homes, created.floor_area) == ("PRICE_LIMITED", 300, 27000.5)
+        assert not await ManagementContract.filter(compound_id=created.id).exists()
+        assert await DonghongProject.filter().count() == 3  # matched and created rows
+        run = await DonghongSyncRun.get(id=first.run_id)
+    assert (run.status, run.actor, run.matched, run.created, run.conflicting) == (
+        "APPLIED", "admin-dg", 2, 1, 2,
+    )  # fmt: skip
+
+    # The same feed again: the created compound now waits for the decision.
+    again = await sync()
+    assert [r.status for r in again.rows] == [
+        "MATCHED", "MATCHED", "CONFLICTING", "CONFLICTING", "CONFLICTING",
+    ]  # fmt: skip
+    assert again.rows[3].detail == "no contract in force: a takeover needs the decision"
+
+    changed = copy.deepcopy(GOOD)
+    changed["projects"][0].update(homes=4860, name="雅园新村（公租房）", compound_name="雅园新村")
+    changed["projects"][1]["managed_until"] = "2025-12-31"
+    del changed["projects"][3:]
+    server.serve(changed)
+    report = await sync()
+    yayuan, yunhe = place.compounds["雅园新村"].id, place.compounds["运河苑"].id
+    assert table(report) == [
+        ("CHANGED", "DH-001", "homes 4852 → 4860; name 雅园新村 → 雅园新村（公租房）"),
+        ("ENDED", "DH-002", "contract ended on 2025-12-31"),
+        ("CONFLICTING", "DH-003",
+         "managed here by 东莞市宏景物业服务有限公司: a takeover needs the decision"),
+    ]  # fmt: skip
+    with in_city("dongguan"):
+        assert (await Compound.get(id=yayuan)).homes == 4860
+        ended = await ManagementContract.get(compound_id=yunhe)
+        assert ended.ends_on == dt.date(2025, 12, 31)
+        runs = await DonghongSyncRun.all().order_by("id").values_list("status", "changed", "ended")
+    assert runs == [("APPLIED", 0, 0), ("APPLIED", 0, 0), ("APPLIED", 1, 1)]
+
+
+async def test_a_dry_run_reports_and_writes_nothing(place: Place, server: FeedServer):
+    await configure(server.url)
+    server.serve(GOOD)
+    before = await state()
+    report = await sync(dry_run=True)
+    assert [r.status for r in report.rows] == [
+        "MATCHED", "MATCHED", "CONFLICTING", "CREATED", "CONFLICTING",
+    ]  # fmt: skip
+    assert await state() == before
+    with in_city("dongguan"):
+        assert await DonghongSyncRun.all().values_list("status", "created") == [("DRY_RUN", 1)]
+
+
+BAD_FIELDS = copy.deepcopy(GOOD)
+BAD_FIELDS["projects"][0]["homes"] = -5
+del BAD_FIELDS["projects"][2]["managed_since"]
+BAD_FIELDS["projects"][3]["kind"] = "CASTLE"
+BAD_FIELDS["projects"][4]["project_code"] = "DH-001"
+
+
+@pytest.mark.parametrize(
+    ("serve", "errors"),
+    [
+        (
+            {"feed": BAD_FIELDS},
+            [
+                "projects[0].homes: Input should be greater than or equal to 0",
+                "projects[2].managed_since: Field required",
+                "projects[3].kind: Input should be 'COMMERCIAL_RESIDENTIAL', 'PUBLIC_RENTAL', "
+                "'PRICE_LIMITED', 'INDUSTRIAL_DORMITORY' or 'OTHER'",
+            ],
+        ),
+        (
+            {"feed": {**GOOD, "projects": GOOD["projects"] + [GOOD["projects"][0]]}},
+            ["projects[5].project_code: DH-001 is listed twice"],
+        ),
+        (
+            {"feed": {**GOOD, "company": {**COMPANY, "registration_number": "9" * 18}}},
+            ["company.registration_number: 999999999999999999 is not the configured company"],
+        ),
+        ({"feed": {"projects": []}}, ["company: Field required"]),
+        ({"raw": b"[1, 2"}, ["invalid JSON: Expecting ',' delimiter: line 1 column 6 (char 5)"]),
+        ({"feed": GOOD, "status": 503}, ["HTTP status 503"]),
+    ],
+    ids=["fields", "duplicate", "company", "no-company", "json", "status"],
+)
+async def test_a_malformed_or_failing_feed_changes_nothing_and_says_why(
+    place: Place, server: FeedServer, serve: dict, errors: list[str]
+):
+    await configure(server.url)
+    server.serve(serve.get("feed"), status=serve.get("status", 200), raw=serve.get("raw", b""))
+    before = await state()
+    report = await sync()
+    assert list(report.errors) == errors
+    assert report.rows == ()
+    assert await state() == before
+    with in_city("dongguan"):
+        run = await DonghongSyncRun.get(id=report.run_id)
+    assert (run.status, run.errors, run.rows) == ("FAILED", errors, [])
+
+
+async def test_a_wrong_token_is_an_http_status(place: Place, server: FeedServer):
+    await configure(server.url, token="wrong")
+    server.serve(GOOD)
+    assert (await sync()).errors == ("HTTP status 401",)
+    assert server.seen_auth == ["Bearer wrong"]
+
+
+async def test_an_unreachable_feed_changes_nothing(place: Place):
+    await configure(closed_port_url())
+    before = await state()
+    report = await sync()
+    assert report.errors == ("unreachable: ConnectError",)
+    assert await state() == before
+
+
+async def test_the_mutation_syncs_and_the_runs_are_queryable(
+    place: Place, server: FeedServer, gql: GraphQLClient
+):
+    await configure(server.url)
+    server.serve(GOOD)
+    admin = token("dongguan", Role.CITY_ADMIN, subject="admin-dg")
+    done = await gql(
+        """mutation { syncStateOwnedProjects(dryRun: false) { errors { code }
+            reports { plugin company dryRun matched created changed ended conflicting errors
+              rows { status projectCode compound { name } } } } }""",
+        auth=admin,
+    )
+    [report] = done["data"]["syncStateOwnedProjects"]["reports"]
+    assert {k: report[k] for k in ("plugin", "matched", "created", "conflicting", "errors")} == {
+        "plugin": "dongguan_donghong", "matched": 2, "created": 1, "conflicting": 2, "errors": [],
+    }  # fmt: skip
+    assert report["rows"][0] == {
+        "status": "MATCHED", "projectCode": "DH-001", "compound": {"name": "雅园新村"},
+    }  # fmt: skip
+    server.serve(raw=b"oops")
+    await gql("mutation { syncStateOwnedProjects { errors { code } } }", auth=admin)
+    runs = await gql(
+        """{ donghongSyncRuns(first: 5) { totalCount nodes { status actor dryRun matched
+            created errors ranAt } } }""",
+        auth=admin,
+    )
+    nodes = runs["data"]["donghongSyncRuns"]["nodes"]
+    assert runs["data"]["donghongSyncRuns"]["totalCount"] == 2
+    assert [(n["status"], n["actor"], n["matched"], n["created"]) for n in nodes] == [
+        ("FAILED", "admin-dg", 0, 0),
+        ("APPLIED", "admin-dg", 2, 1),
+    ]
+    assert nodes[0]["errors"][0].startswith("invalid JSON: ")
+    staff = token("dongguan", Role.STREET_ADMIN, Scope(ScopeKind.STREET, place.hongtu.street_id))
+    refused = await gql(
+        "mutation { syncStateOwnedProjects { errors { code } } }", auth=staff, expect_errors=True
+    )
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
