@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+import pytest
+
 from core import purchases
 from core.auth import Scope, ScopeKind
+from core.cities import load_city_configs
 from core.enums import OrganisationKind, Role
-from core.models import Organisation, ServicePurchaseRecord
+from core.models import Organisation, PluginConfiguration, ServicePurchaseRecord
 from core.tenancy import in_city
 from schema.ids import to_global_id
 from tests.conftest import GraphQLClient, token
@@ -20,6 +23,15 @@ PROPOSE = """mutation($input: ProposeServicePurchaseInput!) {
     purchase { id title category amount status procurementMethod provider { name } }
     errors { field code message } } }"""
 LIST = "{ servicePurchases(first: 10) { totalCount nodes { title amount } } }"
+
+
+@pytest.fixture
+async def no_city_rules(empty_db: str) -> None:
+    # The core alone: the cities' TOML may enable purchasing rules, switched off here.
+    for slug, config in load_city_configs().items():
+        with in_city(slug):
+            for name in config.plugins:
+                await PluginConfiguration.create(plugin=name, active=False, settings={})
 
 
 def admin(city: str = "dongguan") -> str:
@@ -41,7 +53,9 @@ def _input(provider_id: int, **kw: object) -> dict:
     return {"input": data}
 
 
-async def test_a_purchase_is_recorded_and_listed_for_its_city(empty_db: str, gql: GraphQLClient):
+async def test_a_purchase_is_recorded_and_listed_for_its_city(
+    no_city_rules: None, gql: GraphQLClient
+):
     town = await build_town("dongguan", compounds=1, cases_each=0)
     with in_city("dongguan"):
         provider = await Organisation.create(
@@ -65,7 +79,7 @@ async def test_a_purchase_is_recorded_and_listed_for_its_city(empty_db: str, gql
 
 
 async def test_core_errors_come_back_together_and_nothing_is_written(
-    empty_db: str, gql: GraphQLClient
+    no_city_rules: None, gql: GraphQLClient
 ):
     town = await build_town("dongguan", compounds=1, cases_each=0)
     with in_city("dongguan"):
