@@ -69,23 +69,25 @@ async def sync(settings: DonghongSettings, *, dry_run: bool, actor: str) -> Sync
                 ["company.registration_number: the company is not in the city's directory"]
             )
     except FeedError as e:
-        return await _record(actor, dry_run, [], e.problems)
+        return await record_run(actor, dry_run, [], e.problems)
     rows: list[SyncRow] = []
     try:
         async with in_transaction():
             rows = await reconcile(feed, firm["id"], local_date(now(), current_city()))
             if dry_run:
                 raise _DryRun
-            return await _record(actor, dry_run, rows, [])
+            return await record_run(actor, dry_run, rows, [])
     except _DryRun:
-        return await _record(actor, dry_run, rows, [])
+        return await record_run(actor, dry_run, rows, [])
     except Exception as e:
         # Rolled back; the failure is on record before the core reports PLUGIN_FAILED.
-        await _record(actor, dry_run, [], [f"reconciliation failed: {type(e).__name__}"])
+        await record_run(actor, dry_run, [], [f"reconciliation failed: {type(e).__name__}"])
         raise
 
 
-async def _record(actor: str, dry_run: bool, rows: list[SyncRow], errors: list[str]) -> SyncReport:
+async def record_run(
+    actor: str, dry_run: bool, rows: list[SyncRow], errors: list[str]
+) -> SyncReport:
     status = "FAILED" if errors else ("DRY_RUN" if dry_run else "APPLIED")
     counts = {s.lower(): sum(1 for r in rows if r.status == s) for s in STATUSES}
     run = await DonghongSyncRun.create(
