@@ -97,14 +97,14 @@ async def test_an_unknown_stage_name_is_refused_by_core(empty_db):
 async def test_a_deadline_past_the_calendar_refuses_the_move_and_writes_nothing(empty_db):
     town = await build_town("dongguan", compounds=1, cases_each=0)
     worker = Principal("dongguan", Role.CITY_ADMIN, subject="admin")
-    with frozen_at(dt.datetime(2026, 12, 21, 2, tzinfo=dt.UTC)):
-        case = await _filed(town.compounds[0].id, worker)  # due 28 December: still 2026
-    with frozen_at(dt.datetime(2026, 12, 28, 2, tzinfo=dt.UTC)):
+    with frozen_at(dt.datetime(2028, 12, 19, 2, tzinfo=dt.UTC)):
+        case = await _filed(town.compounds[0].id, worker)  # due 26 December: still 2028
+    with frozen_at(dt.datetime(2028, 12, 27, 2, tzinfo=dt.UTC)):
         with in_city("dongguan"), pytest.raises(DomainError) as refused:
-            # 5 working days after 28 December 2026 fall in 2027, which 1.11.0 does not know.
+            # 5 working days after 27 December 2028 fall in 2029: past even the provisional years.
             await advance_case(worker, AdvanceInput(case["id"], 1, "TOPIC_DETERMINATION"))
     assert refused.value.code == "CALENDAR_OUT_OF_RANGE"
-    assert "2026" in refused.value.render("en")
+    assert "2028" in refused.value.render("en")
     with in_city("dongguan"):
         row = await Case.get(id=case["id"])
         assert (row.stage, row.version) == (CaseStage.TOPIC_COLLECTION, 1)

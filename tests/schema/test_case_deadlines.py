@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 
 from core.auth import Scope, ScopeKind
-from core.calendar import add_working_days, working_days_between
+from core.calendar import add_working_days, is_provisional, published_years, working_days_between
 from core.clock import frozen_at
 from core.enums import OrganisationKind, Role
 from core.errors import DomainError
@@ -62,8 +62,17 @@ def test_working_days_follow_the_statutory_calendar():
     assert add_working_days(dt.date(2026, 9, 30), 3) == dt.date(2026, 10, 10)
     assert working_days_between(dt.date(2026, 9, 30), dt.date(2026, 10, 12)) == 4
     with pytest.raises(DomainError) as refused:
-        add_working_days(dt.date(2026, 12, 20), 30)
+        add_working_days(dt.date(2028, 12, 20), 30)
     assert refused.value.code == "CALENDAR_OUT_OF_RANGE"
+
+
+def test_the_year_after_the_published_calendar_is_provisional():
+    # chinese-calendar 1.11.0 publishes up to 2026; 2027 comes from the lunar rules of the
+    # `holidays` library: Spring Festival 2027 closes 5-10 February.
+    assert published_years()[1] == 2026
+    assert is_provisional(dt.date(2027, 2, 4))
+    assert add_working_days(dt.date(2027, 2, 4), 1) == dt.date(2027, 2, 11)
+    assert add_working_days(dt.date(2026, 12, 30), 2) == dt.date(2027, 1, 4)
 
 
 async def test_service_requests_across_national_day(town, gql: GraphQLClient):
