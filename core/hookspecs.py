@@ -212,7 +212,11 @@ def register_state_owned_connectors(city: CityPlugins) -> list[StateOwnedCompany
 
     Called when projects are synchronised or a compound is taken over or handed over.
     Each connector's `fetch_projects`, `reconcile`, `take_over` and `hand_over` are async
-    and may do network I/O; the core never calls them inside a transaction. Collected.
+    and may do network I/O; the core never calls them inside a transaction. A connector
+    that also has `sync(dry_run=, actor=)` (`SyncingConnector`) synchronises by itself:
+    `core.plugins.sync_state_owned_projects` (the `civicgraph sync-state-owned` command)
+    calls it and returns its `SyncReport`; others are fetched and reconciled, read only.
+    Collected.
     """
 
 
