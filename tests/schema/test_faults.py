@@ -14,6 +14,7 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -126,8 +127,20 @@ def server(
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+    base = f"http://127.0.0.1:{port}"
     try:
-        yield f"http://127.0.0.1:{port}"
+        # Starting takes seconds, more on a busy machine; a server that exits fails at once.
+        for _ in range(600):
+            if process.poll() is not None:
+                pytest.fail(f"the server exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("the server did not start within a minute")
+        yield base
     finally:
         process.terminate()
         try:
@@ -141,11 +154,6 @@ def server(
 @pytest.fixture
 async def http(server: str, proxy: Proxy) -> AsyncIterator[httpx.AsyncClient]:
     async with httpx.AsyncClient(base_url=server, timeout=HANG) as client:
-        for _ in range(200):  # the server may still be starting
-            with contextlib.suppress(httpx.TransportError):
-                if (await client.get("/healthz")).status_code == 200:
-                    break
-            await asyncio.sleep(0.05)
         yield client
     proxy.stalled = False
     if proxy._server is None:
