@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -20,6 +21,7 @@ class FeedServer:
         self.body: bytes = b"{}"
         self.seen_auth: list[str | None] = []
         self.url = ""
+        self.delay = 0.0  # seconds before answering
 
     def serve(self, feed: dict[str, Any] | None = None, *, status: int = 200, raw: bytes = b""):
         self.status = status
@@ -35,6 +37,7 @@ def feed_server() -> Iterator[FeedServer]:
             auth = self.headers.get("Authorization")
             state.seen_auth.append(auth)
             status, body = state.status, state.body
+            time.sleep(state.delay)
             if auth != f"Bearer {TOKEN}":
                 status, body = 401, b'{"error": "unauthorised"}'
             self.send_response(status)
@@ -46,7 +49,11 @@ def feed_server() -> Iterator[FeedServer]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    class Server(ThreadingHTTPServer):
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a client that gave up (the timeout test) breaks the pipe: expected
+
+    server = Server(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     state.url = f"http://127.0.0.1:{server.server_address[1]}/api/projects"

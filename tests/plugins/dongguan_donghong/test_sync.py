@@ -192,6 +192,15 @@ async def test_a_wrong_token_is_an_http_status(place: Place, server: FeedServer)
     assert server.seen_auth == ["Bearer wrong"]
 
 
+async def test_a_feed_slower_than_the_timeout_changes_nothing(place: Place, server: FeedServer):
+    await configure(server.url, timeout_seconds=0.2)
+    server.serve(GOOD)
+    server.delay = 1.0
+    before = await state()
+    assert (await sync()).errors == ("timed out after 0.2s",)
+    assert await state() == before
+
+
 async def test_an_unreachable_feed_changes_nothing(place: Place):
     await configure(closed_port_url())
     before = await state()
