@@ -161,7 +161,7 @@ async def reconcile(feed: Feed, firm_id: int, today: dt.date) -> list[SyncRow]:
         claimed.add(compound["id"])
         contract = current.get(compound["id"])
         if p.managed_until is not None and p.managed_until <= today:
-            rows.append(await _end(p, compound, contract, firm_id, ours))
+            rows.append(await _end(p, compound, contract, firm_id))
             continue
         if contract is None:
             rows.append(
@@ -256,7 +256,6 @@ async def _end(
     compound: dict[str, Any],
     contract: dict[str, Any] | None,
     firm_id: int,
-    ours: dict[str, Any] | None,
 ) -> SyncRow:
     assert p.managed_until is not None
     await _save(p, compound["id"])
@@ -265,9 +264,8 @@ async def _end(
         return SyncRow(
             "ENDED", p.project_code, compound["id"], f"contract ended on {p.managed_until}"
         )
-    if ours is not None and ours["managed_until"] == p.managed_until:
-        return SyncRow("MATCHED", p.project_code, compound["id"], "ended already")
-    return SyncRow("ENDED", p.project_code, compound["id"], "no contract of the company in force")
+    # The company's contract is not in force here either: both sides agree it has ended.
+    return SyncRow("MATCHED", p.project_code, compound["id"], "ended already")
 
 
 async def _apply(p: FeedProject, compound: dict[str, Any], ours: dict[str, Any] | None) -> SyncRow:

@@ -122,6 +122,11 @@ async def test_a_good_feed_then_a_changed_one(place: Place, server: FeedServer):
         assert ended.ends_on == dt.date(2025, 12, 31)
         runs = await DonghongSyncRun.all().order_by("id").values_list("status", "changed", "ended")
     assert runs == [("APPLIED", 0, 0), ("APPLIED", 0, 0), ("APPLIED", 1, 1)]
+    # Once more: both sides now agree.
+    assert [(r.status, r.detail) for r in (await sync()).rows[:2]] == [
+        ("MATCHED", ""),
+        ("MATCHED", "ended already"),
+    ]
 
 
 async def test_a_dry_run_reports_and_writes_nothing(place: Place, server: FeedServer):
