@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from core import plugins
-from core.enums import VoteMatter
+from core.enums import Role, VoteMatter
 from core.errors import DomainError
 from core.models import ManagementContract, Unit
 from core.tenancy import in_city
@@ -17,6 +17,8 @@ from core.votes import BallotInput, cast_ballot, close_vote, options_of
 from plugins.dongguan_donghong import takeover
 from plugins.dongguan_donghong.models import DonghongProject
 from plugins.dongguan_donghong.plugin import settings_of
+from schema.ids import to_global_id
+from tests.conftest import GraphQLClient, token
 from tests.core.owners_fixtures import end_voting, open_on, register_owners, resident
 from tests.plugins.dongguan_donghong.conftest import ADMIN, Place
 
@@ -126,4 +128,34 @@ async def test_a_handover_is_the_reverse(place: Place):
     assert await contracts(yayuan) == [
         (place.donghong.id, dt.date(2017, 5, 1), TODAY),
         (place.other.id, TODAY, None),
+    ]
+
+
+TAKE_OVER = """mutation($c: ID!, $on: Date!, $d: String) {
+    donghongTakeOver(compoundId: $c, startsOn: $on, authorityDecision: $d) {
+        contract { startsOn endsOn firm { name } } errors { field code } } }"""
+
+
+async def test_the_takeover_mutation_applies_the_same_rule(place: Place, gql: GraphQLClient):
+    with in_city("dongguan"):
+        rental = place.compounds["运河苑"]
+        await ManagementContract.filter(compound_id=rental.id).update(firm_id=place.other.id)
+    admin = token("dongguan", Role.CITY_ADMIN, subject="admin-dg")
+    args = {"c": to_global_id("Compound", rental.id), "on": TODAY.isoformat()}
+    refused = (await gql(TAKE_OVER, args, auth=admin))["data"]["donghongTakeOver"]
+    assert refused == {
+        "contract": None,
+        "errors": [{"field": "authorityDecision", "code": "AUTHORITY_DECISION_REQUIRED"}],
+    }
+    done = await gql(TAKE_OVER, {**args, "d": "住建局决定"}, auth=admin)
+    assert done["data"]["donghongTakeOver"] == {
+        "contract": {
+            "startsOn": TODAY.isoformat(), "endsOn": None,
+            "firm": {"name": "广东东鸿物业发展有限公司"},
+        },
+        "errors": [],
+    }  # fmt: skip
+    assert await contracts(rental.id) == [
+        (place.other.id, dt.date(2019, 3, 1), TODAY),
+        (place.donghong.id, TODAY, None),
     ]
