@@ -512,3 +512,20 @@ async def load_demo(progress: Callable[[str], None] | None = None) -> dict[str, 
         for table, n in load.counts.items():
             totals[table] = totals.get(table, 0) + n
     return totals
+
+
+async def load_everything(progress: Callable[[str], None] | None = None) -> dict[str, int]:
+    """What `civicgraph demo-data` loads: the core demo, the grassroots demo, and then, city
+    by city, the demo data of each city's enabled plugins (the `load_demo_data` hook)."""
+    from core import plugins
+    from core.demo_grassroots import load_grassroots_demo
+
+    say = progress or (lambda _: None)
+    totals = await load_demo(say)
+    for table, n in (await load_grassroots_demo()).items():
+        totals[table] = totals.get(table, 0) + n
+    for slug in sorted(load_city_configs()):
+        with in_city(slug):
+            for what, n in (await plugins.load_demo_data(say)).items():
+                totals[what] = totals.get(what, 0) + n
+    return totals

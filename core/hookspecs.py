@@ -12,7 +12,7 @@ docs/plugins.md documents each hook with the signature below (a test keeps them 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 import pluggy
@@ -267,4 +267,22 @@ def meeting_held(city: CityPlugins, event: MeetingHeld) -> Awaitable[None] | Non
 
     Called inside the transaction that records the meeting. Return None or an awaitable,
     awaited in that transaction; no network I/O.
+    """
+
+
+# -------------------------------------------------------------------------
+# Demo data
+# -------------------------------------------------------------------------
+
+
+@hookspec
+def load_demo_data(
+    city: CityPlugins, progress: Callable[[str], None]
+) -> Awaitable[dict[str, int]] | None:
+    """Return an awaitable that loads the plugin's demo data into `city`, or None.
+
+    Called by `civicgraph demo-data` after the core's demo data, once for each city that
+    enables the plugin, with that city in scope. `progress` takes one line of text for the
+    operator. Loading must be idempotent: run again, it adds nothing. The awaitable returns
+    counts of what it created (name -> number). Collected.
     """

@@ -13,7 +13,7 @@ import asyncio
 import datetime as dt
 import inspect
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 from decimal import Decimal
@@ -86,6 +86,7 @@ __all__ = [
     "installation",
     "installed",
     "load_city_plugins",
+    "load_demo_data",
     "manager",
     "pinned",
     "plugin_models",
@@ -341,6 +342,15 @@ async def sync_state_owned_projects(
             raise PluginFailed(plugin, "register_state_owned_connectors", e) from e
         reports.append(_named(report, plugin))
     return reports
+
+
+async def load_demo_data(progress: Callable[[str], None]) -> dict[str, int]:
+    """Load the demo data of the city in scope's plugins; counts added up across plugins."""
+    counts: dict[str, int] = {}
+    for _plugin, created in await _call(await _current(), "load_demo_data", progress=progress):
+        for what, n in created.items():
+            counts[what] = counts.get(what, 0) + n
+    return counts
 
 
 def _named(item: Any, plugin: str) -> Any:

@@ -65,11 +65,12 @@ def migrate(database_url: OwnerDatabaseOption = None) -> None:
 
 @app.command("demo-data")
 def demo_data(database_url: DatabaseOption = None) -> None:
-    """Load the demo data of every configured city (Dongguan, Zhuhai); skips what exists."""
-    from core.demo import load_demo
+    """Load the demo data of every configured city (Dongguan, Zhuhai) and of the plugins each
+    city enables; skips what exists, so running it again changes nothing."""
+    from core.demo import load_everything
 
-    counts = _run(lambda: load_demo(progress=lambda msg: typer.echo(f"  {msg}")), database_url)
-    typer.echo("demo data: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    counts = _run(lambda: load_everything(lambda msg: typer.echo(f"  {msg}")), database_url)
+    typer.echo("demo data: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing new"))
 
 
 @app.command()

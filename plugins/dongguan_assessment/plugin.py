@@ -7,7 +7,7 @@ builds its database configuration, before models may be imported.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -119,3 +119,15 @@ def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[Cred
     from plugins.dongguan_assessment.credit import record_event
 
     return record_event(settings_of(city), event)
+
+
+@hookimpl
+def load_demo_data(
+    city: CityPlugins, progress: Callable[[str], None]
+) -> Awaitable[dict[str, int]] | None:
+    # Assessed quarters, a blacklisting and purchases of Dongguan's own demo firms.
+    if city.slug != "dongguan":
+        return None
+    from plugins.dongguan_assessment.demo import load_dongguan_demo
+
+    return load_dongguan_demo(progress)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -92,3 +92,15 @@ def validate_service_purchase(
         return found
 
     return check()
+
+
+@hookimpl
+def load_demo_data(
+    city: CityPlugins, progress: Callable[[str], None]
+) -> Awaitable[dict[str, int]] | None:
+    # The demo is Zhuhai's own (its firms, its appeals): other cities get none.
+    if city.slug != "zhuhai":
+        return None
+    from plugins.zhuhai_purchasing.demo import load_zhuhai_demo
+
+    return load_zhuhai_demo(progress)

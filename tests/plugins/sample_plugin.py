@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
 
@@ -260,3 +260,14 @@ async def _worker(stop: asyncio.Event) -> None:
 @hookimpl
 def register_workers() -> list[Worker]:
     return [_worker]
+
+
+@hookimpl
+def load_demo_data(city: CityPlugins, progress: Callable[[str], None]) -> Awaitable[dict[str, int]]:
+    async def load() -> dict[str, int]:
+        _maybe_fail(city, "load_demo_data")
+        progress(f"sample demo for {city.slug}")
+        calls.append(("load_demo_data", city.slug, None))
+        return {"greetings": 2}
+
+    return load()

@@ -401,3 +401,16 @@ async def test_a_change_made_through_one_server_shows_on_the_next_request_of_ano
         await gql('mutation { disablePlugin(plugin: "sample") { errors { code } } }', auth=admin())
         body = (await other.post("/graphql/dongguan", json=query)).json()
         assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
+
+
+# --- demo data --------------------------------------------------------------------------------
+
+
+async def test_hook_load_demo_data_runs_for_the_cities_that_enable_the_plugin(sample: ModuleType):
+    said: list[str] = []
+    with in_city("dongguan"):
+        assert await plugins.load_demo_data(said.append) == {"greetings": 2}
+    with in_city("zhuhai"):
+        assert await plugins.load_demo_data(said.append) == {}
+    assert said == ["sample demo for dongguan"]
+    assert [c[:2] for c in sample.calls] == [("load_demo_data", "dongguan")]
