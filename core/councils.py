@@ -16,7 +16,7 @@ from core.auth import Principal
 from core.case_change import announce_case
 from core.cases import CASE_FIELDS, visible_cases
 from core.enums import CaseKind, CaseStage
-from core.errors import DomainError, ValidationErrors
+from core.errors import AuthError, DomainError, ValidationErrors
 from core.events import MeetingHeld
 from core.live import case_change
 from core.models import (
@@ -235,6 +235,9 @@ async def meetings_of_cases(case_ids: Iterable[int]) -> dict[int, list[dict[str,
 
 
 async def meetings_of_compound(principal: Principal, compound_id: int) -> list[dict[str, Any]]:
+    # Minutes and decisions about residents' disputes are not part of the public directory.
+    if not principal.authenticated:
+        raise AuthError("AUTH_REQUIRED")
     await require_compound_in_scope(principal, compound_id, "compoundId")
     return list(
         await CouncilMeeting.filter(compound_id=compound_id)
