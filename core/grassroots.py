@@ -309,7 +309,11 @@ async def record_service(
         if model is PartyServiceRecord
         else (Volunteer, "volunteer_id", "registered_on")
     )
-    rows = await owner_model.filter(id=owner_id).values("community_id", start)
+    query = owner_model.filter(id=owner_id)
+    street = _street_of(principal)
+    if street is not None:  # a street admin records hours in their own street only
+        query = query.filter(community__street_id=street)
+    rows = await query.values("community_id", start)
     errors: list[DomainError] = []
     if not rows:
         raise DomainError("NOT_FOUND", "id")
