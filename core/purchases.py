@@ -18,7 +18,7 @@ from tortoise.transactions import in_transaction
 
 from core import plugins
 from core.access import require_role
-from core.auth import Principal
+from core.auth import Principal, ScopeKind
 from core.contributions import ServicePurchase
 from core.enums import OrganisationKind, ProcurementMethod, PurchaseStatus, Role
 from core.errors import DomainError, ValidationErrors
@@ -61,7 +61,7 @@ class ProposePurchaseInput:
     community_id: int | None = None
 
 
-async def _input_errors(data: ProposePurchaseInput) -> list[DomainError]:
+async def _input_errors(data: ProposePurchaseInput, street: int | None) -> list[DomainError]:
     errors = []
     if not data.title.strip():
         errors.append(DomainError("REQUIRED", "title"))
@@ -77,7 +77,14 @@ async def _input_errors(data: ProposePurchaseInput) -> list[DomainError]:
     elif provider[0]["kind"] != OrganisationKind.SOCIAL_ORGANISATION:
         expected = OrganisationKind.SOCIAL_ORGANISATION.label()
         errors.append(DomainError("WRONG_ORGANISATION_KIND", "providerId", expected=expected))
-    if data.community_id is not None and not await Community.filter(id=data.community_id).exists():
+    communities = Community.filter(id=data.community_id)
+    if street is not None:
+        # A street admin buys for a community of their own street; another street's
+        # community reads as absent, like everything outside a scope.
+        communities = communities.filter(street_id=street)
+        if data.community_id is None:
+            errors.append(DomainError("REQUIRED", "communityId"))
+    if data.community_id is not None and not await communities.exists():
         errors.append(DomainError("NOT_FOUND", "communityId"))
     if data.amount <= 0:
         errors.append(DomainError("NOT_POSITIVE", "amount"))
@@ -91,7 +98,8 @@ async def propose_service_purchase(
 ) -> dict[str, Any]:
     """Record a proposed purchase, or refuse with every error (core's and the city's)."""
     require_role(principal, PURCHASERS)
-    errors = await _input_errors(data)
+    street = principal.scope.id if principal.scope.kind is ScopeKind.STREET else None
+    errors = await _input_errors(data, street)
     if errors:
         raise ValidationErrors(errors)
     # The city's rules only for a well-formed purchase: they may sum amounts, read dates.
