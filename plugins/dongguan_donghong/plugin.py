@@ -7,6 +7,7 @@ while the core builds its database configuration, before models may be imported.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
 from pydantic import BaseModel
@@ -170,3 +171,15 @@ def register_schema(city: CityPlugins) -> SchemaContribution:
 @hookimpl
 def register_state_owned_connectors(city: CityPlugins) -> list[DonghongConnector]:
     return [DonghongConnector(city)]
+
+
+@hookimpl
+def load_demo_data(
+    city: CityPlugins, progress: Callable[[str], None]
+) -> Awaitable[dict[str, int]] | None:
+    # A sync report and the Yayuan station, on the core demo's Donghong and Yayuan.
+    if city.slug != "dongguan":
+        return None
+    from plugins.dongguan_donghong.demo import load_donghong_demo
+
+    return load_donghong_demo(progress)

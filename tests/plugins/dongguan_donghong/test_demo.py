@@ -3,8 +3,10 @@ report, and its party-mass service station as GraphQL shows it; a second load ad
 
 from __future__ import annotations
 
+from core import plugins
 from core.enums import Role
 from core.tenancy import in_city
+from plugins.dongguan_donghong import plugin
 from plugins.dongguan_donghong.demo import load_donghong_demo
 from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun
 from tests.conftest import GraphQLClient, token
@@ -21,7 +23,12 @@ async def test_the_demo_shows_yayuan_under_donghong_a_sync_report_and_the_statio
     writable_demo_db: str, gql: GraphQLClient
 ):
     said: list[str] = []
-    counts = await load_donghong_demo(said.append)
+    # As `civicgraph demo-data` runs it: through the load_demo_data hook, Dongguan in scope.
+    with in_city("dongguan"):
+        city = await plugins.city_plugins()
+        demo = plugin.load_demo_data(city, said.append)
+        assert demo is not None
+        counts = await demo
     assert counts == {"sync_runs": 1, "service_stations": 1, "joint_meetings": 3}
     assert "dongguan: Donghong sync: matched 4, conflicting 1" in said
     with in_city("dongguan"):
