@@ -1,1 +1,2 @@
-"""City plugins bundled with civicgraph; each registers through the civicgraph.plugins entry point."""
+"""City plugins bundled with civicgraph, each registered through the civicgraph.plugins
+entry point."""

@@ -15,13 +15,13 @@ from strawberry.tools import merge_types
 from core import plugins
 from core.contributions import CityPlugins
 from schema import plugin_schema
+from schema.audit import AuditQuery
+from schema.cases import CasesMutation, CasesQuery
+from schema.credit import CreditMutation, CreditQuery
 from schema.errors import CodedErrors
 from schema.figures import FiguresQuery
 from schema.grassroots import GrassrootsMutation, GrassrootsQuery
 from schema.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
-from schema.audit import AuditQuery
-from schema.cases import CasesMutation, CasesQuery
-from schema.credit import CreditMutation, CreditQuery
 from schema.mutation import Mutation as CoreMutation
 from schema.people import PeopleQuery
 from schema.plugins import PluginSettingsMutation, PluginSettingsQuery

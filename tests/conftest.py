@@ -69,9 +69,7 @@ async def truncate_all() -> None:
 
 async def _tables() -> list[str]:
     if db.dialect() == "postgres":
-        rows = await db.fetch(
-            "SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'"
-        )
+        rows = await db.fetch("SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public'")
     else:
         rows = await db.fetch(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

@@ -78,11 +78,14 @@ async def build_town(city: str, compounds: int = 6, cases_each: int = 4) -> Town
                 case.created_at = created
                 town.cases.append(case)
         party = await Organisation.create(
-            kind=OrganisationKind.PARTY_STREET_COMMITTEE, name=f"{city}街道党工委",
+            kind=OrganisationKind.PARTY_STREET_COMMITTEE,
+            name=f"{city}街道党工委",
             street=town.streets[0],
         )
         await Organisation.create(
-            kind=OrganisationKind.PARTY_COMMUNITY, name=f"{city}社区党委", parent=party,
+            kind=OrganisationKind.PARTY_COMMUNITY,
+            name=f"{city}社区党委",
+            parent=party,
             community=town.communities[0],
         )
     return town

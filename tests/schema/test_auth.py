@@ -8,6 +8,7 @@ import pytest
 from core.enums import Role
 from tests.conftest import token
 
+WRONG_SECRET = "a-wrong-secret-that-is-long-enough-for-hs256"
 QUERY = {"query": "{ city { viewerRole viewerScope } }"}
 
 
@@ -27,9 +28,21 @@ async def test_a_valid_token_sets_the_callers_role(empty_db, client):
         ("Bearer " + token("dongguan", Role.CITY_ADMIN, ttl_seconds=-10), "TOKEN_EXPIRED"),
         ("Bearer not.a.jwt", "TOKEN_INVALID"),
         ("Basic dXNlcjpwYXNz", "TOKEN_INVALID"),
-        ("Bearer " + jwt.encode({"city": "dongguan", "role": "CITY_ADMIN", "sub": "x",
-                                  "exp": 9999999999, "iss": "civicgraph"}, "a-wrong-secret-that-is-long-enough-for-hs256",
-                                 algorithm="HS256"), "TOKEN_INVALID"),
+        (
+            "Bearer "
+            + jwt.encode(
+                {
+                    "city": "dongguan",
+                    "role": "CITY_ADMIN",
+                    "sub": "x",
+                    "exp": 9999999999,
+                    "iss": "civicgraph",
+                },
+                WRONG_SECRET,
+                algorithm="HS256",
+            ),
+            "TOKEN_INVALID",
+        ),
         ("Bearer " + token("zhuhai", Role.CITY_ADMIN), "TOKEN_WRONG_CITY"),
     ],
     ids=["expired", "malformed", "not-bearer", "wrong-signature", "other-city"],

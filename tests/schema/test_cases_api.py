@@ -32,7 +32,9 @@ async def test_anonymous_callers_cannot_list_cases(town, gql: GraphQLClient):
     body = await gql("{ cases { totalCount } }", expect_errors=True)
     assert body["errors"][0]["extensions"]["code"] == "AUTH_REQUIRED"
     nested = await gql("{ compounds(first: 2) { nodes { cases { totalCount nodes { id } } } } }")
-    assert all(n["cases"] == {"totalCount": 0, "nodes": []} for n in nested["data"]["compounds"]["nodes"])
+    assert all(
+        n["cases"] == {"totalCount": 0, "nodes": []} for n in nested["data"]["compounds"]["nodes"]
+    )
 
 
 async def test_a_compounds_latest_cases_newest_first(town, gql: GraphQLClient):
@@ -52,7 +54,9 @@ async def test_a_compounds_latest_cases_newest_first(town, gql: GraphQLClient):
 async def test_a_community_worker_sees_only_her_communitys_cases(town, gql: GraphQLClient):
     community = town.communities[1]
     worker = token("dongguan", Role.COMMUNITY_WORKER, Scope(ScopeKind.COMMUNITY, community.id))
-    body = await gql("{ cases(first: 100) { totalCount nodes { compound { name } } } }", auth=worker)
+    body = await gql(
+        "{ cases(first: 100) { totalCount nodes { compound { name } } } }", auth=worker
+    )
     expected = {c.name for c in town.compounds if c.community_id == community.id}
     seen = {n["compound"]["name"] for n in body["data"]["cases"]["nodes"]}
     assert seen == expected
@@ -65,9 +69,7 @@ async def test_firm_staff_see_the_cases_of_compounds_their_firm_manages(town, gq
     assert body["data"]["cases"]["totalCount"] == 15 * 3  # the even compounds
 
 
-async def test_nested_lists_cost_the_same_statements_whatever_the_page_size(
-    town, gql, monkeypatch
-):
+async def test_nested_lists_cost_the_same_statements_whatever_the_page_size(town, gql, monkeypatch):
     # The resolver path's DataLoaders; the compiled path (PostgreSQL) costs one statement.
     monkeypatch.setenv("CIVICGRAPH_COMPILED", "0")
     query = """query($n: Int) { compounds(first: $n) { nodes { name
@@ -92,8 +94,13 @@ async def test_a_resident_files_a_case_in_his_compound(town, gql: GraphQLClient)
     )
     body = await gql(
         FILE,
-        {"input": {"kind": "PROPERTY_DISPUTE", "title": " 电梯故障 ",
-                   "compoundId": to_global_id("Compound", compound.id)}},
+        {
+            "input": {
+                "kind": "PROPERTY_DISPUTE",
+                "title": " 电梯故障 ",
+                "compoundId": to_global_id("Compound", compound.id),
+            }
+        },
         auth=resident,
     )
     payload = body["data"]["fileCase"]
@@ -110,12 +117,12 @@ async def test_filing_outside_ones_scope_reads_as_not_found(town, gql: GraphQLCl
     resident = token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, town.compounds[0].id))
     other = to_global_id("Compound", town.compounds[1].id)
     body = await gql(
-        FILE, {"input": {"kind": "SERVICE_REQUEST", "title": "修路灯", "compoundId": other}},
+        FILE,
+        {"input": {"kind": "SERVICE_REQUEST", "title": "修路灯", "compoundId": other}},
         auth=resident,
     )
     assert body["data"]["fileCase"]["errors"] == [
-        {"field": "compoundId", "code": "NOT_FOUND",
-         "message": "compoundId 指向的对象不存在"}
+        {"field": "compoundId", "code": "NOT_FOUND", "message": "compoundId 指向的对象不存在"}
     ]
 
 
@@ -125,16 +132,19 @@ async def test_bad_input_names_the_field_and_writes_nothing(town, gql: GraphQLCl
     compound = to_global_id("Compound", town.compounds[0].id)
     for title, code in (("   ", "REQUIRED"), ("长" * 201, "TOO_LONG")):
         body = await gql(
-            FILE, {"input": {"kind": "MEDIATION", "title": title, "compoundId": compound}},
-            auth=admin(), lang="en",
+            FILE,
+            {"input": {"kind": "MEDIATION", "title": title, "compoundId": compound}},
+            auth=admin(),
+            lang="en",
         )
         (error,) = body["data"]["fileCase"]["errors"]
         assert (error["field"], error["code"]) == ("title", code)
         assert "title" in error["message"]
         assert body["data"]["fileCase"]["case"] is None
     wrong_type = await gql(
-        FILE, {"input": {"kind": "MEDIATION", "title": "x",
-                         "compoundId": to_global_id("Street", 1)}}, auth=admin(),
+        FILE,
+        {"input": {"kind": "MEDIATION", "title": "x", "compoundId": to_global_id("Street", 1)}},
+        auth=admin(),
     )
     assert wrong_type["data"]["fileCase"]["errors"][0]["code"] == "WRONG_TYPE"
     with in_city("dongguan"):
@@ -144,8 +154,10 @@ async def test_bad_input_names_the_field_and_writes_nothing(town, gql: GraphQLCl
 async def test_an_unknown_enum_value_is_rejected_before_anything_runs(town, gql: GraphQLClient):
     compound = to_global_id("Compound", town.compounds[0].id)
     body = await gql(
-        FILE, {"input": {"kind": "ARSON", "title": "x", "compoundId": compound}},
-        auth=admin(), expect_errors=True,
+        FILE,
+        {"input": {"kind": "ARSON", "title": "x", "compoundId": compound}},
+        auth=admin(),
+        expect_errors=True,
     )
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
 
@@ -153,7 +165,8 @@ async def test_an_unknown_enum_value_is_rejected_before_anything_runs(town, gql:
 async def test_anonymous_filing_is_refused(town, gql: GraphQLClient):
     compound = to_global_id("Compound", town.compounds[0].id)
     body = await gql(
-        FILE, {"input": {"kind": "MEDIATION", "title": "x", "compoundId": compound}},
+        FILE,
+        {"input": {"kind": "MEDIATION", "title": "x", "compoundId": compound}},
         expect_errors=True,
     )
     assert body["errors"][0]["extensions"]["code"] == "AUTH_REQUIRED"
@@ -163,8 +176,10 @@ async def test_firm_staff_may_not_file(town, gql: GraphQLClient):
     staff = token("dongguan", Role.FIRM_STAFF, Scope(ScopeKind.FIRM, town.firms[0].id))
     compound = to_global_id("Compound", town.compounds[0].id)
     body = await gql(
-        FILE, {"input": {"kind": "MEDIATION", "title": "x", "compoundId": compound}},
-        auth=staff, expect_errors=True,
+        FILE,
+        {"input": {"kind": "MEDIATION", "title": "x", "compoundId": compound}},
+        auth=staff,
+        expect_errors=True,
     )
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
 

@@ -41,8 +41,16 @@ def test_every_command_has_help() -> None:
 
 
 def test_token_refuses_a_scope_the_role_does_not_take() -> None:
-    result = run("token", "--city", "dongguan", "--role", "RESIDENT", "--scope", "street:1",
-                 env={**os.environ, "COLUMNS": "200"})
+    result = run(
+        "token",
+        "--city",
+        "dongguan",
+        "--role",
+        "RESIDENT",
+        "--scope",
+        "street:1",
+        env={**os.environ, "COLUMNS": "200"},
+    )
     assert result.returncode == 2
     assert "role RESIDENT acts within scope compound" in result.stderr
 

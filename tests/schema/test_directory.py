@@ -51,14 +51,17 @@ async def test_paging_with_cursors_visits_every_row_once(towns, gql: GraphQLClie
 
 
 async def test_descending_order_by_homes(towns, gql: GraphQLClient):
-    body = await gql("{ compounds(first: 2, orderBy: {field: HOMES, direction: DESC}) { nodes { homes } } }")
+    body = await gql(
+        "{ compounds(first: 2, orderBy: {field: HOMES, direction: DESC}) { nodes { homes } } }"
+    )
     assert [n["homes"] for n in body["data"]["compounds"]["nodes"]] == [600, 500]
 
 
 @pytest.mark.parametrize("first", [101, -1])
 async def test_page_size_is_bounded(towns, gql: GraphQLClient, first: int):
     body = await gql(
-        "query($n: Int) { compounds(first: $n) { nodes { name } } }", {"n": first},
+        "query($n: Int) { compounds(first: $n) { nodes { name } } }",
+        {"n": first},
         expect_errors=True,
     )
     error = body["errors"][0]
@@ -130,13 +133,16 @@ async def test_the_party_tree_walks_both_ways(towns, gql: GraphQLClient):
     assert root["kind"] == "PARTY_STREET_COMMITTEE"
     assert root["place"] == {"name": "dongguan街道0"}
     assert root["children"] == [
-        {"name": "dongguan社区党委", "parent": {"name": root["name"]},
-         "place": {"name": "dongguan社区00"}}
+        {
+            "name": "dongguan社区党委",
+            "parent": {"name": root["name"]},
+            "place": {"name": "dongguan社区00"},
+        }
     ]
 
 
 async def test_labels_follow_accept_language(towns, gql: GraphQLClient):
-    query = '{ compounds(first: 1) { nodes { kindLabel } } }'
+    query = "{ compounds(first: 1) { nodes { kindLabel } } }"
     zh = await gql(query, lang="zh-CN,zh;q=0.9")
     en = await gql(query, lang="en-GB,en;q=0.8")
     assert zh["data"]["compounds"]["nodes"][0]["kindLabel"] == "公租房"
@@ -152,6 +158,9 @@ async def test_an_unknown_city_is_404(client):
 async def test_city_root(towns, gql: GraphQLClient):
     body = await gql("{ city { slug name nameEn viewerRole viewerScope } }")
     assert body["data"]["city"] == {
-        "slug": "dongguan", "name": "东莞市", "nameEn": "Dongguan",
-        "viewerRole": "ANONYMOUS", "viewerScope": "city",
+        "slug": "dongguan",
+        "name": "东莞市",
+        "nameEn": "Dongguan",
+        "viewerRole": "ANONYMOUS",
+        "viewerScope": "city",
     }

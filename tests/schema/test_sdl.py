@@ -20,9 +20,26 @@ def test_the_core_schema_matches_the_committed_snapshot() -> None:
 
 def test_the_fixed_names_frontends_depend_on() -> None:
     sdl = core_schema().as_str()
-    for name in ("City", "Street", "Community", "Compound", "Building", "Organisation", "Firm",
-                 "Case"):
+    for name in (
+        "City",
+        "Street",
+        "Community",
+        "Compound",
+        "Building",
+        "Organisation",
+        "Firm",
+        "Case",
+    ):
         assert f"type {name} " in sdl
-    for field in ("city:", "streets(", "communities(", "compounds(", "buildings(",
-                  "organisations(", "firms(", "cases(", "node(id: ID!)"):
+    for field in (
+        "city:",
+        "streets(",
+        "communities(",
+        "compounds(",
+        "buildings(",
+        "organisations(",
+        "firms(",
+        "cases(",
+        "node(id: ID!)",
+    ):
         assert f"  {field}" in sdl
