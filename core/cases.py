@@ -172,14 +172,12 @@ async def latest_cases(
     postgres = db.dialect() == "postgres"
     params: list[Any] = [current_city(), visible] if postgres else [current_city(), *visible]
     extra = ""
-    if kinds:
-        params.append([k.value for k in kinds] if postgres else None)
-        if postgres:
-            extra = f" AND kind = ANY(${len(params)}::text[])"
-        else:
-            params.pop()
-            extra = f" AND kind IN ({db.placeholders(len(params) + 1, len(kinds))})"
-            params.extend(k.value for k in kinds)
+    if kinds and postgres:
+        params.append([k.value for k in kinds])
+        extra = f" AND kind = ANY(${len(params)}::text[])"
+    elif kinds:
+        extra = f" AND kind IN ({db.placeholders(len(params) + 1, len(kinds))})"
+        params.extend(k.value for k in kinds)
     params.append(first + 1)
     rows = await db.fetch(_latest_sql(len(visible), len(params), extra), params)
     for row in rows:

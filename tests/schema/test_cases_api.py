@@ -190,3 +190,16 @@ async def test_case_node_respects_visibility(town, gql: GraphQLClient):
     outsider = token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, town.compounds[5].id))
     assert (await gql(query, {"id": case_id}, auth=outsider))["data"]["node"] is None
     assert (await gql(query, {"id": case_id}, auth=admin()))["data"]["node"]["title"]
+
+
+async def test_a_compounds_latest_cases_filtered_by_kind(town, gql: GraphQLClient):
+    body = await gql(
+        """{ compounds(first: 1) { nodes {
+            disputes: cases(first: 5, kind: [PROPERTY_DISPUTE]) { nodes { title } }
+            requests: cases(first: 5, kind: [SERVICE_REQUEST, MEDIATION]) { nodes { title } }
+        } } }""",
+        auth=admin(),
+    )
+    (compound,) = body["data"]["compounds"]["nodes"]
+    assert len(compound["disputes"]["nodes"]) == 3  # the factory files three disputes each
+    assert compound["requests"]["nodes"] == []
