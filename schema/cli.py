@@ -106,7 +106,7 @@ def serve(
     """Serve the API: POST /graphql/{city}; open it in a browser for GraphiQL."""
     import os
 
-    import uvicorn
+    from schema import serving
 
     if database_url:
         os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
@@ -119,14 +119,7 @@ def serve(
         raise typer.Exit(2) from None
     for slug in sorted(load_city_configs()):
         typer.echo(f"GraphiQL for {slug}: http://{host}:{port}/graphql/{slug}")
-    uvicorn.run(
-        "schema.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-    )
+    serving.run("schema.app:create_app", host, port, workers, log_level="info")
 
 
 @app.command()

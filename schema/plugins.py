@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from core import plugin_settings
+from core import plugin_settings, plugins
 from core.errors import DomainError
 from schema.context import Info
 from schema.errors import UserError, attempt
@@ -40,6 +40,9 @@ async def _update(
         return PluginSettings.from_domain(updated)
 
     result, errors = await attempt(info, act)
+    # Committed: this process stops using its cached configuration now, so the caller's
+    # next request sees the change; other processes hear the table's NOTIFY.
+    plugins.forget()
     return PluginSettingsPayload(plugin=result, errors=errors)
 
 

@@ -1,0 +1,48 @@
+"""Every change to plugin_configurations announces itself (PostgreSQL), so that server
+processes may cache a city's plugin configuration and drop it when it changes
+(core/config_watch.py). A trigger, not the application, sends the NOTIFY: a change made
+with the CLI or psql is heard as well as one made through the API."""
+
+from tortoise import migrations
+from tortoise.migrations import operations as ops
+
+from core.config_watch import CHANNEL
+
+_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION civicgraph_plugin_config_changed() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('{CHANNEL}', '');
+    RETURN NULL;
+END $$"""
+
+POSTGRES_SQL = [
+    _FUNCTION,
+    "DROP TRIGGER IF EXISTS plugin_configurations_changed ON plugin_configurations",
+    "CREATE TRIGGER plugin_configurations_changed AFTER INSERT OR UPDATE OR DELETE "
+    "ON plugin_configurations FOR EACH STATEMENT "
+    "EXECUTE FUNCTION civicgraph_plugin_config_changed()",
+    "DROP TRIGGER IF EXISTS plugin_configurations_truncated ON plugin_configurations",
+    "CREATE TRIGGER plugin_configurations_truncated AFTER TRUNCATE "
+    "ON plugin_configurations FOR EACH STATEMENT "
+    "EXECUTE FUNCTION civicgraph_plugin_config_changed()",
+]
+
+
+async def announce_changes(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
+    if schema_editor.client.capabilities.dialect != "postgres":
+        return  # SQLite: one process, nothing cached (core/config_watch.py)
+    for sql in POSTGRES_SQL:
+        if schema_editor.collect_sql:
+            schema_editor.collected_sql.append(sql)
+        else:
+            # Not _run_sql: it would split the function body on ";".
+            await schema_editor.client.execute_query(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("models", "0010_purchases")]
+
+    initial = False
+
+    operations = [ops.RunPython(announce_changes, reverse_code=ops.RunPython.noop)]
