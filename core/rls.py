@@ -168,7 +168,25 @@ def statements(dialect: str, tables: list[CityTable], names: set[str]) -> list[s
         if "audit_entries" in names:
             sql += postgres_audit_sql()
         return sql
-    return [s for t in tables for s in sqlite_table_sql(t)]
+    sql = [s for t in tables for s in sqlite_table_sql(t)]
+    if "audit_entries" in names:
+        sql += sqlite_audit_sql()
+    return sql
+
+
+def sqlite_audit_sql() -> list[str]:
+    """SQLite has no roles, but the same triggers: no UPDATE, no DELETE before retention."""
+    refuse = "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
+    young = f"julianday(OLD.created_at) >= julianday('now', '-{AUDIT_RETENTION_DAYS} days')"
+    return [
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries "
+        f"FOR EACH ROW {refuse}",
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries "
+        f"FOR EACH ROW WHEN {young} {refuse}",
+    ]
+
+
+SQLITE_AUDIT_TRIGGERS = ("audit_entries_no_update", "audit_entries_no_delete")
 
 
 async def secure_city_tables(apps: Any, schema_editor: Any) -> None:
