@@ -194,9 +194,14 @@ async def secure_city_tables(apps: Any, schema_editor: Any) -> None:
     models = [m for app in apps.apps.values() for m in app.values()]
     tables = city_tables(models)
     dialect = "postgres" if schema_editor.client.capabilities.dialect == "postgres" else "sqlite"
-    for sql in statements(dialect, tables, {t.table for t in tables}):
+    await execute_all(schema_editor, statements(dialect, tables, {t.table for t in tables}))
+
+
+async def execute_all(schema_editor: Any, sql: list[str]) -> None:
+    """Run (or, for `migrate --sql`, collect) a RunPython migration's raw statements."""
+    for statement in sql:
         if schema_editor.collect_sql:
-            schema_editor.collected_sql.append(sql)
+            schema_editor.collected_sql.append(statement)
         else:
-            # Not _run_sql: on SQLite it splits on ";", which would cut a trigger body.
-            await schema_editor.client.execute_query(sql)
+            # Not _run_sql: it splits on ";", which would cut a trigger or function body.
+            await schema_editor.client.execute_query(statement)

@@ -7,6 +7,7 @@ from tortoise import migrations
 from tortoise.migrations import operations as ops
 
 from core.config_watch import CHANNEL
+from core.rls import execute_all
 
 _FUNCTION = f"""
 CREATE OR REPLACE FUNCTION civicgraph_plugin_config_changed() RETURNS trigger
@@ -30,14 +31,9 @@ POSTGRES_SQL = [
 
 
 async def announce_changes(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    if schema_editor.client.capabilities.dialect != "postgres":
-        return  # SQLite: one process, nothing cached (core/config_watch.py)
-    for sql in POSTGRES_SQL:
-        if schema_editor.collect_sql:
-            schema_editor.collected_sql.append(sql)
-        else:
-            # Not _run_sql: it would split the function body on ";".
-            await schema_editor.client.execute_query(sql)
+    if schema_editor.client.capabilities.dialect == "postgres":
+        await execute_all(schema_editor, POSTGRES_SQL)
+    # SQLite: nothing is cached there, so nothing needs telling (core/config_watch.py).
 
 
 class Migration(migrations.Migration):

@@ -4,18 +4,13 @@ entry younger than the retention period (PostgreSQL has had both since 0006/0007
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from core.rls import sqlite_audit_sql
+from core.rls import execute_all, sqlite_audit_sql
 
 
 async def append_only(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
-    if schema_editor.client.capabilities.dialect == "postgres":
-        return  # core/rls.py postgres_audit_sql, applied by secure_city_tables
-    for sql in sqlite_audit_sql():
-        if schema_editor.collect_sql:
-            schema_editor.collected_sql.append(sql)
-        else:
-            # Not _run_sql: it would split the trigger body on ";".
-            await schema_editor.client.execute_query(sql)
+    if schema_editor.client.capabilities.dialect != "postgres":
+        await execute_all(schema_editor, sqlite_audit_sql())
+    # PostgreSQL: core/rls.py postgres_audit_sql, applied by secure_city_tables.
 
 
 class Migration(migrations.Migration):
