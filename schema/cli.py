@@ -243,8 +243,8 @@ def escalate(
 
     from core import clock
     from core.auth import Principal
-    from core.case_flow import escalate_overdue
     from core.tenancy import in_city
+    from schema.cases import escalate as escalate_audited
 
     if city not in load_city_configs():
         raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
@@ -256,7 +256,8 @@ def escalate(
 
     async def work() -> list[int]:
         with in_city(city):
-            return await escalate_overdue(system, day)
+            # Audited like the mutation: one transaction, one entry naming the cases.
+            return await escalate_audited(system, day, {"asOf": day.isoformat()})
 
     escalated = _run(work, database_url)
     typer.echo(f"escalated {len(escalated)} case(s) overdue on {day.isoformat()}")

@@ -6,7 +6,6 @@ import strawberry
 from strawberry.scalars import JSON
 
 from core import plugin_settings, plugins
-from core.errors import DomainError
 from schema.context import Info
 from schema.errors import UserError, attempt
 from schema.types.plugins import PluginSettings
@@ -32,8 +31,6 @@ async def _update(
     info: Info, plugin: str, values: object, active: bool | None
 ) -> PluginSettingsPayload:
     async def act() -> PluginSettings:
-        if values is not None and not isinstance(values, dict):
-            raise DomainError("INVALID_SETTING", "settings", reason="not an object")
         updated = await plugin_settings.update_plugin(
             info.context.principal, plugin, values, active
         )
