@@ -29,8 +29,10 @@ _UNAVAILABLE: tuple[type[BaseException], ...] = (
     asyncpg.AdminShutdownError,  # pg_terminate_backend, server shutdown (57P01)
     asyncpg.CannotConnectNowError,  # server starting up or in recovery (57P03)
     asyncpg.InterfaceError,  # "connection is closed" and the like
-    # A connection whose backend died mid-operation can be left in a state the driver
-    # refuses ("another operation is in progress"); a retry gets a fresh connection.
+    # "cannot switch to state N; another operation (2) is in progress": a statement refused
+    # on a connection whose backend had already ended (core.pgclient.refused_unsent). The
+    # client reruns such a statement on another connection; it still gets here inside a
+    # transaction begun before the backend died, and when every try meets a dead connection.
     asyncpg.InternalClientError,
     DBConnectionError,
 )

@@ -111,16 +111,16 @@ class Hub:
             log.warning("ignoring a malformed notification on %s", channel)
 
     async def _listen(self) -> None:
-        client: Any = db.connection()
-        self._listener = await asyncpg.connect(
-            host=client.host,
-            port=client.port,
-            user=client.user,
-            password=client.password,
-            database=client.database,
-        )
-        await self._listener.add_listener(CHANNEL, self._on_notify)
-        self._listener.add_termination_listener(self._on_lost)
+        listener = await asyncpg.connect(**_listen_parameters(db.connection()))
+        try:
+            listener.add_termination_listener(self._on_lost)
+            await listener.add_listener(CHANNEL, self._on_notify)
+        except BaseException:
+            # Kept half set up, it would pass for the listener and hear nothing, for good.
+            listener.remove_termination_listener(self._on_lost)
+            listener.terminate()
+            raise
+        self._listener = listener
 
     async def _unlisten(self) -> None:
         listener, self._listener = self._listener, None
@@ -145,3 +145,26 @@ class Hub:
 
 
 hub = Hub()
+
+
+def _listen_parameters(client: Any) -> dict[str, Any]:
+    """The pool's own connection settings for the LISTEN connection.
+
+    Its connect timeout bounds a subscription's start during an outage (asyncpg's default
+    is 60 s, spent holding the hub's lock), and its application name tells operators, and
+    the fault tests, whose connection it is.
+    """
+    settings = dict(client.server_settings)
+    if client.application_name:
+        settings["application_name"] = client.application_name
+    parameters: dict[str, Any] = {
+        "host": client.host,
+        "port": client.port,
+        "user": client.user,
+        "password": client.password,
+        "database": client.database,
+        "server_settings": settings,
+    }
+    if client.extra.get("timeout"):
+        parameters["timeout"] = float(client.extra["timeout"])
+    return parameters
