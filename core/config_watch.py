@@ -62,17 +62,15 @@ class ConfigWatch:
             self._lost.set()
 
     async def _connect(self) -> None:
-        client: Any = db.connection()
-        conn = await asyncpg.connect(
-            host=client.host,
-            port=client.port,
-            user=client.user,
-            password=client.password,
-            database=client.database,
-            timeout=5,
-        )
-        await conn.add_listener(CHANNEL, self._on_notify)
-        conn.add_termination_listener(self._on_lost)
+        conn = await asyncpg.connect(**db.listen_parameters())
+        try:
+            conn.add_termination_listener(self._on_lost)
+            await conn.add_listener(CHANNEL, self._on_notify)
+        except BaseException:
+            # Kept half set up, it would pass for live and hear nothing (core/live.py too).
+            conn.remove_termination_listener(self._on_lost)
+            conn.terminate()
+            raise
         self._lost.clear()
         # Changes committed before LISTEN took effect were not heard: start empty.
         self.changed()

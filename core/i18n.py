@@ -35,7 +35,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "UNKNOWN_STAGE": ("未知阶段：{stage}", "unknown stage: {stage}"),
     "STAGE_NOT_IN_WORKFLOW": (
-        "{kind} 类案件没有 {stage} 阶段", "a {kind} case has no stage {stage}"
+        "{kind} 类案件没有 {stage} 阶段",
+        "a {kind} case has no stage {stage}",
     ),
     "OUT_OF_ORDER": (
         "案件处于 {stage}，下一阶段只能是 {expected}，不能跳到 {requested}",
@@ -51,7 +52,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "TOPIC_MISSING": ("尚未确定议题及其类别", "the topic and its category are not determined"),
     "DECISION_MISSING": (
-        "尚无已召开议事会对本案的决定", "no held council meeting has decided on this case"
+        "尚无已召开议事会对本案的决定",
+        "no held council meeting has decided on this case",
     ),
     "EXECUTOR_MISSING": ("尚未指定执行单位及期限", "no executor with a due date is assigned"),
     "PROGRESS_MISSING": ("尚无进展报告", "no progress report is on record"),
@@ -79,9 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PROXY_FORBIDDEN": ("只有工作人员可以代办", "only staff may file on a resident's behalf"),
     "CONVENER_NOT_PARTY": ("{field} 应为党组织", "{field} must be a party organisation"),
     "OTHER_COMPOUND": ("{field} 属于其他小区", "{field} belongs to another compound"),
-    "NOT_ON_AGENDA": (
-        "{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"
-    ),
+    "NOT_ON_AGENDA": ("{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"),
     "MEETING_ALREADY_HELD": ("该会议已记录为召开", "the meeting is already recorded as held"),
     "CALENDAR_OUT_OF_RANGE": (
         "日期 {date} 超出法定节假日日历的范围（{first}–{last} 年）",

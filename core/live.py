@@ -111,7 +111,7 @@ class Hub:
             log.warning("ignoring a malformed notification on %s", channel)
 
     async def _listen(self) -> None:
-        listener = await asyncpg.connect(**_listen_parameters(db.connection()))
+        listener = await asyncpg.connect(**db.listen_parameters())
         try:
             listener.add_termination_listener(self._on_lost)
             await listener.add_listener(CHANNEL, self._on_notify)
@@ -145,26 +145,3 @@ class Hub:
 
 
 hub = Hub()
-
-
-def _listen_parameters(client: Any) -> dict[str, Any]:
-    """The pool's own connection settings for the LISTEN connection.
-
-    Its connect timeout bounds a subscription's start during an outage (asyncpg's default
-    is 60 s, spent holding the hub's lock), and its application name tells operators, and
-    the fault tests, whose connection it is.
-    """
-    settings = dict(client.server_settings)
-    if client.application_name:
-        settings["application_name"] = client.application_name
-    parameters: dict[str, Any] = {
-        "host": client.host,
-        "port": client.port,
-        "user": client.user,
-        "password": client.password,
-        "database": client.database,
-        "server_settings": settings,
-    }
-    if client.extra.get("timeout"):
-        parameters["timeout"] = float(client.extra["timeout"])
-    return parameters
