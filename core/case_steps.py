@@ -46,14 +46,20 @@ RATERS = frozenset({Role.RESIDENT})
 MEDIATION_ACTORS = MEDIATORS
 
 
+def _required_text(value: str, field: str, limit: int, errors: list[DomainError]) -> str:
+    """`value` stripped; REQUIRED or TOO_LONG added to `errors` when it is either."""
+    value = value.strip()
+    if not value:
+        errors.append(DomainError("REQUIRED", field))
+    elif len(value) > limit:
+        errors.append(DomainError("TOO_LONG", field, max=limit))
+    return value
+
+
 def _topic(topic: str, category: CaseCategory | None) -> str:
     """The topic as stored; every field at fault at once."""
-    errors = []
-    topic = topic.strip()
-    if not topic:
-        errors.append(DomainError("REQUIRED", "topic"))
-    elif len(topic) > TOPIC_MAX:
-        errors.append(DomainError("TOO_LONG", "topic", max=TOPIC_MAX))
+    errors: list[DomainError] = []
+    topic = _required_text(topic, "topic", TOPIC_MAX, errors)
     if category is None:
         errors.append(DomainError("REQUIRED", "category"))
     if errors:
@@ -138,12 +144,8 @@ async def report_progress(
 
 
 def _report_text(text: str, percent: int | None) -> str:
-    errors = []
-    text = text.strip()
-    if not text:
-        errors.append(DomainError("REQUIRED", "text"))
-    elif len(text) > TEXT_MAX:
-        errors.append(DomainError("TOO_LONG", "text", max=TEXT_MAX))
+    errors: list[DomainError] = []
+    text = _required_text(text, "text", TEXT_MAX, errors)
     if percent is not None and not 0 <= percent <= 100:
         errors.append(DomainError("OUT_OF_RANGE", "percent", min=0, max=100))
     if errors:
