@@ -73,13 +73,13 @@ class CityConnection(asyncpg.connection.Connection):  # type: ignore[misc]
         return True
 
     def get_reset_query(self) -> str:
-        # The pool runs RESET ALL on release, which would clear the city and cost a round
-        # trip on the next acquire; restore it within the same reset statement instead.
-        reset = str(super().get_reset_query())
-        if self.civicgraph_city is None:
-            return reset
-        quoted = self.civicgraph_city.replace("'", "''")
-        return f"{reset}\nSELECT set_config('{CITY_SETTING}', '{quoted}', false);"
+        # asyncpg's pool sends a reset (UNLISTEN *, RESET ALL, ...) on every release: a
+        # second round trip for every pooled statement, and RESET ALL would clear the city.
+        # Pooled connections hold no session state to reset: the city is meant to stay,
+        # nothing LISTENs on them (core/live.py has its own connection), no advisory locks,
+        # no cursors outside transactions, and asyncpg rolls back an open transaction on
+        # release whatever this returns.
+        return ""
 
 
 class CityPool:

@@ -181,3 +181,20 @@ async def test_work_done_before_the_backend_died_is_not_reported_as_failed(
         await pool.release(conn)
         with in_city("dongguan"):
             assert await Case.all().count() == 0
+
+
+async def test_a_released_connection_costs_no_statement_and_keeps_its_city(empty_db: str):
+    # asyncpg's default reset (RESET ALL and more) cost a round trip per pooled statement.
+    pool = db.connection()._pool
+    with in_city("zhuhai"):
+        conn = await pool.acquire()
+        sent: list[str] = []
+        conn.add_query_logger(lambda record: sent.append(record.query))
+        await conn.fetchval("SELECT 1")
+        await pool.release(conn)
+        assert sent == ["SELECT 1"]  # nothing on release
+        again = await pool.acquire()
+        try:
+            assert await again.fetchval("SELECT current_setting('civicgraph.city')") == "zhuhai"
+        finally:
+            await pool.release(again)
