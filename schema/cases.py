@@ -19,9 +19,14 @@ from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of, to_global_id
 from schema.inputs import CaseFilter
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, key_argument
+from schema.rereads import CASE, COUNCIL_MEETING
 from schema.types.case_records import CouncilMeeting
 from schema.types.cases import Case
 from schema.types.places import Compound
+
+MeetingKey = key_argument("the meeting is scheduled")
+SessionKey = key_argument("the session is recorded")
 
 
 @strawberry.type
@@ -233,18 +238,21 @@ class CasesMutation:
 
     @strawberry.mutation
     async def record_mediation_session(
-        self, info: Info, input: RecordMediationSessionInput
+        self, info: Info, input: RecordMediationSessionInput, idempotency_key: SessionKey = None
     ) -> CasePayload:
-        return await _case_payload(
-            info,
-            lambda: case_steps.record_mediation_session(
+        async def act() -> Case:
+            row = await case_steps.record_mediation_session(
                 info.context.principal, _case(input.case_id), input.held_on, input.note
-            ),
-        )
+            )
+            return Case.from_row(row)
+
+        # The payload is the case: a repeat reads the case again (one session recorded).
+        case, errors = await attempt_create(info, act, idempotency_key, CASE)
+        return CasePayload(case=case, errors=errors)
 
     @strawberry.mutation(description="Schedule a council meeting with its agenda and invitees.")
     async def schedule_council_meeting(
-        self, info: Info, input: ScheduleCouncilMeetingInput
+        self, info: Info, input: ScheduleCouncilMeetingInput, idempotency_key: MeetingKey = None
     ) -> CouncilMeetingPayload:
         async def act() -> CouncilMeeting:
             data = councils.ScheduleInput(
@@ -259,7 +267,7 @@ class CasesMutation:
                 await councils.schedule_meeting(info.context.principal, data)
             )
 
-        meeting, errors = await attempt(info, act)
+        meeting, errors = await attempt_create(info, act, idempotency_key, COUNCIL_MEETING)
         return CouncilMeetingPayload(meeting=meeting, errors=errors)
 
     @strawberry.mutation(description="Record a held meeting: minutes, attendance, decisions.")

@@ -27,9 +27,11 @@ from plugins.dongguan_donghong.models import (
 from plugins.dongguan_donghong.plugin import NAME, settings_of
 from plugins.dongguan_donghong.sync import PROJECT_FIELDS, STATUSES
 from schema.context import Info
-from schema.errors import UserError, attempt, user_errors
+from schema.errors import UserError, user_errors
 from schema.ids import optional_pk, pk_of, to_global_id
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, key_argument
+from schema.rereads import MANAGEMENT_CONTRACT
 from schema.types.firms import ManagementContract
 from schema.types.organisations import Organisation
 from schema.types.places import Compound
@@ -315,6 +317,10 @@ class DonghongContractPayload:
     errors: list[UserError]
 
 
+TakeOverKey = key_argument("the compound is taken over")
+HandOverKey = key_argument("the compound is handed over")
+
+
 @strawberry.type
 class DonghongMutation:
     @strawberry.mutation(
@@ -353,6 +359,7 @@ class DonghongMutation:
         starts_on: dt.date,
         vote_id: strawberry.ID | None = None,
         authority_decision: str | None = None,
+        idempotency_key: TakeOverKey = None,
     ) -> DonghongContractPayload:
         async def act() -> ManagementContract:
             row = await takeover.take_over(
@@ -365,7 +372,7 @@ class DonghongMutation:
             )
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt(info, act)
+        contract, errors = await attempt_create(info, act, idempotency_key, MANAGEMENT_CONTRACT)
         return DonghongContractPayload(contract=contract, errors=errors)
 
     @strawberry.mutation(
@@ -380,6 +387,7 @@ class DonghongMutation:
         starts_on: dt.date,
         vote_id: strawberry.ID | None = None,
         authority_decision: str | None = None,
+        idempotency_key: HandOverKey = None,
     ) -> DonghongContractPayload:
         async def act() -> ManagementContract:
             row = await takeover.hand_over(
@@ -393,7 +401,7 @@ class DonghongMutation:
             )
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt(info, act)
+        contract, errors = await attempt_create(info, act, idempotency_key, MANAGEMENT_CONTRACT)
         return DonghongContractPayload(contract=contract, errors=errors)
 
 
