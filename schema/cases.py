@@ -27,6 +27,7 @@ from schema.types.places import Compound
 
 MeetingKey = key_argument("the meeting is scheduled")
 SessionKey = key_argument("the session is recorded")
+ReportKey = key_argument("the report is written")
 
 
 @strawberry.type
@@ -198,13 +199,18 @@ class CasesMutation:
         return await _case_payload(info, action)
 
     @strawberry.mutation(description="Report progress on carrying out the decision.")
-    async def report_progress(self, info: Info, input: ReportProgressInput) -> CasePayload:
-        return await _case_payload(
-            info,
-            lambda: case_steps.report_progress(
+    async def report_progress(
+        self, info: Info, input: ReportProgressInput, idempotency_key: ReportKey = None
+    ) -> CasePayload:
+        async def act() -> Case:
+            row = await case_steps.report_progress(
                 info.context.principal, _case(input.case_id), input.text, input.percent
-            ),
-        )
+            )
+            return Case.from_row(row)
+
+        # The payload is the case: a repeat reads the case again (one report written).
+        case, errors = await attempt_create(info, act, idempotency_key, CASE)
+        return CasePayload(case=case, errors=errors)
 
     @strawberry.mutation(description="A resident rates a case once (RESIDENT_EVALUATION).")
     async def rate_case(self, info: Info, input: RateCaseInput) -> CasePayload:
