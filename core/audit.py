@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
@@ -26,6 +26,8 @@ from core.pagination import Ordering, Page, PageRequest, paginate
 from core.tenancy import current_city
 
 T = TypeVar("T")
+# What an action made or changed: one global ID, several (a batch), or none.
+Targets = str | Sequence[str] | None
 log = logging.getLogger("civicgraph.audit")
 
 OK = "OK"
@@ -99,23 +101,38 @@ async def _record_failure(
         log.warning("could not audit a failed %s in %s", operation, current_city())
 
 
+def _ids(made: Targets) -> list[str]:
+    if made is None or isinstance(made, str):
+        return [made] if made else []
+    return list(made)
+
+
 async def perform(
     principal: Principal,
     operation: str,
     arguments: Mapping[str, Any],
     action: Callable[[], Awaitable[T]],
     *,
-    target: Callable[[T], str | None],
+    target: Callable[[T], Targets],
     idempotency_key: str | None = None,
     replay: Callable[[str], Awaitable[T]] | None = None,
+    own_transactions: bool = False,
 ) -> T:
     """Run `action` in one transaction with its audit entry; see the module docstring.
 
     With an idempotency key (create mutations): the first request with the key runs and
     stores the ID `target` returns; a repeat with the same input gets `replay(that ID)`
     without writing again; a repeat with different input is refused.
+
+    `own_transactions`: for an action that may not run inside one transaction, because it
+    does network I/O between its writes (a feed pulled from a company's server); it keeps
+    its own transactions and the entry is written after it returns, in its own statement.
     """
     summary = summarise(arguments)
+    if own_transactions:
+        if idempotency_key is not None:
+            raise TypeError("an idempotent operation runs in one transaction")
+        return await _perform_in_steps(principal, operation, summary, action, target)
     claim = None
     if idempotency_key is not None:
         if replay is None:
@@ -128,8 +145,10 @@ async def perform(
             result = await action()
             made = target(result)
             if claim is not None:
+                if not (made is None or isinstance(made, str)):
+                    raise TypeError("an idempotent operation makes one object")
                 await claim.complete(made)
-            await _record(principal, operation, summary, OK, [made] if made else [])
+            await _record(principal, operation, summary, OK, _ids(made))
         return result
     except idempotency.KeyTaken:
         assert claim is not None and replay is not None
@@ -149,6 +168,27 @@ async def perform(
     except Exception:
         await _record_failure(principal, operation, summary, FAILED)
         raise
+
+
+async def _perform_in_steps(
+    principal: Principal,
+    operation: str,
+    summary: dict[str, Any],
+    action: Callable[[], Awaitable[T]],
+    target: Callable[[T], Targets],
+) -> T:
+    try:
+        result = await action()
+    except DomainError as error:
+        await _record_failure(principal, operation, summary, error.code)
+        raise
+    except Exception:
+        await _record_failure(principal, operation, summary, FAILED)
+        raise
+    # Not in the except clauses above: the action's writes are committed, so a failure to
+    # write the entry must not be recorded as the action's failure.
+    await _record(principal, operation, summary, OK, _ids(target(result)))
+    return result
 
 
 async def list_entries(

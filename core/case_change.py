@@ -20,18 +20,34 @@ from core.tenancy import current_city
 AUTHENTICATED = frozenset(Role) - {Role.ANONYMOUS}
 
 
-async def case_for_change(
-    principal: Principal, case_id: int, field: str = "caseId"
-) -> dict[str, Any]:
-    """The case's row if the caller may see it and it is still open."""
+async def visible_case(principal: Principal, case_id: int, field: str = "caseId") -> dict[str, Any]:
+    """The case's row if the caller may see it, open or closed; NOT_FOUND otherwise.
+
+    Outside the caller's scope reads the same as absent, so scope never tells what exists.
+    """
     require_role(principal, AUTHENTICATED)
     query = visible_cases(principal)
     rows = [] if query is None else await query.filter(id=case_id).values(*CASE_FIELDS)
     if not rows:
         raise DomainError("NOT_FOUND", field)
-    row = rows[0]
+    return rows[0]
+
+
+def require_open(row: dict[str, Any], field: str = "caseId") -> None:
     if row["stage"] == CaseStage.CLOSED:
         raise DomainError("CASE_CLOSED", field)
+
+
+async def case_for_change(
+    principal: Principal, case_id: int, field: str = "caseId"
+) -> dict[str, Any]:
+    """The case's row if the caller may see it and it is still open.
+
+    The caller's role is checked before this (`require_role` with the operation's roles):
+    a caller who may never act learns nothing about the case, not even that it is closed.
+    """
+    row = await visible_case(principal, case_id, field)
+    require_open(row, field)
     return row
 
 

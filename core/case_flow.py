@@ -18,8 +18,10 @@ from core.case_change import (
     fresh_row,
     record_transition,
     require_mover,
+    require_open,
     require_stage,
     stage_due_on,
+    visible_case,
     write_case,
 )
 from core.case_rules import rules_for
@@ -43,9 +45,19 @@ from core.models import (
     ResidentRating,
 )
 from core.tenancy import current_city
-from core.workflow import REOPEN_FROM, REOPEN_TO, STAFF, Need, stages_of, step_from
+from core.workflow import (
+    ANY_MOVER,
+    REOPEN_FROM,
+    REOPEN_TO,
+    STAFF,
+    Need,
+    movers_of,
+    stages_of,
+    step_from,
+)
 
 NOTE_MAX = 2000
+REOPENERS = STAFF
 
 
 @dataclass(frozen=True)
@@ -106,15 +118,26 @@ async def _missing(row: dict[str, Any], need: Need, data: AdvanceInput) -> Domai
 
 
 async def advance_case(principal: Principal, data: AdvanceInput) -> dict[str, Any]:
-    """Move a case to the next stage of its workflow; returns the case's new row."""
-    if len(data.note) > NOTE_MAX:
-        raise DomainError("TOO_LONG", "note", max=NOTE_MAX)
+    """Move a case to the next stage of its workflow; returns the case's new row.
+
+    The caller's authority is checked before anything about the case or the input (docs/
+    security.md, "The order of checks"): a role that moves no step of any workflow, then
+    the case's visibility, then the roles that may move this case from its current stage;
+    only then the requested stage, the version and what the stage needs.
+    """
+    require_role(principal, ANY_MOVER)
     async with case_change():
-        row = await case_for_change(principal, data.case_id)
-        target = _target(row, data.to_stage)
-        check_version(row, data.version)
-        step = step_from(CaseKind(row["kind"]), CaseStage(row["stage"]))
+        row = await visible_case(principal, data.case_id)
+        kind = CaseKind(row["kind"])
+        require_mover(principal, movers_of(kind), row["stage"])
+        require_open(row)
+        step = step_from(kind, CaseStage(row["stage"]))
         assert step is not None  # only CLOSED has no step, and closed cases were refused
+        require_mover(principal, step.movers, row["stage"])
+        check_version(row, data.version)
+        if len(data.note) > NOTE_MAX:
+            raise DomainError("TOO_LONG", "note", max=NOTE_MAX)
+        target = _target(row, data.to_stage)
         if target is not step.next:
             raise DomainError(
                 "OUT_OF_ORDER",
@@ -123,7 +146,6 @@ async def advance_case(principal: Principal, data: AdvanceInput) -> dict[str, An
                 expected=step.next.value,
                 requested=target.value,
             )
-        require_mover(principal, step.movers, row["stage"])
         errors = [e for need in step.needs if (e := await _missing(row, need, data))]
         if errors:
             raise ValidationErrors(errors)
@@ -183,11 +205,11 @@ async def reopen_case(
     principal: Principal, case_id: int, version: int, note: str = ""
 ) -> dict[str, Any]:
     """Send a case the residents rated under the city's threshold back to execution."""
+    require_role(principal, REOPENERS)  # before the case is read: see advance_case
     async with case_change():
         row = await case_for_change(principal, case_id)
         check_version(row, version)
         require_stage(row, REOPEN_FROM)
-        require_mover(principal, STAFF, row["stage"])
         threshold = rules_for(current_city()).evaluation_threshold
         count, mean = await rating_summary(case_id, row["round"])
         if mean is None or mean >= threshold:

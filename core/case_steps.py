@@ -16,7 +16,6 @@ from core.case_change import (
     case_for_change,
     check_version,
     fresh_row,
-    require_mover,
     require_stage,
     write_case,
 )
@@ -38,11 +37,17 @@ from core.workflow import MEDIATORS, STAFF
 TOPIC_MAX = 200
 TEXT_MAX = 4000
 
+# Who may do each step, checked first, before the case is read: a caller who may never do
+# it learns nothing about the case (docs/security.md, "The order of checks").
+TOPIC_SETTERS = STAFF
+EXECUTOR_ASSIGNERS = STAFF
+REPORTERS = STAFF | {Role.FIRM_STAFF}
+RATERS = frozenset({Role.RESIDENT})
+MEDIATION_ACTORS = MEDIATORS
 
-async def determine_topic(
-    principal: Principal, case_id: int, version: int, topic: str, category: CaseCategory | None
-) -> dict[str, Any]:
-    """The two committees set the topic and its category (TOPIC_DETERMINATION)."""
+
+def _topic(topic: str, category: CaseCategory | None) -> str:
+    """The topic as stored; every field at fault at once."""
     errors = []
     topic = topic.strip()
     if not topic:
@@ -53,11 +58,19 @@ async def determine_topic(
         errors.append(DomainError("REQUIRED", "category"))
     if errors:
         raise ValidationErrors(errors)
+    return topic
+
+
+async def determine_topic(
+    principal: Principal, case_id: int, version: int, topic: str, category: CaseCategory | None
+) -> dict[str, Any]:
+    """The two committees set the topic and its category (TOPIC_DETERMINATION)."""
+    require_role(principal, TOPIC_SETTERS)
     async with case_change():
         row = await case_for_change(principal, case_id)
         check_version(row, version)
         require_stage(row, CaseStage.TOPIC_DETERMINATION)
-        require_mover(principal, STAFF, row["stage"])
+        topic = _topic(topic, category)
         new = await write_case(row, version, topic=topic, category=category)
         announce_case(new, "TOPIC")
     return await fresh_row(case_id)
@@ -73,12 +86,12 @@ class ExecutorInput:
 
 async def assign_executor(principal: Principal, data: ExecutorInput) -> dict[str, Any]:
     """Name who carries out the decision (a firm, or a department or organisation)."""
-    if (data.firm_id is None) == (data.organisation_id is None):
-        raise DomainError("ONE_EXECUTOR", "firmId")
+    require_role(principal, EXECUTOR_ASSIGNERS)
     async with case_change():
         row = await case_for_change(principal, data.case_id)
         require_stage(row, CaseStage.DECISION_EXECUTION)
-        require_mover(principal, STAFF, row["stage"])
+        if (data.firm_id is None) == (data.organisation_id is None):
+            raise DomainError("ONE_EXECUTOR", "firmId")
         errors = []
         if data.firm_id is not None and not await Firm.filter(id=data.firm_id).exists():
             errors.append(DomainError("NOT_FOUND", "firmId"))
@@ -103,13 +116,28 @@ async def assign_executor(principal: Principal, data: ExecutorInput) -> dict[str
     return await fresh_row(data.case_id)
 
 
-REPORTERS = STAFF | {Role.FIRM_STAFF}
-
-
 async def report_progress(
     principal: Principal, case_id: int, text: str, percent: int | None
 ) -> dict[str, Any]:
     """A progress report from the executor or the supervising community."""
+    require_role(principal, REPORTERS)
+    async with case_change():
+        row = await case_for_change(principal, case_id)
+        if principal.role is Role.FIRM_STAFF:
+            # Firm staff report only on cases their own firm was assigned to carry out.
+            assigned = ExecutorAssignment.filter(case_id=case_id, firm_id=principal.scope.id)
+            if not await assigned.exists():
+                raise AuthError("NOT_EXECUTOR", "caseId")
+        require_stage(row, CaseStage.DECISION_EXECUTION, CaseStage.SUPERVISION_FEEDBACK)
+        text = _report_text(text, percent)
+        await ProgressReport.create(
+            case_id=case_id, text=text, percent=percent, reported_by_subject=principal.subject
+        )
+        announce_case(row, "PROGRESS")
+    return await fresh_row(case_id)
+
+
+def _report_text(text: str, percent: int | None) -> str:
     errors = []
     text = text.strip()
     if not text:
@@ -120,20 +148,7 @@ async def report_progress(
         errors.append(DomainError("OUT_OF_RANGE", "percent", min=0, max=100))
     if errors:
         raise ValidationErrors(errors)
-    async with case_change():
-        row = await case_for_change(principal, case_id)
-        require_stage(row, CaseStage.DECISION_EXECUTION, CaseStage.SUPERVISION_FEEDBACK)
-        require_mover(principal, REPORTERS, row["stage"])
-        if principal.role is Role.FIRM_STAFF:
-            # Firm staff report only on cases their own firm was assigned to carry out.
-            assigned = ExecutorAssignment.filter(case_id=case_id, firm_id=principal.scope.id)
-            if not await assigned.exists():
-                raise AuthError("NOT_EXECUTOR", "caseId")
-        await ProgressReport.create(
-            case_id=case_id, text=text, percent=percent, reported_by_subject=principal.subject
-        )
-        announce_case(row, "PROGRESS")
-    return await fresh_row(case_id)
+    return text
 
 
 SCORE_MIN, SCORE_MAX = 1, 5
@@ -141,19 +156,19 @@ SCORE_MIN, SCORE_MAX = 1, 5
 
 async def rate_case(principal: Principal, case_id: int, score: int, comment: str) -> dict[str, Any]:
     """A resident of the case's compound rates it once per round (1 to 5)."""
-    require_role(principal, frozenset({Role.RESIDENT}))
-    errors = []
-    if not SCORE_MIN <= score <= SCORE_MAX:
-        errors.append(DomainError("OUT_OF_RANGE", "score", min=SCORE_MIN, max=SCORE_MAX))
-    if len(comment) > TEXT_MAX:
-        errors.append(DomainError("TOO_LONG", "comment", max=TEXT_MAX))
-    if errors:
-        raise ValidationErrors(errors)
+    require_role(principal, RATERS)
     if principal.scope.kind is not ScopeKind.COMPOUND or not principal.subject:
         raise AuthError("FORBIDDEN")
     async with case_change():
         row = await case_for_change(principal, case_id)  # visible: his own compound only
         require_stage(row, CaseStage.RESIDENT_EVALUATION)
+        errors = []
+        if not SCORE_MIN <= score <= SCORE_MAX:
+            errors.append(DomainError("OUT_OF_RANGE", "score", min=SCORE_MIN, max=SCORE_MAX))
+        if len(comment) > TEXT_MAX:
+            errors.append(DomainError("TOO_LONG", "comment", max=TEXT_MAX))
+        if errors:
+            raise ValidationErrors(errors)
         taken = ResidentRating.filter(
             case_id=case_id, round=row["round"], resident_subject=principal.subject
         )
@@ -187,12 +202,12 @@ async def _is_mediator(person_id: int) -> bool:
 async def assign_mediator(
     principal: Principal, case_id: int, version: int, person_id: int
 ) -> dict[str, Any]:
+    require_role(principal, MEDIATION_ACTORS)
     async with case_change():
         row = await case_for_change(principal, case_id)
         check_version(row, version)
         if row["kind"] != CaseKind.MEDIATION:
             raise DomainError("NOT_MEDIATION", "caseId")
-        require_mover(principal, MEDIATORS, row["stage"])
         if not await _is_mediator(person_id):
             raise DomainError("NOT_A_MEDIATOR", "mediatorId")
         new = await write_case(row, version, mediator_id=person_id)
@@ -203,14 +218,14 @@ async def assign_mediator(
 async def record_mediation_session(
     principal: Principal, case_id: int, held_on: dt.date, note: str
 ) -> dict[str, Any]:
-    if len(note) > TEXT_MAX:
-        raise DomainError("TOO_LONG", "note", max=TEXT_MAX)
+    require_role(principal, MEDIATION_ACTORS)
     async with case_change():
         row = await case_for_change(principal, case_id)
         require_stage(row, CaseStage.MEDIATING)
-        require_mover(principal, MEDIATORS, row["stage"])
         if row["mediator_id"] is None:
             raise DomainError("MEDIATOR_MISSING", "mediator")
+        if len(note) > TEXT_MAX:
+            raise DomainError("TOO_LONG", "note", max=TEXT_MAX)
         if held_on > clock.local_date(clock.now(), current_city()):
             raise DomainError("DATE_IN_FUTURE", "heldOn")
         await MediationSession.create(

@@ -21,6 +21,7 @@ from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.backends.base.config_generator import expand_db_url
 
 from core.rls import CITY_SETTING
+from core.settings import get_settings
 from core.tenancy import city_in_scope
 
 log = logging.getLogger("civicgraph.pgclient")
@@ -82,6 +83,8 @@ class CityScopedClient(AsyncpgDBClient):
     connection_class = CityConnection
 
     async def create_pool(self, **kwargs: Any) -> Any:
+        tuned = dict(get_settings().postgres_settings)  # [database.postgres] in the config
+        kwargs["server_settings"] = {**tuned, **(kwargs.get("server_settings") or {})}
         return CityPool(await super().create_pool(**kwargs))
 
 

@@ -1,9 +1,13 @@
 """Which plugins a city runs, with which settings.
 
 config/cities/<slug>.toml gives the starting values; an admin's changes are rows of
-plugin_configurations (core/plugin_settings.py), which win over the file. Every request
-reads the city's rows in one small query and pins the result for the request, so a change
-shows on the next request of every process with no cache to invalidate.
+plugin_configurations (core/plugin_settings.py), which win over the file. A request pins
+its city's plugins once, at its start, so every hook call in it sees the same settings.
+
+Where they come from: this process's cache while core/config_watch.py is sure to hear of
+any change (a PostgreSQL LISTEN connection, fed by a trigger on the table), else one small
+query. The process that makes a change forgets its cache at once; other processes when the
+notification arrives, as the writing transaction commits (docs/plugins.md, "Live settings").
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import orjson
 from pydantic import BaseModel, ValidationError
 
 from core.cities import CityConfig, load_city_configs
+from core.config_watch import watch
 from core.contributions import CityPlugins, NoSettings
 from core.models import City, PluginConfiguration
 from core.plugin_manager import hooks_of, installed, plugin_version, settings_model
@@ -38,19 +43,39 @@ def pinned(plugins: CityPlugins) -> Iterator[CityPlugins]:
 
 
 async def city_plugins(slug: str | None = None) -> CityPlugins:
-    """The city's enabled plugins and their settings: pinned for the request, else read."""
+    """The city's enabled plugins and their settings: pinned for the request, else cached
+    while the watch is live, else read."""
     slug = slug or current_city()
     pinned_plugins = _pinned.get()
     if pinned_plugins is not None and pinned_plugins.slug == slug:
         return pinned_plugins
-    return await load_city_plugins(slug)
+    if not watch.live:
+        return await load_city_plugins(slug)
+    generation = watch.generation
+    cached = _cache.get(slug)
+    if cached is not None and cached[0] == generation:
+        return cached[1]
+    plugins = await load_city_plugins(slug)
+    # Stored only if nothing was heard while reading: else the read may predate a change.
+    if watch.live and watch.generation == generation:
+        _cache[slug] = (generation, plugins)
+    return plugins
+
+
+# slug -> (the watch's generation when read, the city's plugins); see core/config_watch.py.
+_cache: dict[str, tuple[int, CityPlugins]] = {}
+
+
+def forget() -> None:
+    """This process changed a configuration: stop using what it cached (others hear NOTIFY)."""
+    watch.changed()
+    _cache.clear()
 
 
 async def stored_configuration(slug: str) -> dict[str, tuple[bool, dict[str, Any]]]:
     """plugin -> (active, raw settings): the city's TOML overlaid by its stored rows.
 
-    One small query, made on every request, so an admin's change is seen by the next
-    request of every process without a cache to invalidate.
+    One small query (`city_plugins` caches its outcome while changes are sure to be heard).
     """
     config = load_city_configs().get(slug)
     merged: dict[str, tuple[bool, dict[str, Any]]] = {}

@@ -157,11 +157,17 @@ def _validate(plugin: str, raw: dict[str, Any], values: dict[str, Any]) -> dict[
 async def update_plugin(
     principal: Principal,
     plugin: str,
-    values: dict[str, Any] | None = None,
+    values: object = None,
     active: bool | None = None,
 ) -> PluginSettings:
-    """Change a plugin's settings and/or enablement for the caller's city; logged."""
+    """Change a plugin's settings and/or enablement for the caller's city; logged.
+
+    The role first: a caller who may not configure plugins gets the refusal, never a word
+    about the plugin or its settings (docs/security.md, "The order of checks").
+    """
     require_role(principal, ADMINS)
+    if values is not None and not isinstance(values, dict):
+        raise DomainError("INVALID_SETTING", "settings", reason="not an object")
     if plugin not in plugins.installed():
         raise DomainError("UNKNOWN_PLUGIN", "plugin", plugin=plugin)
     stored = await plugins.stored_configuration(principal.city)

@@ -168,7 +168,25 @@ def statements(dialect: str, tables: list[CityTable], names: set[str]) -> list[s
         if "audit_entries" in names:
             sql += postgres_audit_sql()
         return sql
-    return [s for t in tables for s in sqlite_table_sql(t)]
+    sql = [s for t in tables for s in sqlite_table_sql(t)]
+    if "audit_entries" in names:
+        sql += sqlite_audit_sql()
+    return sql
+
+
+def sqlite_audit_sql() -> list[str]:
+    """SQLite has no roles, but the same triggers: no UPDATE, no DELETE before retention."""
+    refuse = "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
+    young = f"julianday(OLD.created_at) >= julianday('now', '-{AUDIT_RETENTION_DAYS} days')"
+    return [
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries "
+        f"FOR EACH ROW {refuse}",
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries "
+        f"FOR EACH ROW WHEN {young} {refuse}",
+    ]
+
+
+SQLITE_AUDIT_TRIGGERS = ("audit_entries_no_update", "audit_entries_no_delete")
 
 
 async def secure_city_tables(apps: Any, schema_editor: Any) -> None:
@@ -176,9 +194,14 @@ async def secure_city_tables(apps: Any, schema_editor: Any) -> None:
     models = [m for app in apps.apps.values() for m in app.values()]
     tables = city_tables(models)
     dialect = "postgres" if schema_editor.client.capabilities.dialect == "postgres" else "sqlite"
-    for sql in statements(dialect, tables, {t.table for t in tables}):
+    await execute_all(schema_editor, statements(dialect, tables, {t.table for t in tables}))
+
+
+async def execute_all(schema_editor: Any, sql: list[str]) -> None:
+    """Run (or, for `migrate --sql`, collect) a RunPython migration's raw statements."""
+    for statement in sql:
         if schema_editor.collect_sql:
-            schema_editor.collected_sql.append(sql)
+            schema_editor.collected_sql.append(statement)
         else:
-            # Not _run_sql: on SQLite it splits on ";", which would cut a trigger body.
-            await schema_editor.client.execute_query(sql)
+            # Not _run_sql: it splits on ";", which would cut a trigger or function body.
+            await schema_editor.client.execute_query(statement)

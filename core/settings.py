@@ -56,6 +56,8 @@ class Settings:
     jwt_secret_is_dev: bool = False  # the checked-in secret: refused in production
     limits: ApiLimits = field(default_factory=lambda: ApiLimits())
     database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
+    # PostgreSQL settings for every pooled connection ([database.postgres] in the TOML).
+    postgres_settings: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_production(self) -> bool:
@@ -94,4 +96,7 @@ def get_settings() -> Settings:
         jwks_url=os.environ.get("CIVICGRAPH_JWKS_URL") or raw["auth"].get("jwks_url") or None,
         limits=_section(ApiLimits, raw["api"]),  # type: ignore[arg-type]
         database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]
+        postgres_settings=tuple(
+            (str(k), str(v)) for k, v in sorted(raw["database"].get("postgres", {}).items())
+        ),
     )

@@ -83,3 +83,13 @@ def stages_of(kind: CaseKind) -> tuple[CaseStage, ...]:
 def step_from(kind: CaseKind, stage: CaseStage) -> Step | None:
     """The step that leaves `stage`; None for CLOSED."""
     return next((s for s in WORKFLOWS[kind] if s.stage is stage), None)
+
+
+def movers_of(kind: CaseKind) -> frozenset[Role]:
+    """The roles that may move some step of `kind`'s workflow."""
+    return frozenset().union(*(s.movers for s in WORKFLOWS[kind]))
+
+
+# The roles that may move some step of some workflow: any other role is refused before the
+# case is read (docs/security.md, "The order of checks").
+ANY_MOVER = frozenset().union(*(movers_of(kind) for kind in WORKFLOWS))

@@ -22,6 +22,7 @@ from strawberry.types import ExecutionResult
 from core import db
 from core.auth import Principal, authenticate
 from core.cities import load_city_configs
+from core.config_watch import watching
 from core.contributions import CityPlugins
 from core.errors import AuthError
 from core.i18n import language, message
@@ -172,7 +173,7 @@ class GraphQLEndpoint:
         deadline = None if scope["type"] == "websocket" else self.limits.timeout_seconds
         try:
             async with asyncio.timeout(deadline) as timer:
-                # One small read per request: an admin's change shows on the next request.
+                # Cached per process while changes are heard, else one small read.
                 with pinned(await city_plugins(city)) as enabled:
                     app = self._app_for(enabled)
                     refused = check_request(app.schema._schema, _json(body), lang)
@@ -232,7 +233,9 @@ def create_app(
         if manage_db:
             await db.init(database_url)
         try:
-            async with running_workers():  # plugins' background work (webhook deliveries...)
+            # Cache each city's plugin configuration while a change is sure to be heard
+            # (core/config_watch.py); plugins' background work (webhook deliveries...).
+            async with watching(), running_workers():
                 yield
         finally:
             if manage_db:

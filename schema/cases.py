@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import strawberry
 
-from core import case_flow, case_reports, case_steps, councils
+from core import audit, case_flow, case_reports, case_steps, councils
 from core import enums as domain
+from core.access import require_role
+from core.auth import Principal
+from core.cases import cases_by_id
 from core.directory import FIELDS as PLACE_FIELDS
+from core.enums import Role
 from core.models import Community as CommunityModel
 from core.models import Compound as CompoundModel
 from core.models import Street as StreetModel
 from core.pagination import Ordering, page_request
+from core.workflow import ANY_MOVER
 from schema.context import Info
 from schema.enums import CaseCategory, CaseStage, MediationOutcome
 from schema.errors import UserError, attempt
@@ -141,12 +148,42 @@ def _ids(ids: list[strawberry.ID], type_name: str, field: str) -> tuple[int, ...
     return tuple(pk_of(i, type_name, field) for i in ids)
 
 
-async def _case_payload(info: Info, action) -> CasePayload:  # type: ignore[no-untyped-def]
+async def _case_payload(
+    info: Info,
+    roles: frozenset[Role],
+    action: Callable[[], Awaitable[dict[str, Any]]],
+    idempotency_key: str | None = None,
+) -> CasePayload:
     async def act() -> Case:
+        # The role first, before the IDs in the input are decoded: a caller who may never
+        # do this gets the role's refusal, not field errors (docs/security.md). The core
+        # function checks it again; this only orders it before `action`'s arguments.
+        require_role(info.context.principal, roles)
         return Case.from_row(await action())
 
-    case, errors = await attempt(info, act)
+    # With a key (mutations that add a record beside the case), a repeat reads the case.
+    case, errors = await attempt_create(info, act, idempotency_key, CASE)
     return CasePayload(case=case, errors=errors)
+
+
+def _case_ids(ids: list[int]) -> list[str]:
+    return [to_global_id("Case", i) for i in ids]
+
+
+async def escalate(principal: Principal, as_of: dt.date, arguments: dict[str, Any]) -> list[int]:
+    """Escalate the overdue cases in one transaction with one audit entry naming them all.
+
+    Each case keeps its own savepoint (core.case_flow.escalate_overdue), so a case moved by
+    someone else at the same moment is skipped, not the batch. Shared by the mutation and
+    `civicgraph escalate`.
+    """
+    return await audit.perform(
+        principal,
+        "escalateOverdueCases",
+        arguments,
+        lambda: case_flow.escalate_overdue(principal, as_of),
+        target=_case_ids,
+    )
 
 
 @strawberry.type
@@ -156,6 +193,7 @@ class CasesMutation:
         principal = info.context.principal
         return await _case_payload(
             info,
+            ANY_MOVER,
             lambda: case_flow.advance_case(
                 principal,
                 case_flow.AdvanceInput(
@@ -178,6 +216,7 @@ class CasesMutation:
         category = domain.CaseCategory(input.category) if input.category else None
         return await _case_payload(
             info,
+            case_steps.TOPIC_SETTERS,
             lambda: case_steps.determine_topic(
                 info.context.principal, _case(input.case_id), input.version, input.topic, category
             ),
@@ -185,7 +224,7 @@ class CasesMutation:
 
     @strawberry.mutation(description="Name the executor and due date (DECISION_EXECUTION).")
     async def assign_executor(self, info: Info, input: AssignExecutorInput) -> CasePayload:
-        async def action():  # type: ignore[no-untyped-def]
+        async def action() -> dict[str, Any]:
             data = case_steps.ExecutorInput(
                 case_id=_case(input.case_id),
                 due_on=input.due_on,
@@ -196,26 +235,27 @@ class CasesMutation:
             )
             return await case_steps.assign_executor(info.context.principal, data)
 
-        return await _case_payload(info, action)
+        return await _case_payload(info, case_steps.EXECUTOR_ASSIGNERS, action)
 
     @strawberry.mutation(description="Report progress on carrying out the decision.")
     async def report_progress(
         self, info: Info, input: ReportProgressInput, idempotency_key: ReportKey = None
     ) -> CasePayload:
-        async def act() -> Case:
-            row = await case_steps.report_progress(
-                info.context.principal, _case(input.case_id), input.text, input.percent
-            )
-            return Case.from_row(row)
-
         # The payload is the case: a repeat reads the case again (one report written).
-        case, errors = await attempt_create(info, act, idempotency_key, CASE)
-        return CasePayload(case=case, errors=errors)
+        return await _case_payload(
+            info,
+            case_steps.REPORTERS,
+            lambda: case_steps.report_progress(
+                info.context.principal, _case(input.case_id), input.text, input.percent
+            ),
+            idempotency_key,
+        )
 
     @strawberry.mutation(description="A resident rates a case once (RESIDENT_EVALUATION).")
     async def rate_case(self, info: Info, input: RateCaseInput) -> CasePayload:
         return await _case_payload(
             info,
+            case_steps.RATERS,
             lambda: case_steps.rate_case(
                 info.context.principal, _case(input.case_id), input.score, input.comment
             ),
@@ -225,6 +265,7 @@ class CasesMutation:
     async def reopen_case(self, info: Info, input: ReopenCaseInput) -> CasePayload:
         return await _case_payload(
             info,
+            case_flow.REOPENERS,
             lambda: case_flow.reopen_case(
                 info.context.principal, _case(input.case_id), input.version, input.note
             ),
@@ -234,6 +275,7 @@ class CasesMutation:
     async def assign_mediator(self, info: Info, input: AssignMediatorInput) -> CasePayload:
         return await _case_payload(
             info,
+            case_steps.MEDIATION_ACTORS,
             lambda: case_steps.assign_mediator(
                 info.context.principal,
                 _case(input.case_id),
@@ -246,15 +288,15 @@ class CasesMutation:
     async def record_mediation_session(
         self, info: Info, input: RecordMediationSessionInput, idempotency_key: SessionKey = None
     ) -> CasePayload:
-        async def act() -> Case:
-            row = await case_steps.record_mediation_session(
-                info.context.principal, _case(input.case_id), input.held_on, input.note
-            )
-            return Case.from_row(row)
-
         # The payload is the case: a repeat reads the case again (one session recorded).
-        case, errors = await attempt_create(info, act, idempotency_key, CASE)
-        return CasePayload(case=case, errors=errors)
+        return await _case_payload(
+            info,
+            case_steps.MEDIATION_ACTORS,
+            lambda: case_steps.record_mediation_session(
+                info.context.principal, _case(input.case_id), input.held_on, input.note
+            ),
+            idempotency_key,
+        )
 
     @strawberry.mutation(description="Schedule a council meeting with its agenda and invitees.")
     async def schedule_council_meeting(
@@ -302,10 +344,11 @@ class CasesMutation:
 
     @strawberry.mutation(description="Escalate every case overdue in its stage one level up.")
     async def escalate_overdue_cases(self, info: Info, as_of: dt.date) -> list[Case]:
-        from core.cases import cases_by_id
-
-        ids = await case_flow.escalate_overdue(info.context.principal, as_of)
-        rows = await cases_by_id(info.context.principal, ids)
+        principal = info.context.principal
+        ids = await escalate(principal, as_of, {"asOf": as_of.isoformat()})
+        # Read after the commit: DataLoaders and reads of the result stay out of the
+        # audited transaction (core/audit.py).
+        rows = await cases_by_id(principal, ids)
         return [Case.from_row(rows[i]) for i in ids if i in rows]
 
 

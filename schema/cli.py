@@ -106,7 +106,7 @@ def serve(
     """Serve the API: POST /graphql/{city}; open it in a browser for GraphiQL."""
     import os
 
-    import uvicorn
+    from schema import serving
 
     if database_url:
         os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
@@ -119,14 +119,7 @@ def serve(
         raise typer.Exit(2) from None
     for slug in sorted(load_city_configs()):
         typer.echo(f"GraphiQL for {slug}: http://{host}:{port}/graphql/{slug}")
-    uvicorn.run(
-        "schema.app:create_app",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_level="info",
-    )
+    serving.run("schema.app:create_app", host, port, workers, log_level="info")
 
 
 @app.command()
@@ -250,8 +243,8 @@ def escalate(
 
     from core import clock
     from core.auth import Principal
-    from core.case_flow import escalate_overdue
     from core.tenancy import in_city
+    from schema.cases import escalate as escalate_audited
 
     if city not in load_city_configs():
         raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
@@ -263,7 +256,8 @@ def escalate(
 
     async def work() -> list[int]:
         with in_city(city):
-            return await escalate_overdue(system, day)
+            # Audited like the mutation: one transaction, one entry naming the cases.
+            return await escalate_audited(system, day, {"asOf": day.isoformat()})
 
     escalated = _run(work, database_url)
     typer.echo(f"escalated {len(escalated)} case(s) overdue on {day.isoformat()}")

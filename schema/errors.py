@@ -50,28 +50,54 @@ async def attempt(
     *,
     idempotency_key: str | None = None,
     replay: Callable[[str], Awaitable[T]] | None = None,
+    target: Callable[[T], audit.Targets] = _target,
+    own_transactions: bool = False,
 ) -> tuple[T | None, list[UserError]]:
     """Run a mutation's action in one transaction with its audit entry (core/audit.py):
     its result, or the user errors it raised (nothing written).
 
     Create mutations pass the client's `idempotency_key` and a `replay` that rebuilds the
     answer from the global ID of the object the first request made (docs/security.md).
+    `target` names what the result made or changed (default: the payload object's ID);
+    `own_transactions` is for an action with network I/O between its writes (core/audit.py).
     """
     try:
-        result = await audit.perform(
-            info.context.principal,
-            info.field_name,
-            _arguments(info),
+        result = await audited(
+            info,
             action,
-            target=_target,
+            target=target,
             idempotency_key=idempotency_key,
             replay=replay,
+            own_transactions=own_transactions,
         )
         return result, []
     except AuthError:
         raise  # not the caller's input: a top-level error with its code
     except DomainError as error:
         return None, user_errors(error, info.context.lang)
+
+
+async def audited(
+    info: Info,
+    action: Callable[[], Awaitable[T]],
+    *,
+    target: Callable[[T], audit.Targets] = _target,
+    idempotency_key: str | None = None,
+    replay: Callable[[str], Awaitable[T]] | None = None,
+    own_transactions: bool = False,
+) -> T:
+    """`attempt` for a mutation without an `errors` field: every refusal is a top-level
+    error with its code (still audited)."""
+    return await audit.perform(
+        info.context.principal,
+        info.field_name,
+        _arguments(info),
+        action,
+        target=target,
+        idempotency_key=idempotency_key,
+        replay=replay,
+        own_transactions=own_transactions,
+    )
 
 
 class CodedErrors(MaskErrors):

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     FieldNode,
@@ -314,11 +316,51 @@ def check_request(schema: GraphQLSchema, payload: object, lang: str) -> list[Gra
 
     The HTTP layer calls this so that every way of answering (resolvers or the compiled SQL
     path) is bound by the same limits; syntax errors are left for the answering path to word.
+    Frontends send the same few queries all day, so the verdict is remembered per query
+    text, operation, variables and language (an LRU: a stream of distinct queries costs
+    what it would without it).
     """
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
         return []
-    limits = get_settings().limits
-    query: str = payload["query"]
+    operation_name = payload.get("operationName")
+    variables = payload.get("variables")
+    try:
+        variables_key = orjson.dumps(variables, option=orjson.OPT_SORT_KEYS)
+    except (TypeError, orjson.JSONEncodeError):
+        variables_key = None
+    settings = get_settings()
+    config = (settings.limits, settings.default_page_size)
+    if variables_key is None:
+        return _check(schema, payload["query"], operation_name, variables, lang, config)
+    query, name = payload["query"], _hashable(operation_name)
+    return list(_remembered_check(schema, query, name, variables_key, lang, config))
+
+
+def _hashable(value: object) -> object:
+    return value if value is None or isinstance(value, str | int | float | bool) else repr(value)
+
+
+@lru_cache(maxsize=1024)
+def _remembered_check(
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: object,
+    variables: bytes,
+    lang: str,
+    config: tuple[ApiLimits, int],
+) -> tuple[GraphQLError, ...]:
+    return tuple(_check(schema, query, operation_name, orjson.loads(variables), lang, config))
+
+
+def _check(
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: object,
+    variables: object,
+    lang: str,
+    config: tuple[ApiLimits, int],
+) -> list[GraphQLError]:
+    limits, default_page_size = config
     if count_tokens(query, limits.max_tokens) > limits.max_tokens:
         return [limit_error("TOO_MANY_TOKENS", lang, limits.max_tokens)]
     try:
@@ -327,14 +369,12 @@ def check_request(schema: GraphQLSchema, payload: object, lang: str) -> list[Gra
         if "nested too deeply" in error.message:  # graphql-core's own nesting bound
             return [limit_error("QUERY_TOO_DEEP", lang, limits.max_depth)]
         return []  # a syntax error: the answering path words it
-    operation_name = payload.get("operationName")
-    variables = payload.get("variables")
     shape = measure(
         schema,
         document,
         operation_name if isinstance(operation_name, str) else None,
         variables if isinstance(variables, dict) else None,
         limits,
-        get_settings().default_page_size,
+        default_page_size,
     )
     return shape_errors(shape, limits, lang)

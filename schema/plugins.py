@@ -5,8 +5,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from core import plugin_settings
-from core.errors import DomainError
+from core import plugin_settings, plugins
 from schema.context import Info
 from schema.errors import UserError, attempt
 from schema.types.plugins import PluginSettings
@@ -32,14 +31,15 @@ async def _update(
     info: Info, plugin: str, values: object, active: bool | None
 ) -> PluginSettingsPayload:
     async def act() -> PluginSettings:
-        if values is not None and not isinstance(values, dict):
-            raise DomainError("INVALID_SETTING", "settings", reason="not an object")
         updated = await plugin_settings.update_plugin(
             info.context.principal, plugin, values, active
         )
         return PluginSettings.from_domain(updated)
 
     result, errors = await attempt(info, act)
+    # Committed: this process stops using its cached configuration now, so the caller's
+    # next request sees the change; other processes hear the table's NOTIFY.
+    plugins.forget()
     return PluginSettingsPayload(plugin=result, errors=errors)
 
 

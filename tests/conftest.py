@@ -17,6 +17,7 @@ from core import db
 from core.auth import CITY_WIDE, Scope, mint_token
 from core.cities import ensure_cities
 from core.enums import Role
+from core.rls import SQLITE_AUDIT_TRIGGERS, sqlite_audit_sql
 from core.settings import get_settings
 
 POSTGRES_URL = os.environ.get("CIVICGRAPH_DATABASE_URL", "")
@@ -59,11 +60,15 @@ async def truncate_all() -> None:
     if db.dialect() == "postgres":
         await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     else:
+        # The audit log's append-only triggers (core/rls.py) are lifted for the reset only.
         await conn.execute_script(
             "PRAGMA foreign_keys = OFF;"
+            + "".join(f"DROP TRIGGER IF EXISTS {name};" for name in SQLITE_AUDIT_TRIGGERS)
             + "".join(f"DELETE FROM {t};" for t in tables)
             + "DELETE FROM sqlite_sequence; PRAGMA foreign_keys = ON;"
         )
+        for sql in sqlite_audit_sql():
+            await conn.execute_query(sql)
     _state["demo_loaded"] = False
 
 

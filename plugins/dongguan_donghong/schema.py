@@ -12,7 +12,6 @@ from core import plugins
 from core.access import require_role
 from core.contributions import SyncReport
 from core.enums import OrganisationKind, Role
-from core.errors import DomainError
 from core.models import Compound as CompoundModel
 from core.models import Organisation as OrganisationModel
 from core.models import Person
@@ -27,7 +26,7 @@ from plugins.dongguan_donghong.models import (
 from plugins.dongguan_donghong.plugin import NAME, settings_of
 from plugins.dongguan_donghong.sync import PROJECT_FIELDS, STATUSES
 from schema.context import Info
-from schema.errors import UserError, user_errors
+from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of, to_global_id
 from schema.relay import Connection, connection
 from schema.replays import attempt_create, key_argument
@@ -321,6 +320,10 @@ TakeOverKey = key_argument("the compound is taken over")
 HandOverKey = key_argument("the compound is handed over")
 
 
+def _run_ids(reports: list[SyncReport]) -> list[str]:
+    return [to_global_id("DonghongSyncRun", r.run_id) for r in reports if r.run_id]
+
+
 @strawberry.type
 class DonghongMutation:
     @strawberry.mutation(
@@ -332,19 +335,18 @@ class DonghongMutation:
         self, info: Info, dry_run: bool = False, connector: str | None = None
     ) -> SyncStateOwnedProjectsPayload:
         principal = info.context.principal
-        require_role(principal, SYNC_ADMINS)
-        # Not inside `attempt`: the feed is fetched over the network, outside any
-        # transaction; the run's own record says who ran it.
-        try:
-            reports = await plugins.sync_state_owned_projects(
+
+        async def act() -> list[SyncReport]:
+            require_role(principal, SYNC_ADMINS)
+            return await plugins.sync_state_owned_projects(
                 connector, dry_run=dry_run, actor=principal.subject or ""
             )
-        except DomainError as error:
-            return SyncStateOwnedProjectsPayload(
-                reports=[], errors=user_errors(error, info.context.lang)
-            )
+
+        # Audited, but not in one transaction: the feed is fetched over the network between
+        # the connector's own transactions, so the entry follows the run (core/audit.py).
+        reports, errors = await attempt(info, act, target=_run_ids, own_transactions=True)
         return SyncStateOwnedProjectsPayload(
-            reports=[StateOwnedSyncReport.of(r) for r in reports], errors=[]
+            reports=[StateOwnedSyncReport.of(r) for r in reports or []], errors=errors
         )
 
     @strawberry.mutation(

@@ -104,11 +104,11 @@ def contracts_of(column: str) -> FieldSql:
     )
 
 
-def _current_contract(b: Builder, compound: str) -> str:
+def _current_contract(b: Builder, compound: str, columns: str) -> str:
     """directory.current_contracts: of the contracts in force today, the latest-starting."""
     day = b.bind(b.today, "date")
     return (
-        f"SELECT cc.* FROM management_contracts cc WHERE cc.city_id = {CITY} "
+        f"SELECT {columns} FROM management_contracts cc WHERE cc.city_id = {CITY} "
         f"AND cc.compound_id = {compound} AND cc.starts_on <= {day} "
         f"AND (cc.ends_on IS NULL OR cc.ends_on >= {day}) "
         f"ORDER BY cc.starts_on DESC, cc.id DESC LIMIT 1"
@@ -116,17 +116,14 @@ def _current_contract(b: Builder, compound: str) -> str:
 
 
 def compound_firm(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
-    contract = _current_contract(b, f"{a}.id")
-    return b.row("Firm", "firms", nodes, f"{{a}}.id = (SELECT firm_id FROM ({contract}) x)")
+    contract = _current_contract(b, f"{a}.id", "cc.firm_id")
+    return b.row_via("Firm", "firms", nodes, contract, "{a}.id = x.firm_id")
 
 
 def compound_current_contract(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
-    contract = _current_contract(b, f"{a}.id")
-    return b.row(
-        "ManagementContract",
-        "management_contracts",
-        nodes,
-        f"{{a}}.id = (SELECT id FROM ({contract}) x)",
+    contract = _current_contract(b, f"{a}.id", "cc.id")
+    return b.row_via(
+        "ManagementContract", "management_contracts", nodes, contract, "{a}.id = x.id"
     )
 
 

@@ -168,6 +168,21 @@ class Builder:
             f"WHERE {a}.city_id = {CITY} AND {where.format(a=a)})"
         )
 
+    def row_via(
+        self, type_name: str, table: str, nodes: list[FieldNode], source: str, on: str
+    ) -> str:
+        """The row of `table` that the one-row subquery `source` (alias x) points at.
+
+        A join rather than `id = (subquery)`: PostgreSQL then reaches the row by its index
+        once per parent, where the scalar form led it to scan small tables in full.
+        """
+        a = self.alias("r")
+        fields = self.fields_of(type_name, nodes)
+        return (
+            f"(SELECT {self.obj(type_name, a, fields)} FROM ({source}) x JOIN {table} {a} "
+            f"ON {a}.city_id = {CITY} AND {on.format(a=a)})"
+        )
+
     def rows(
         self, type_name: str, table: str, nodes: list[FieldNode], where: str, order: str
     ) -> str:

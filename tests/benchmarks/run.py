@@ -209,7 +209,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
@@ -296,13 +296,18 @@ async def _check_and_count(
     return statements
 
 
+async def _warm(servers: list[Server], queries: list[BenchQuery], auth: str, o: Options) -> None:
+    """Connections, caches (plugin configuration, tokens, plans), prepared statements: in
+    every worker, so that counts and timings are of the steady state."""
+    for server in servers:
+        for query in queries:
+            await drive(server.port, _raw(server, query, auth), o.concurrency, o.warmup, 5)
+
+
 async def _measure(
     servers: list[Server], queries: list[BenchQuery], auth: str, o: Options
 ) -> dict[tuple[str, str], Run]:
     runs = {(q.name, s.spec.name): Run() for q in queries for s in servers}
-    for server in servers:  # warm up: connections, caches, prepared statements
-        for query in queries:
-            await drive(server.port, _raw(server, query, auth), o.concurrency, o.warmup, 5)
     for round_no in range(o.rounds):
         for query in queries:
             # Alternate: each round starts with a different path.
@@ -340,12 +345,13 @@ async def bench_one(url: str, cases: int, workers: int, o: Options) -> list[Figu
     try:
         for server in servers:
             wait_ready(server)
+        await _warm(servers, queries, auth, o)
         statements = await _check_and_count(servers, queries, auth)
         runs = await _measure(servers, queries, auth, o)
         rss = {s.spec.name: s.peak_rss_mb() for s in servers}
     finally:
         for server in servers:  # signal all first: they shut down in parallel
-            server.process.send_signal(signal.SIGINT)
+            server.process.send_signal(signal.SIGTERM)
         for server in servers:
             server.stop()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -134,6 +134,28 @@ async def test_the_same_key_sent_at_once_files_exactly_one_case(town, gql) -> No
     assert outcomes == ["OK"] + ["REPLAYED"] * 7
 
 
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's triggers; PostgreSQL's test is below")
+async def test_the_audit_log_is_append_only_on_sqlite_too(town, gql) -> None:
+    import datetime as dt
+
+    from core import db
+
+    await gql(FILE, {"input": case_input(town)}, auth=resident(town))
+    conn = db.connection()
+    for sql in ("UPDATE audit_entries SET outcome = 'x'", "DELETE FROM audit_entries"):
+        with pytest.raises(Exception, match="append-only"):
+            await conn.execute_query(sql)
+    # Past the retention period an entry may go (civicgraph purge), and only then.
+    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1100)).isoformat(" ")
+    await db.fetch(
+        "INSERT INTO audit_entries (city_id, created_at, role, scope, operation, target_ids, "
+        "summary, outcome) VALUES ('dongguan', $1, 'CITY_ADMIN', 'city', 'old', '[]', '{}', 'OK')",
+        [long_ago],
+    )
+    await conn.execute_query("DELETE FROM audit_entries WHERE operation = 'old'")
+    assert [e["outcome"] for e in await entries()] == ["OK"]
+
+
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason="roles and triggers are PostgreSQL's")
 async def test_the_audit_log_is_append_only(town, gql, database_url: str) -> None:

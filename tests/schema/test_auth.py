@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import jwt
 import pytest
 
@@ -63,3 +65,42 @@ async def test_graphiql_opens_in_a_browser(empty_db, client):
     response = await client.get("/graphql/dongguan", headers={"Accept": "text/html"})
     assert response.status_code == 200
     assert "graphiql" in response.text.lower()
+
+
+async def test_a_verified_token_is_remembered_but_never_past_its_expiry(empty_db, client):
+    from core import auth
+
+    short = token("dongguan", Role.CITY_ADMIN, ttl_seconds=1)
+    assert (await _post(client, f"Bearer {short}")).status_code == 200
+    assert (short, "dongguan") in auth._verified  # the next request skips the signature check
+    assert (await _post(client, f"Bearer {short}")).status_code == 200
+    # The same token, once expired, is refused although it was verified moments ago.
+    await asyncio.sleep(2.1)  # exp is in whole seconds: minted at t, it expires by t + 2
+    response = await _post(client, f"Bearer {short}")
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["extensions"]["code"] == "TOKEN_EXPIRED"
+
+
+async def test_a_remembered_token_is_checked_again_after_a_while(empty_db, client, monkeypatch):
+    # A key withdrawn from the provider, or a changed secret, must stop a token working: a
+    # remembered verification expires after VERIFIED_SECONDS and the signature is checked.
+    from core import auth
+
+    admin = token("dongguan", Role.CITY_ADMIN)
+    assert (await _post(client, f"Bearer {admin}")).status_code == 200
+    monkeypatch.setenv("CIVICGRAPH_JWT_SECRET", WRONG_SECRET)
+    from core.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        refused = await _post(client, f"Bearer {admin}")  # new settings: not remembered
+        assert refused.json()["errors"][0]["extensions"]["code"] == "TOKEN_INVALID"
+        monkeypatch.delenv("CIVICGRAPH_JWT_SECRET")
+        get_settings.cache_clear()
+        assert (await _post(client, f"Bearer {admin}")).status_code == 200
+        entry = auth._verified[(admin, "dongguan")]
+        monkeypatch.setattr(auth, "VERIFIED_SECONDS", 0.0)
+        assert (await _post(client, f"Bearer {admin}")).status_code == 200
+        assert auth._verified[(admin, "dongguan")][2] > entry[2]  # verified afresh
+    finally:
+        get_settings.cache_clear()

@@ -12,7 +12,7 @@ from core.calendar import add_working_days, is_provisional, published_years, wor
 from core.clock import frozen_at
 from core.enums import OrganisationKind, Role
 from core.errors import DomainError
-from core.models import CouncilMeeting, Organisation, Person
+from core.models import AuditEntry, CouncilMeeting, Organisation, Person
 from core.tenancy import in_city
 from schema.ids import to_global_id
 from tests.conftest import GraphQLClient, token
@@ -220,6 +220,60 @@ async def test_an_overdue_case_escalates_community_street_city(town, gql: GraphQ
     ] == []  # the city is the top
 
 
+async def test_an_escalation_is_one_audit_entry_naming_every_escalated_case(town, gql):
+    # Two overdue cases in the admin's street, one not yet overdue, one of another street.
+    filed = []
+    for i, title in ((0, "噪音"), (0, "漏水"), (2, "停车")):
+        with frozen_at(at("2026-06-01")):
+            body = await gql(
+                FILE,
+                {
+                    "input": {
+                        "kind": "PROPERTY_DISPUTE",
+                        "title": title,
+                        "compoundId": compound_id(town, i),
+                    }
+                },
+                auth=token("dongguan", Role.CITY_ADMIN),
+            )
+        filed.append(body["data"]["fileCase"]["case"]["id"])
+    with frozen_at(at("2026-06-05")):
+        late = await gql(
+            FILE,
+            {
+                "input": {
+                    "kind": "PROPERTY_DISPUTE",
+                    "title": "晚到",
+                    "compoundId": compound_id(town),
+                }
+            },
+            auth=token("dongguan", Role.CITY_ADMIN),
+        )
+    street = token(
+        "dongguan", Role.STREET_ADMIN, Scope(ScopeKind.STREET, town.communities[0].street_id),
+        subject="street-1",
+    )  # fmt: skip
+    escalated = await gql(
+        """mutation($d: Date!) { escalateOverdueCases(asOf: $d) { id } }""",
+        {"d": "2026-06-09"},
+        auth=street,
+    )
+    ids = [c["id"] for c in escalated["data"]["escalateOverdueCases"]]
+    assert sorted(ids) == sorted(filed[:2])  # compound 2 lies in the other street
+    assert late["data"]["fileCase"]["case"]["id"] not in ids
+    # A refusal is on the log too.
+    await gql(ESCALATE, {"d": "2026-06-09"}, auth=worker(town), expect_errors=True)
+    with in_city("dongguan"):
+        entries = await AuditEntry.filter(operation="escalateOverdueCases").order_by("id").values()
+    assert [(e["subject"], e["outcome"]) for e in entries] == [
+        ("street-1", "OK"),
+        ("window-1", "FORBIDDEN"),
+    ]
+    assert sorted(entries[0]["target_ids"]) == sorted(ids)
+    assert entries[0]["summary"] == {"asOf": "<10 chars>"}
+    assert entries[1]["target_ids"] == []
+
+
 OVERDUE_COUNCILS = """query($d: Date!) { overdueCouncils(asOf: $d, first: 50) {
     totalCount nodes { name } } }"""
 
@@ -411,7 +465,15 @@ async def test_the_escalate_command_runs_the_daily_escalation(town, database_url
     assert out.decode().strip() == "escalated 1 case(s) overdue on 2026-06-09"
     with in_city("dongguan"):
         row = await Case.get(id=case["id"])
+        [entry] = await AuditEntry.filter(operation="escalateOverdueCases").values()
     assert row.escalation_level == EscalationLevel.STREET
+    # Audited like the mutation, as the system's city admin.
+    assert (entry["subject"], entry["role"], entry["outcome"]) == (
+        "system:escalate",
+        "CITY_ADMIN",
+        "OK",
+    )
+    assert entry["target_ids"] == [to_global_id("Case", case["id"])]
 
 
 async def test_overdue_cases_page_by_deadline(town, gql: GraphQLClient):

@@ -274,14 +274,15 @@ async def test_refusals_name_what_is_wrong_and_write_nothing(town, gql: GraphQLC
         expect_errors=True,
     )
     assert body["errors"][0]["extensions"]["code"] == "GRAPHQL_VALIDATION"
-    # A resident may file but not move the case on; another community cannot see it.
+    # A resident may file but move no case on, whatever its stage; another community
+    # cannot see it.
     body = await gql(
         ADVANCE,
         {"input": {"caseId": case["id"], "version": 1, "toStage": "TOPIC_DETERMINATION"}},
         auth=p["resident"],
         expect_errors=True,
     )
-    assert body["errors"][0]["extensions"]["code"] == "STAGE_FORBIDDEN"
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await _codes(await advance(gql, case, "TOPIC_DETERMINATION", p["other_worker"])) == [
         ("caseId", "NOT_FOUND")
     ]

@@ -75,7 +75,10 @@ def server(sqlite_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     log = tmp_path_factory.mktemp("serve") / "server.log"
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [CLI, "serve", "--port", str(port)], env=sqlite_env, stdout=out, stderr=out
+            [CLI, "serve", "--port", str(port), "--workers", "2"],
+            env=sqlite_env,
+            stdout=out,
+            stderr=out,
         )
     base = f"http://127.0.0.1:{port}"
     try:

@@ -108,6 +108,18 @@ async def test_cost_counts_variables_too(cities, gql: GraphQLClient):
     assert _code(body) == "QUERY_TOO_COSTLY"
 
 
+async def test_remembered_verdicts_follow_the_variables_and_the_language(cities, gql):
+    # Verdicts are remembered per query text, variables and language (schema/limits.py):
+    # the same text alternates between refused and answered as its variables change.
+    query = "query($n: Int) { compounds(first: $n) { nodes { cases(first: $n) { totalCount } } } }"
+    for _ in range(2):
+        refused = await gql(query, {"n": 1000}, expect_errors=True)
+        assert _code(refused) == "QUERY_TOO_COSTLY"
+        assert "errors" not in await gql(query, {"n": 2}, auth=token("dongguan", Role.CITY_ADMIN))
+    english = await gql(query, {"n": 1000}, lang="en", expect_errors=True)
+    assert english["errors"][0]["message"] != refused["errors"][0]["message"]
+
+
 async def test_fragment_bombs_are_measured_in_bounded_time(cities, gql: GraphQLClient):
     # Each fragment doubles the previous one: 2**20 copies if expanded naively.
     parts = ["fragment F0 on Street { id name }"]

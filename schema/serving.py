@@ -1,0 +1,38 @@
+"""Run uvicorn on a listening socket bound here, so every worker keeps TCP_NODELAY.
+
+`uvicorn --workers N` binds its shared socket with `socket.socket(family=...)`, whose protocol
+number is 0, and asyncio sets TCP_NODELAY only on sockets whose protocol is IPPROTO_TCP: with
+several workers, every response written in two parts (headers, then body) waited for the
+client's delayed ACK, about 40 ms (measured: a 5 ms request took 48 ms). Binding the socket
+with the protocol named, then handing it to uvicorn's own supervisor, avoids that for one
+worker and for many alike.
+"""
+
+from __future__ import annotations
+
+import socket
+
+import uvicorn
+from uvicorn.supervisors import Multiprocess
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A TCP socket bound to (host, port), inheritable by worker processes."""
+    family, _, _, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
+    )[0]
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    sock.set_inheritable(True)
+    return sock
+
+
+def run(app: str, host: str, port: int, workers: int, **options: object) -> None:
+    """Serve the ASGI app factory `app` ("module:function") with `workers` processes."""
+    config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
+    sock = listening_socket(host, port)
+    if workers == 1:
+        uvicorn.Server(config).run(sockets=[sock])
+    else:
+        Multiprocess(config, sockets=[sock]).run()
