@@ -154,11 +154,14 @@ async def perform(
         assert claim is not None and replay is not None
         try:
             made = await claim.earlier_result()
+            # Read again now: an object gone or out of the caller's sight is refused, and
+            # audited as that refusal rather than as a replay.
+            answer = await replay(made or "")
         except DomainError as error:
             await _record_failure(principal, operation, summary, error.code)
             raise
         await _record(principal, operation, summary, REPLAYED, [made] if made else [])
-        return await replay(made or "")
+        return answer
     except DomainError as error:  # AuthError included: refusals are audited too
         await _record_failure(principal, operation, summary, error.code)
         raise

@@ -145,6 +145,12 @@ async def create_management_contract(
     return (await ManagementContract.filter(id=contract.id).values(*CONTRACT_FIELDS))[0]
 
 
+async def contract_by_id(contract_id: int) -> dict[str, Any] | None:
+    """A contract with the vote or decision behind it (public, as in the directory)."""
+    rows = await ManagementContract.filter(id=contract_id).values(*CONTRACT_FIELDS)
+    return rows[0] if rows else None
+
+
 async def _end_current(compound_id: int, on: dt.date) -> None:
     running = Q(ends_on__isnull=True) | Q(ends_on__gt=on)
     await ManagementContract.filter(running, compound_id=compound_id).update(ends_on=on)

@@ -247,6 +247,19 @@ async def meetings_of_compound(principal: Principal, compound_id: int) -> list[d
     )
 
 
+async def meeting_by_id(principal: Principal, meeting_id: int) -> dict[str, Any] | None:
+    """One meeting as `councilMeetings` shows it to the caller; None if absent or out of scope."""
+    if not principal.authenticated:
+        raise AuthError("AUTH_REQUIRED")
+    rows = await CouncilMeeting.filter(id=meeting_id).values(*MEETING_FIELDS)
+    q = compound_scope(principal)
+    if not rows or (
+        q is not None and not await Compound.filter(q, id=rows[0]["compound_id"]).exists()
+    ):
+        return None
+    return rows[0]
+
+
 async def agenda_of(meeting_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     keys = list(set(meeting_ids))
     rows = (

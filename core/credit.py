@@ -88,6 +88,11 @@ async def record_credit_event(
     return record
 
 
+async def record_by_id(plugin: str, record_id: str) -> CreditRecord | None:
+    """A record the city's regime `plugin` made, as it stands now (None: no such record)."""
+    return await plugins.credit_record(plugin, record_id)
+
+
 async def credit_ranking(as_of: dt.date | None, page: PageRequest) -> Page:
     """The city's firms ranked by their regime score (best first), unranked ones last.
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.expressions import Q, Subquery
 from tortoise.functions import Sum
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core.access import require_role
@@ -459,25 +460,41 @@ async def list_people(
     A street admin sees those of their street's communities (building heads: of its
     buildings; mediators: of committees attached to its places).
     """
-    require_role(principal, ADMINS)
-    query = model.all()
-    street = _street_of(principal)
-    has_community = model in (CommunityWorker, PartyMemberReport, Volunteer)
-    if street is not None:
-        if has_community:
-            query = query.filter(community__street_id=street)
-        elif model is BuildingHead:
-            covered = BuildingHeadCoverage.filter(building__compound__community__street_id=street)
-            query = query.filter(id__in=Subquery(covered.values("head_id")))
-        elif model is Mediator:
-            query = query.filter(
-                Q(committee__street_id=street) | Q(committee__community__street_id=street)
-            )
-    if f.community_id is not None and has_community:
+    query = _visible_people(principal, model)
+    if f.community_id is not None and model in _WITH_COMMUNITY:
         query = query.filter(community_id=f.community_id)
     if f.serving_on is not None:
         query = query.filter(_serving(model, f.serving_on))
     return await paginate(query, Ordering("id"), page, FIELDS[model])
+
+
+async def people_by_id(
+    principal: Principal, model: type[CityModel], ids: Iterable[int]
+) -> dict[int, dict[str, Any]]:
+    """Building heads, workers, ... as `list_people` shows them to the caller, by id."""
+    query = _visible_people(principal, model).filter(id__in=list(set(ids)))
+    return {r["id"]: r for r in await query.values(*FIELDS[model])}
+
+
+_WITH_COMMUNITY = (CommunityWorker, PartyMemberReport, Volunteer)
+
+
+def _visible_people(principal: Principal, model: type[CityModel]) -> QuerySet[Any]:
+    require_role(principal, ADMINS)
+    query = model.all()
+    street = _street_of(principal)
+    if street is None:
+        return query
+    if model in _WITH_COMMUNITY:
+        return query.filter(community__street_id=street)
+    if model is BuildingHead:
+        covered = BuildingHeadCoverage.filter(building__compound__community__street_id=street)
+        return query.filter(id__in=Subquery(covered.values("head_id")))
+    if model is Mediator:
+        return query.filter(
+            Q(committee__street_id=street) | Q(committee__community__street_id=street)
+        )
+    return query
 
 
 async def worker_records(worker_ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

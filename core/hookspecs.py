@@ -159,6 +159,17 @@ def record_credit_event(city: CityPlugins, event: CreditEvent) -> CreditRecord |
     """
 
 
+@hookspec(firstresult=True)
+def credit_record(city: CityPlugins, record_id: str) -> CreditRecord | None:
+    """Return the record this regime keeps under `record_id` (the id its `record_credit_event`
+    gave), as it stands now.
+
+    Called when a client repeats `recordCreditEvent` with the same idempotency key: the
+    answer is the record read again, not a copy of the first one. May return an awaitable.
+    Return None when the regime has no such record. Stops at first non-None result.
+    """
+
+
 # -------------------------------------------------------------------------
 # Rules: firms, contracts, purchases
 # -------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import orjson
@@ -34,8 +35,17 @@ class KeyTaken(Exception):
 def fingerprint(operation: str, arguments: Mapping[str, Any]) -> str:
     # Keyed, because the input may hold personal data and the fingerprint is stored.
     args = {k: v for k, v in arguments.items() if k != FIELD}
-    body = orjson.dumps({"operation": operation, "arguments": args}, option=orjson.OPT_SORT_KEYS)
+    body = orjson.dumps(
+        {"operation": operation, "arguments": args}, option=orjson.OPT_SORT_KEYS, default=_plain
+    )
     return personal.lookup_hash(body.decode())
+
+
+def _plain(value: Any) -> str:
+    # Parsed scalars orjson does not know: amounts, areas and points arrive as Decimal.
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot fingerprint {type(value).__name__}")
 
 
 @dataclass(frozen=True)

@@ -15,11 +15,11 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.access import require_compound_in_scope, require_role
+from core.access import compound_scope, require_compound_in_scope, require_role
 from core.auth import Principal
 from core.enums import Role
 from core.errors import DomainError, ValidationErrors
-from core.models import Building, Person, Unit, UnitOwnership
+from core.models import Building, Compound, Person, Unit, UnitOwnership
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,18 @@ async def record_unit(principal: Principal, data: UnitInput) -> dict[str, Any]:
         for person_id in sorted(owners):
             await UnitOwnership.create(unit_id=unit.id, person_id=person_id)
     return (await Unit.filter(id=unit.id).values(*UNIT_FIELDS))[0]
+
+
+async def unit_by_id(principal: Principal, unit_id: int) -> dict[str, Any] | None:
+    """A unit for those who keep the register of its compound; None if absent or out of scope."""
+    require_role(principal, REGISTRARS)
+    rows = await Unit.filter(id=unit_id).values(*UNIT_FIELDS)
+    q = compound_scope(principal)
+    if not rows or (
+        q is not None and not await Compound.filter(q, id=rows[0]["compound_id"]).exists()
+    ):
+        return None
+    return rows[0]
 
 
 async def owner_counts(unit_ids: list[int]) -> dict[int, int]:

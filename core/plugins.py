@@ -77,6 +77,7 @@ __all__ = [
     "configured_plugins",
     "contract_violations",
     "credit_effects",
+    "credit_record",
     "credit_standings",
     "emit_case_filed",
     "emit_case_stage_changed",
@@ -282,6 +283,15 @@ async def record_credit_event(event: CreditEvent) -> CreditRecord | None:
     """The record the city's regime made of the event (None: the city has no regime)."""
     found = await _call(await _current(), "record_credit_event", firstresult=True, event=event)
     return _named(found[0][1], found[0][0]) if found else None
+
+
+async def credit_record(plugin: str, record_id: str) -> CreditRecord | None:
+    """The record `plugin` keeps under `record_id`, read now (None: no such record)."""
+    found = await _call(await _current(), "credit_record", firstresult=True, record_id=record_id)
+    # Only the regime that made the record speaks for it: another's id space is its own.
+    if not found or found[0][0] != plugin:
+        return None
+    return _named(found[0][1], plugin)
 
 
 # -------------------------------------------------------------------------

@@ -148,6 +148,13 @@ async def spent(category: str, start: dt.date, end: dt.date) -> Decimal:
     return sum((Decimal(a) for a in rows), Decimal(0))
 
 
+async def purchase_by_id(principal: Principal, purchase_id: int) -> dict[str, Any] | None:
+    """One purchase for those who read `servicePurchases` (admins)."""
+    require_role(principal, PURCHASERS)
+    rows = await ServicePurchaseRecord.filter(id=purchase_id).values(*PURCHASE_FIELDS)
+    return rows[0] if rows else None
+
+
 async def list_purchases(
     principal: Principal, page: PageRequest, category: str | None = None
 ) -> Page:

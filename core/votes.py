@@ -152,6 +152,19 @@ async def own_ballots(principal: Principal, vote_ids: Iterable[int]) -> dict[int
     return {r["vote_id"]: r for r in rows}
 
 
+async def ballot_by_id(principal: Principal, ballot_id: int) -> dict[str, Any] | None:
+    """A ballot in a vote the caller sees, if the caller entered it or owns it (myBallot)."""
+    rows = await Ballot.filter(id=ballot_id).values(*BALLOT_FIELDS, "entered_by_subject")
+    if not rows or not await votes_by_id(principal, [rows[0]["vote_id"]]):
+        return None
+    row = rows.pop()
+    entered_by = row.pop("entered_by_subject")
+    if principal.subject and entered_by == principal.subject:
+        return row
+    own = (await own_ballots(principal, [row["vote_id"]])).get(row["vote_id"])
+    return own if own is not None and own["id"] == ballot_id else None
+
+
 def _tally_sql(count: int) -> str:
     # Whole numbers summed in SQL (exact on both databases); compared as Fractions later.
     return (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from core import clock
@@ -165,14 +166,25 @@ async def list_requests(
     principal: Principal, outcome: WorkItemOutcome | None, page: PageRequest
 ) -> Page:
     """Requests, newest first; `outcome=REFUSED` is the refusals report."""
-    require_role(principal, REQUESTERS)
-    query = WorkItemRequest.all()
+    query = _visible_requests(principal)
     if outcome is not None:
         query = query.filter(outcome=outcome)
+    return await paginate(query, Ordering("id", descending=True), page, REQUEST_FIELDS)
+
+
+async def requests_by_id(principal: Principal, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Requests as `workItemRequests` shows them to the caller, by id."""
+    rows = await _visible_requests(principal).filter(id__in=list(set(ids))).values(*REQUEST_FIELDS)
+    return {r["id"]: r for r in rows}
+
+
+def _visible_requests(principal: Principal) -> QuerySet[WorkItemRequest]:
+    require_role(principal, REQUESTERS)
+    query = WorkItemRequest.all()
     if principal.scope.kind is ScopeKind.STREET:
         mine = WorkItemRequestCommunity.filter(community__street_id=principal.scope.id)
         query = query.filter(id__in=Subquery(mine.values("request_id")))
-    return await paginate(query, Ordering("id", descending=True), page, REQUEST_FIELDS)
+    return query
 
 
 async def request_communities(request_ids: Iterable[int]) -> dict[int, list[int]]:

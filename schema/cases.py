@@ -26,9 +26,15 @@ from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of, to_global_id
 from schema.inputs import CaseFilter
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, key_argument
+from schema.rereads import CASE, COUNCIL_MEETING
 from schema.types.case_records import CouncilMeeting
 from schema.types.cases import Case
 from schema.types.places import Compound
+
+MeetingKey = key_argument("the meeting is scheduled")
+SessionKey = key_argument("the session is recorded")
+ReportKey = key_argument("the report is written")
 
 
 @strawberry.type
@@ -143,7 +149,10 @@ def _ids(ids: list[strawberry.ID], type_name: str, field: str) -> tuple[int, ...
 
 
 async def _case_payload(
-    info: Info, roles: frozenset[Role], action: Callable[[], Awaitable[dict[str, Any]]]
+    info: Info,
+    roles: frozenset[Role],
+    action: Callable[[], Awaitable[dict[str, Any]]],
+    idempotency_key: str | None = None,
 ) -> CasePayload:
     async def act() -> Case:
         # The role first, before the IDs in the input are decoded: a caller who may never
@@ -152,7 +161,8 @@ async def _case_payload(
         require_role(info.context.principal, roles)
         return Case.from_row(await action())
 
-    case, errors = await attempt(info, act)
+    # With a key (mutations that add a record beside the case), a repeat reads the case.
+    case, errors = await attempt_create(info, act, idempotency_key, CASE)
     return CasePayload(case=case, errors=errors)
 
 
@@ -228,13 +238,17 @@ class CasesMutation:
         return await _case_payload(info, case_steps.EXECUTOR_ASSIGNERS, action)
 
     @strawberry.mutation(description="Report progress on carrying out the decision.")
-    async def report_progress(self, info: Info, input: ReportProgressInput) -> CasePayload:
+    async def report_progress(
+        self, info: Info, input: ReportProgressInput, idempotency_key: ReportKey = None
+    ) -> CasePayload:
+        # The payload is the case: a repeat reads the case again (one report written).
         return await _case_payload(
             info,
             case_steps.REPORTERS,
             lambda: case_steps.report_progress(
                 info.context.principal, _case(input.case_id), input.text, input.percent
             ),
+            idempotency_key,
         )
 
     @strawberry.mutation(description="A resident rates a case once (RESIDENT_EVALUATION).")
@@ -272,19 +286,21 @@ class CasesMutation:
 
     @strawberry.mutation
     async def record_mediation_session(
-        self, info: Info, input: RecordMediationSessionInput
+        self, info: Info, input: RecordMediationSessionInput, idempotency_key: SessionKey = None
     ) -> CasePayload:
+        # The payload is the case: a repeat reads the case again (one session recorded).
         return await _case_payload(
             info,
             case_steps.MEDIATION_ACTORS,
             lambda: case_steps.record_mediation_session(
                 info.context.principal, _case(input.case_id), input.held_on, input.note
             ),
+            idempotency_key,
         )
 
     @strawberry.mutation(description="Schedule a council meeting with its agenda and invitees.")
     async def schedule_council_meeting(
-        self, info: Info, input: ScheduleCouncilMeetingInput
+        self, info: Info, input: ScheduleCouncilMeetingInput, idempotency_key: MeetingKey = None
     ) -> CouncilMeetingPayload:
         async def act() -> CouncilMeeting:
             data = councils.ScheduleInput(
@@ -299,7 +315,7 @@ class CasesMutation:
                 await councils.schedule_meeting(info.context.principal, data)
             )
 
-        meeting, errors = await attempt(info, act)
+        meeting, errors = await attempt_create(info, act, idempotency_key, COUNCIL_MEETING)
         return CouncilMeetingPayload(meeting=meeting, errors=errors)
 
     @strawberry.mutation(description="Record a held meeting: minutes, attendance, decisions.")

@@ -19,9 +19,10 @@ from core.contributions import CreditStanding as CoreStanding
 from core.models import Firm as FirmModel
 from core.pagination import page_request
 from schema.context import Info
-from schema.errors import UserError, attempt
+from schema.errors import UserError
 from schema.ids import pk_of
 from schema.relay import Connection, connection
+from schema.replays import Reread, attempt_create, key_argument
 from schema.types.firms import Firm
 
 
@@ -135,11 +136,26 @@ class RecordCreditEventPayload:
     errors: list[UserError]
 
 
+async def _record(info: Info, key: tuple[str, str]) -> CreditRecord | None:
+    found = await credit.record_by_id(*key)
+    return CreditRecord.of(found) if found else None
+
+
+def _record_key(made: str) -> tuple[str, str]:
+    # A record's ID is the regime's key, "plugin:record id", not a global ID.
+    plugin, _, record_id = made.partition(":")
+    return plugin, record_id
+
+
+CREDIT_RECORD = Reread(_record_key, _record)
+RecordKey = key_argument("the event is recorded")
+
+
 @strawberry.type
 class CreditMutation:
     @strawberry.mutation(description="Record a credit event against a firm in the city's regime.")
     async def record_credit_event(
-        self, info: Info, input: RecordCreditEventInput
+        self, info: Info, input: RecordCreditEventInput, idempotency_key: RecordKey = None
     ) -> RecordCreditEventPayload:
         async def act() -> CreditRecord:
             record = await credit.record_credit_event(
@@ -154,5 +170,5 @@ class CreditMutation:
             )
             return CreditRecord.of(record)
 
-        record, errors = await attempt(info, act)
+        record, errors = await attempt_create(info, act, idempotency_key, CREDIT_RECORD)
         return RecordCreditEventPayload(record=record, errors=errors)

@@ -23,6 +23,8 @@ from schema.context import Info
 from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, attempt_record, key_argument
+from schema.rereads import BUILDING_HEAD, COMMUNITY_WORKER, WORK_ITEM, WORK_ITEM_REQUEST
 from schema.types.grassroots import (
     BuildingHead,
     BuildingHeadDuty,
@@ -129,6 +131,14 @@ class GrassrootsQuery:
         return connection(page, WorkItemRequest.from_row)
 
 
+AdmitItemKey = key_argument("the work item is admitted")
+RequestKey = key_argument("the request is recorded")
+AppointKey = key_argument("the building head is appointed")
+AdmitWorkerKey = key_argument("the worker is admitted")
+WorkerEventKey = key_argument("the event is recorded")
+ServiceKey = key_argument("the hours are recorded")
+
+
 @strawberry.input
 class RequestWorkItemInput:
     department_id: strawberry.ID
@@ -185,7 +195,7 @@ class GrassrootsMutation:
     @strawberry.mutation(description="Put a work item on the admitted list (city admins).")
     async def admit_work_item(
         self, info: Info, name: str, description: str = "", basis: str = "",
-        admitted_on: dt.date | None = None,
+        admitted_on: dt.date | None = None, idempotency_key: AdmitItemKey = None,
     ) -> WorkItemPayload:  # fmt: skip
         async def act() -> WorkItem:
             row = await workitems.admit_work_item(
@@ -193,7 +203,7 @@ class GrassrootsMutation:
             )
             return WorkItem.from_row(row)
 
-        item, errors = await attempt(info, act)
+        item, errors = await attempt_create(info, act, idempotency_key, WORK_ITEM)
         return WorkItemPayload(work_item=item, errors=errors)
 
     @strawberry.mutation(description="Take a work item off the admitted list from a date.")
@@ -214,7 +224,7 @@ class GrassrootsMutation:
         "item is admitted that day, else REFUSED with refusalReason (kept for the report)."
     )
     async def request_work_item_assignment(
-        self, info: Info, input: RequestWorkItemInput
+        self, info: Info, input: RequestWorkItemInput, idempotency_key: RequestKey = None
     ) -> WorkItemRequestPayload:
         async def act() -> WorkItemRequest:
             data = workitems.AssignmentRequest(
@@ -228,12 +238,12 @@ class GrassrootsMutation:
             row = await workitems.request_assignment(info.context.principal, data)
             return WorkItemRequest.from_row(row)
 
-        request, errors = await attempt(info, act)
+        request, errors = await attempt_create(info, act, idempotency_key, WORK_ITEM_REQUEST)
         return WorkItemRequestPayload(request=request, errors=errors)
 
     @strawberry.mutation(description="Appoint a building head over buildings (all five duties).")
     async def appoint_building_head(
-        self, info: Info, input: AppointBuildingHeadInput
+        self, info: Info, input: AppointBuildingHeadInput, idempotency_key: AppointKey = None
     ) -> BuildingHeadPayload:
         async def act() -> BuildingHead:
             duties = (
@@ -250,13 +260,14 @@ class GrassrootsMutation:
             )
             return BuildingHead.from_row(row)
 
-        head, errors = await attempt(info, act)
+        head, errors = await attempt_create(info, act, idempotency_key, BUILDING_HEAD)
         return BuildingHeadPayload(building_head=head, errors=errors)
 
     @strawberry.mutation(description="Admit a person as a community worker.")
     async def admit_community_worker(
         self, info: Info, person_id: strawberry.ID, community_id: strawberry.ID,
         admitted_on: dt.date, pay_grade: str | None = None,
+        idempotency_key: AdmitWorkerKey = None,
     ) -> CommunityWorkerPayload:  # fmt: skip
         async def act() -> CommunityWorker:
             row = await grassroots.admit_worker(
@@ -268,12 +279,12 @@ class GrassrootsMutation:
             )
             return CommunityWorker.from_row(row)
 
-        worker, errors = await attempt(info, act)
+        worker, errors = await attempt_create(info, act, idempotency_key, COMMUNITY_WORKER)
         return CommunityWorkerPayload(community_worker=worker, errors=errors)
 
     @strawberry.mutation(description="Training, pay grade, assessment, incentive or exit.")
     async def record_worker_event(
-        self, info: Info, input: WorkerEventInput
+        self, info: Info, input: WorkerEventInput, idempotency_key: WorkerEventKey = None
     ) -> CommunityWorkerPayload:
         async def act() -> CommunityWorker:
             event = grassroots.WorkerEvent(
@@ -288,13 +299,14 @@ class GrassrootsMutation:
             row = await grassroots.record_worker_event(info.context.principal, worker_id, event)
             return CommunityWorker.from_row(row)
 
-        worker, errors = await attempt(info, act)
+        # The payload is the worker: a repeat reads the worker again (one event recorded).
+        worker, errors = await attempt_create(info, act, idempotency_key, COMMUNITY_WORKER)
         return CommunityWorkerPayload(community_worker=worker, errors=errors)
 
     @strawberry.mutation(description="Record hours of a party member's service (双报到).")
     async def record_party_service(
         self, info: Info, member_id: strawberry.ID, served_on: dt.date, hours: float,
-        activity: str,
+        activity: str, idempotency_key: ServiceKey = None,
     ) -> list[UserError]:  # fmt: skip
         async def act() -> None:
             await grassroots.record_service(
@@ -302,13 +314,12 @@ class GrassrootsMutation:
                 pk_of(member_id, "PartyMember", "memberId"), served_on, hours, activity,
             )  # fmt: skip
 
-        _, errors = await attempt(info, act)
-        return errors
+        return await attempt_record(info, act, idempotency_key)
 
     @strawberry.mutation(description="Record hours of a volunteer's service.")
     async def record_volunteer_service(
         self, info: Info, volunteer_id: strawberry.ID, served_on: dt.date, hours: float,
-        activity: str,
+        activity: str, idempotency_key: ServiceKey = None,
     ) -> list[UserError]:  # fmt: skip
         async def act() -> None:
             await grassroots.record_service(
@@ -316,5 +327,4 @@ class GrassrootsMutation:
                 pk_of(volunteer_id, "Volunteer", "volunteerId"), served_on, hours, activity,
             )  # fmt: skip
 
-        _, errors = await attempt(info, act)
-        return errors
+        return await attempt_record(info, act, idempotency_key)

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
 import strawberry
 
 from core import cases
 from core import enums as domain
 from schema.context import Info
 from schema.enums import CaseKind
-from schema.errors import UserError, attempt
+from schema.errors import UserError
 from schema.ids import pk_of
+from schema.replays import attempt_create, key_argument
+from schema.rereads import CASE
 from schema.types.cases import Case
+
+FileKey = key_argument("the case is filed")
 
 
 @strawberry.input
@@ -39,12 +41,7 @@ class Mutation:
         self,
         info: Info,
         input: FileCaseInput,
-        idempotency_key: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Send the same key again to retry safely: the case is filed once."
-            ),
-        ] = None,
+        idempotency_key: FileKey = None,
     ) -> FileCasePayload:
         async def act() -> Case:
             data = cases.FileCaseInput(
@@ -56,10 +53,5 @@ class Mutation:
             )
             return Case.from_row(await cases.file_case(info.context.principal, data))
 
-        async def replay(case_id: str) -> Case:
-            pk = pk_of(case_id, "Case", "idempotencyKey")
-            rows = await cases.cases_by_id(info.context.principal, [pk])
-            return Case.from_row(rows[pk])
-
-        case, errors = await attempt(info, act, idempotency_key=idempotency_key, replay=replay)
+        case, errors = await attempt_create(info, act, idempotency_key, CASE)
         return FileCasePayload(case=case, errors=errors)

@@ -12,9 +12,10 @@ from core import enums, purchases
 from core.models import Organisation as OrganisationModel
 from core.pagination import page_request
 from schema.context import Info
-from schema.errors import UserError, attempt
+from schema.errors import UserError
 from schema.ids import pk_of, to_global_id
 from schema.relay import Connection, Node, connection
+from schema.replays import attempt_create, by_pk, key_argument
 from schema.types.organisations import Organisation
 
 ProcurementMethod = strawberry.enum(enums.ProcurementMethod)
@@ -97,13 +98,22 @@ class PurchasesQuery:
         return connection(page, ServicePurchase.from_row)
 
 
+async def _purchase(info: Info, pk: int) -> ServicePurchase | None:
+    row = await purchases.purchase_by_id(info.context.principal, pk)
+    return ServicePurchase.from_row(row) if row else None
+
+
+SERVICE_PURCHASE = by_pk("ServicePurchase", _purchase)
+ProposeKey = key_argument("the purchase is proposed")
+
+
 @strawberry.type
 class PurchasesMutation:
     @strawberry.mutation(
         description="Propose a purchase; refused with every violation of the city's rules."
     )
     async def propose_service_purchase(
-        self, info: Info, input: ProposeServicePurchaseInput
+        self, info: Info, input: ProposeServicePurchaseInput, idempotency_key: ProposeKey = None
     ) -> ProposeServicePurchasePayload:
         async def act() -> ServicePurchase:
             community = input.community_id
@@ -121,5 +131,5 @@ class PurchasesMutation:
             row = await purchases.propose_service_purchase(info.context.principal, data)
             return ServicePurchase.from_row(row)
 
-        purchase, errors = await attempt(info, act)
+        purchase, errors = await attempt_create(info, act, idempotency_key, SERVICE_PURCHASE)
         return ProposeServicePurchasePayload(purchase=purchase, errors=errors)

@@ -17,10 +17,17 @@ from schema.enums import ManagementMode
 from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, by_pk, key_argument
+from schema.rereads import BALLOT, UNIT, VOTE
 from schema.types.firms import ManagementContract
 from schema.types.places import Compound
 from schema.types.votes import Ballot, BallotChannel, Elector, Unit, Vote, VoteMatter
 from schema.vote_loaders import vote_loaders
+
+OpenKey = key_argument("the vote is opened")
+CastKey = key_argument("the ballot is cast")
+HireKey = key_argument("the contract is recorded")
+UnitKey = key_argument("the unit is recorded")
 
 
 @strawberry.input
@@ -191,7 +198,9 @@ class CreateManagementContractPayload:
 @strawberry.type
 class VotesMutation:
     @strawberry.mutation(description="Open a vote and freeze its electorate (admins).")
-    async def open_vote(self, info: Info, input: OpenVoteInput) -> VotePayload:
+    async def open_vote(
+        self, info: Info, input: OpenVoteInput, idempotency_key: OpenKey = None
+    ) -> VotePayload:
         async def act() -> Vote:
             data = votes.OpenVoteInput(
                 compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
@@ -205,16 +214,18 @@ class VotesMutation:
             )
             return Vote.from_row(await votes.open_vote(info.context.principal, data))
 
-        vote, errors = await attempt(info, act)
+        vote, errors = await attempt_create(info, act, idempotency_key, VOTE)
         return VotePayload(vote=vote, errors=errors)
 
     @strawberry.mutation(description="Cast an owner's one ballot: online, in person or by proxy.")
-    async def cast_ballot(self, info: Info, input: BallotInput) -> BallotPayload:
+    async def cast_ballot(
+        self, info: Info, input: BallotInput, idempotency_key: CastKey = None
+    ) -> BallotPayload:
         async def act() -> Ballot:
             row = await votes.cast_ballot(info.context.principal, input.to_core())
             return Ballot.from_row(row)
 
-        ballot, errors = await attempt(info, act)
+        ballot, errors = await attempt_create(info, act, idempotency_key, BALLOT)
         return BallotPayload(ballot=ballot, errors=errors)
 
     @strawberry.mutation(description="Change a cast ballot before closing, where the city allows.")
@@ -242,9 +253,9 @@ class VotesMutation:
         "or for public rental housing the housing authority's decision."
     )
     async def create_management_contract(
-        self, info: Info, input: CreateManagementContractInput
+        self, info: Info, input: CreateManagementContractInput, idempotency_key: HireKey = None
     ) -> CreateManagementContractPayload:
-        made: dict[str, Any] = {}
+        made: dict[str, Any] = {}  # the contract's row, as made or as read again
 
         async def act() -> ManagementContract:
             # The contract is the payload's object, so the audit entry points at it.
@@ -260,7 +271,14 @@ class VotesMutation:
             made.update(row)
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt(info, act)
+        async def reread(info: Info, pk: int) -> ManagementContract | None:
+            row = await contracts.contract_by_id(pk)
+            made.update(row or {})
+            return ManagementContract.from_row(row) if row else None
+
+        contract, errors = await attempt_create(
+            info, act, idempotency_key, by_pk("ManagementContract", reread)
+        )
         vote = None
         if contract is not None and made["vote_id"] is not None:
             found = await vote_loaders(info.context).vote.load(made["vote_id"])
@@ -293,7 +311,9 @@ class VotesMutation:
         return ChangeManagementModePayload(compound=compound, errors=errors)
 
     @strawberry.mutation(description="Record a unit and its owner(s) in a compound's register.")
-    async def record_unit(self, info: Info, input: RecordUnitInput) -> RecordUnitPayload:
+    async def record_unit(
+        self, info: Info, input: RecordUnitInput, idempotency_key: UnitKey = None
+    ) -> RecordUnitPayload:
         async def act() -> Unit:
             data = owners.UnitInput(
                 compound_id=pk_of(input.compound_id, "Compound", "compoundId"),
@@ -306,5 +326,5 @@ class VotesMutation:
             counts = await owners.owner_counts([row["id"]])
             return Unit.from_row(row, counts[row["id"]])
 
-        unit, errors = await attempt(info, act)
+        unit, errors = await attempt_create(info, act, idempotency_key, UNIT)
         return RecordUnitPayload(unit=unit, errors=errors)

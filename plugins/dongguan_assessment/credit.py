@@ -336,9 +336,21 @@ async def record_event(s: DongguanAssessmentSettings, event: CreditEvent) -> Cre
             event.occurred_on,
             event.actor,
         )
+    return _record(row)
+
+
+async def record_by_id(record_id: str) -> CreditRecord | None:
+    """A deduction recordCreditEvent made, as it stands now (the credit_record hook)."""
+    if not record_id.isdigit():
+        return None
+    rows = await CreditDeduction.filter(id=int(record_id)).values(*DEDUCTION_FIELDS)
+    return _record(rows[0]) if rows else None
+
+
+def _record(row: dict[str, Any]) -> CreditRecord:
     return CreditRecord(
         id=str(row["id"]),
-        firm_id=event.firm_id,
+        firm_id=row["firm_id"],
         kind=row["kind"],
         reason=row["reason"],
         source=row["source"],
@@ -416,6 +428,12 @@ async def add_to_blacklist(
         listed_by=principal.subject or "",
     )
     return (await BlacklistEntry.filter(id=row.id).values(*BLACKLIST_FIELDS))[0]
+
+
+async def entry_by_id(entry_id: int) -> dict[str, Any] | None:
+    """One blacklist entry, lifted or not (the blacklist is public: dongguanBlacklist)."""
+    rows = await BlacklistEntry.filter(id=entry_id).values(*BLACKLIST_FIELDS)
+    return rows[0] if rows else None
 
 
 async def remove_from_blacklist(principal: Principal, entry_id: int, reason: str) -> dict[str, Any]:

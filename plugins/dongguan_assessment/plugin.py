@@ -122,6 +122,13 @@ def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[Cred
 
 
 @hookimpl
+def credit_record(city: CityPlugins, record_id: str) -> Awaitable[CreditRecord | None]:
+    from plugins.dongguan_assessment.credit import record_by_id
+
+    return record_by_id(record_id)
+
+
+@hookimpl
 def load_demo_data(
     city: CityPlugins, progress: Callable[[str], None]
 ) -> Awaitable[dict[str, int]] | None:

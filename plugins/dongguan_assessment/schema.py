@@ -32,6 +32,7 @@ from schema.context import Info
 from schema.errors import UserError, attempt
 from schema.ids import pk_of, to_global_id
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, by_pk, key_argument
 from schema.types.firms import Firm
 from schema.types.places import Compound
 
@@ -247,6 +248,16 @@ class DgAssessmentInputRecord:
     value: Decimal
     detail: JSON
 
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> DgAssessmentInputRecord:
+        return cls(
+            id=strawberry.ID(to_global_id("DgAssessmentInput", r["id"])),
+            criterion=r["criterion"],
+            period=r["period"],
+            value=r["value"],
+            detail=r["detail"],
+        )
+
 
 @strawberry.type
 class RecordAssessmentInputPayload:
@@ -258,6 +269,23 @@ class RecordAssessmentInputPayload:
 class BlacklistPayload:
     entry: DgBlacklistEntry | None
     errors: list[UserError]
+
+
+async def _recorded_input(info: Info, pk: int) -> DgAssessmentInputRecord | None:
+    row = await scoring.input_by_id(info.context.principal, pk)
+    return DgAssessmentInputRecord.from_row(row) if row else None
+
+
+async def _blacklist_entry(info: Info, pk: int) -> DgBlacklistEntry | None:
+    row = await credit.entry_by_id(pk)
+    return DgBlacklistEntry.from_row(row) if row else None
+
+
+# A corrected input replaces the first one: a repeat of the first then reads NOT_FOUND.
+ASSESSMENT_INPUT = by_pk("DgAssessmentInput", _recorded_input)
+BLACKLIST_ENTRY = by_pk("DgBlacklistEntry", _blacklist_entry)
+InputKey = key_argument("the input is recorded")
+ListKey = key_argument("the listing is made")
 
 
 @strawberry.type
@@ -292,6 +320,7 @@ class DongguanAssessmentMutation:
         value: Decimal | None = None,
         failed_items: list[str] | None = None,
         note: str = "",
+        idempotency_key: InputKey = None,
     ) -> RecordAssessmentInputPayload:
         async def act() -> DgAssessmentInputRecord:
             row = await scoring.record_input(
@@ -304,15 +333,9 @@ class DongguanAssessmentMutation:
                 failed_items or [],
                 note,
             )
-            return DgAssessmentInputRecord(
-                id=strawberry.ID(to_global_id("DgAssessmentInput", row["id"])),
-                criterion=row["criterion"],
-                period=row["period"],
-                value=row["value"],
-                detail=row["detail"],
-            )
+            return DgAssessmentInputRecord.from_row(row)
 
-        found, errors = await attempt(info, act)
+        found, errors = await attempt_create(info, act, idempotency_key, ASSESSMENT_INPUT)
         return RecordAssessmentInputPayload(input=found, errors=errors)
 
     @strawberry.mutation(description="Put a firm or a social organisation on the blacklist.")
@@ -322,6 +345,7 @@ class DongguanAssessmentMutation:
         reason: str,
         firm_id: strawberry.ID | None = None,
         organisation_id: strawberry.ID | None = None,
+        idempotency_key: ListKey = None,
     ) -> BlacklistPayload:
         async def act() -> DgBlacklistEntry:
             row = await credit.add_to_blacklist(
@@ -337,7 +361,7 @@ class DongguanAssessmentMutation:
             )
             return DgBlacklistEntry.from_row(row)
 
-        found, errors = await attempt(info, act)
+        found, errors = await attempt_create(info, act, idempotency_key, BLACKLIST_ENTRY)
         return BlacklistPayload(entry=found, errors=errors)
 
     @strawberry.mutation(description="Lift a blacklisting before it lapses, with the reason.")

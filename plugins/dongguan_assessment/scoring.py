@@ -356,4 +356,11 @@ async def record_input(
     return (await AssessmentInput.filter(id=row.id).values(*INPUT_FIELDS))[0]
 
 
+async def input_by_id(principal: Principal, input_id: int) -> dict[str, Any] | None:
+    """A recorded input, for those who record them; None once corrected (replaced) or absent."""
+    require_role(principal, ADMINS | {Role.STREET_ADMIN})
+    rows = await AssessmentInput.filter(id=input_id).values(*INPUT_FIELDS)
+    return rows[0] if rows else None
+
+
 INPUT_FIELDS = ("id", "compound_id", "period", "criterion", "value", "detail", "note")

@@ -29,6 +29,8 @@ from schema.context import Info
 from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of, to_global_id
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, key_argument
+from schema.rereads import MANAGEMENT_CONTRACT
 from schema.types.firms import ManagementContract
 from schema.types.organisations import Organisation
 from schema.types.places import Compound
@@ -314,6 +316,10 @@ class DonghongContractPayload:
     errors: list[UserError]
 
 
+TakeOverKey = key_argument("the compound is taken over")
+HandOverKey = key_argument("the compound is handed over")
+
+
 def _run_ids(reports: list[SyncReport]) -> list[str]:
     return [to_global_id("DonghongSyncRun", r.run_id) for r in reports if r.run_id]
 
@@ -355,6 +361,7 @@ class DonghongMutation:
         starts_on: dt.date,
         vote_id: strawberry.ID | None = None,
         authority_decision: str | None = None,
+        idempotency_key: TakeOverKey = None,
     ) -> DonghongContractPayload:
         async def act() -> ManagementContract:
             row = await takeover.take_over(
@@ -367,7 +374,7 @@ class DonghongMutation:
             )
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt(info, act)
+        contract, errors = await attempt_create(info, act, idempotency_key, MANAGEMENT_CONTRACT)
         return DonghongContractPayload(contract=contract, errors=errors)
 
     @strawberry.mutation(
@@ -382,6 +389,7 @@ class DonghongMutation:
         starts_on: dt.date,
         vote_id: strawberry.ID | None = None,
         authority_decision: str | None = None,
+        idempotency_key: HandOverKey = None,
     ) -> DonghongContractPayload:
         async def act() -> ManagementContract:
             row = await takeover.hand_over(
@@ -395,7 +403,7 @@ class DonghongMutation:
             )
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt(info, act)
+        contract, errors = await attempt_create(info, act, idempotency_key, MANAGEMENT_CONTRACT)
         return DonghongContractPayload(contract=contract, errors=errors)
 
 

@@ -21,6 +21,7 @@ from schema.errors import UserError, attempt
 from schema.ids import optional_pk, pk_of, to_global_id
 from schema.loaders import Loaders
 from schema.relay import Connection, connection
+from schema.replays import attempt_create, by_pk, key_argument
 from schema.types.firms import Firm
 
 # One appeal loader per request (keyed by the request's loaders, gone with them).
@@ -130,17 +131,26 @@ class PointsAppealPayload:
     errors: list[UserError]
 
 
+async def _appeal(info: Info, pk: int) -> PointsAppeal | None:
+    row = await notices.appeal_by_id(pk)
+    return PointsAppeal.from_row(row) if row else None
+
+
+APPEAL = by_pk("PointsAppeal", _appeal)
+AppealKey = key_argument("the appeal is filed")
+
+
 @strawberry.type
 class PointsMutation:
     @strawberry.mutation(description="File a firm's appeal against a notice, within its window.")
     async def appeal_deduction(
-        self, info: Info, notice_id: strawberry.ID, grounds: str
+        self, info: Info, notice_id: strawberry.ID, grounds: str, idempotency_key: AppealKey = None
     ) -> PointsAppealPayload:
         async def act() -> PointsAppeal:
             pk = pk_of(notice_id, "PointsNotice", "noticeId")
             return PointsAppeal.from_row(await notices.appeal(info.context.principal, pk, grounds))
 
-        appeal, errors = await attempt(info, act)
+        appeal, errors = await attempt_create(info, act, idempotency_key, APPEAL)
         return PointsAppealPayload(appeal=appeal, errors=errors)
 
     @strawberry.mutation(

@@ -9,6 +9,7 @@ deduction should never have been made, so no consequence may follow from it.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from tortoise.transactions import in_transaction
@@ -106,6 +107,25 @@ async def record_deduction(city: CityPlugins, event: CreditEvent) -> CreditRecor
     )
 
 
+async def record_by_id(record_id: str) -> CreditRecord | None:
+    """A notice recordCreditEvent made, as it stands now (the credit_record hook)."""
+    if not record_id.isdigit():
+        return None
+    rows = await PointsDeduction.filter(id=int(record_id)).values(*NOTICE_FIELDS)
+    if not rows:
+        return None
+    row = rows[0]
+    return CreditRecord(
+        id=str(row["id"]),
+        firm_id=row["firm_id"],
+        kind=DEDUCTION,
+        reason=row["reason"],
+        source=row["source"],
+        occurred_on=row["occurred_on"],
+        points=Decimal(row["points"]),
+    )
+
+
 async def standings(
     city: CityPlugins, firm_ids: list[int], as_of: dt.date
 ) -> dict[int, CreditStanding]:
@@ -126,6 +146,12 @@ async def notices(firm_id: int | None, page: PageRequest) -> Page:
     if firm_id is not None:
         query = query.filter(firm_id=firm_id)
     return await paginate(query, Ordering("id", descending=True), page, NOTICE_FIELDS)
+
+
+async def appeal_by_id(appeal_id: int) -> dict[str, Any] | None:
+    """One appeal, as a notice's `appeal` shows it (notices are public: pointsNotices)."""
+    rows = await PointsAppeal.filter(id=appeal_id).values(*APPEAL_FIELDS)
+    return rows[0] if rows else None
 
 
 async def appeals_of(deduction_ids: list[int]) -> dict[int, dict[str, Any]]:

@@ -72,6 +72,13 @@ def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[Cred
 
 
 @hookimpl
+def credit_record(city: CityPlugins, record_id: str) -> Awaitable[CreditRecord | None]:
+    from plugins.points_credit import notices
+
+    return notices.record_by_id(record_id)
+
+
+@hookimpl
 def check_firm_eligibility(
     city: CityPlugins, firm_id: int, purpose: str
 ) -> Awaitable[list[Refusal]] | None:

@@ -170,6 +170,26 @@ def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[Cred
 
 
 @hookimpl
+def credit_record(city: CityPlugins, record_id: str) -> CreditRecord | None:
+    # The toy regime's record n is its n-th call, if that call recorded an event here.
+    n = int(record_id) if record_id.isdigit() else 0
+    found = calls[n - 1] if 0 < n <= len(calls) else None
+    calls.append(("credit_record", city.slug, record_id))
+    if found is None or found[:2] != ("record_credit_event", city.slug):
+        return None
+    event = found[2]
+    return CreditRecord(
+        id=record_id,
+        firm_id=event.firm_id,
+        kind=event.kind,
+        reason=event.reason,
+        source=event.source,
+        occurred_on=event.occurred_on,
+        points=event.points,
+    )
+
+
+@hookimpl
 def check_firm_eligibility(
     city: CityPlugins, firm_id: int, purpose: str
 ) -> Awaitable[list[Refusal]]:

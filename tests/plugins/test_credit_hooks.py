@@ -127,6 +127,35 @@ async def test_hook_record_credit_event_goes_to_the_citys_regime(
     assert [e["code"] for e in none["data"]["recordCreditEvent"]["errors"]] == ["NO_CREDIT_REGIME"]
 
 
+async def test_hook_credit_record_answers_a_keyed_repeat_of_record_credit_event(
+    sample: ModuleType, gql: GraphQLClient
+):
+    town = await build_town("dongguan", compounds=1, cases_each=0)
+    firm = town.firms[0]
+    keyed = RECORD.replace(
+        "$input: RecordCreditEventInput!", "$input: RecordCreditEventInput!, $key: String"
+    ).replace(
+        "recordCreditEvent(input: $input)", "recordCreditEvent(input: $input, idempotencyKey: $key)"
+    )
+    event = {**_event(firm.id, 3, dt.date(2026, 3, 2)), "key": "deduct-1"}
+    first = (await gql(keyed, event, auth=admin()))["data"]["recordCreditEvent"]
+    again = (await gql(keyed, event, auth=admin()))["data"]["recordCreditEvent"]
+    assert first["errors"] == [] and again == first
+    # The regime recorded once and was asked for its record by the id it gave.
+    record_id = first["record"]["id"].removeprefix("sample:")
+    assert [c[:2] for c in sample.calls] == [
+        ("record_credit_event", "dongguan"),
+        ("credit_record", "dongguan"),
+    ]
+    assert sample.calls[1][2] == record_id
+
+    # Only the plugin that made a record answers for it; an unknown id reads as none.
+    with in_city("dongguan"):
+        assert await plugins.credit_record("sample", record_id) is not None
+        assert await plugins.credit_record("points_credit", record_id) is None
+        assert await plugins.credit_record("sample", "999") is None
+
+
 async def test_credit_standings_typed_call_names_the_plugin(sample: ModuleType):
     event = CreditEvent(1, "DEDUCTION", "r", "hotline", dt.date(2026, 1, 5), points=Decimal(2))
     with in_city("dongguan"):
