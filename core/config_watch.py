@@ -28,8 +28,6 @@ from typing import Any
 
 import asyncpg
 
-from core import db
-
 CHANNEL = "civicgraph_plugin_config"
 RETRY_SECONDS = 1.0
 log = logging.getLogger("civicgraph.config_watch")
@@ -62,6 +60,8 @@ class ConfigWatch:
             self._lost.set()
 
     async def _connect(self) -> None:
+        from core import db  # not at import: core.db reads the plugins, which import this
+
         conn = await asyncpg.connect(**db.listen_parameters())
         try:
             conn.add_termination_listener(self._on_lost)
@@ -111,6 +111,8 @@ _task: asyncio.Task[None] | None = None
 async def watching() -> AsyncIterator[ConfigWatch]:
     """For the app's lifetime: watch for configuration changes (PostgreSQL only)."""
     global _users, _task
+    from core import db  # not at import: see _connect
+
     if db.dialect() != "postgres":
         yield watch
         return
