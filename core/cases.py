@@ -11,11 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
-from tortoise.functions import Count
 from tortoise.queryset import QuerySet
 
-from core import db
-from core.access import FILERS, Visibility, case_visibility, require_compound_in_scope, require_role
+from core import db, reads
+from core.access import (
+    FILERS,
+    case_visibility,
+    case_visibility_sql,
+    require_compound_in_scope,
+    require_role,
+)
 from core.auth import Principal
 from core.enums import INITIAL_STAGE, CaseKind, CaseStage, Role, TransitionKind
 from core.errors import DomainError, ValidationErrors
@@ -111,49 +116,29 @@ async def list_cases(
     return await paginate(query.filter(_filter_q(f)), order, page, CASE_FIELDS)
 
 
+def _visible_sql(principal: Principal, b: reads.Binder, compound_id: str) -> str | None:
+    """The caller's case visibility as a predicate on `compound_id` ("" for all, None for
+    none): `core.access.case_visibility_sql`, the SQL twin of `visible_cases`."""
+    vis = case_visibility(principal)
+    if vis.nothing:
+        return None
+    if vis.everything:
+        return ""
+    return " AND " + case_visibility_sql(principal, "$1", b.bind, compound_id)
+
+
 async def cases_by_id(principal: Principal, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    query = visible_cases(principal)
-    if query is None:
+    keys = list(set(ids))
+    b = reads.Binder()
+    visible = _visible_sql(principal, b, "compound_id")
+    if visible is None or not keys:
         return {}
-    rows = await query.filter(id__in=list(set(ids))).values(*CASE_FIELDS)
+    rows = await reads.select(_case_columns(), f"id {b.any_of(keys)}{visible}", b)
     return {r["id"]: r for r in rows}
 
 
-async def _visible_compound_ids(vis: Visibility, compound_ids: list[int]) -> list[int]:
-    if vis.everything:
-        return compound_ids
-    if vis.compounds is None:
-        return []
-    query = Compound.filter(vis.compounds, id__in=compound_ids)
-    return list(await query.values_list("id", flat=True))
-
-
-def _latest_sql(count: int, limit_param: int, extra: str) -> str:
-    columns = ", ".join(CASE_FIELDS)
-    if db.dialect() == "postgres":
-        # A LATERAL top-N walks the (city, compound, created_at desc) index once per compound.
-        return (
-            f"SELECT c.* FROM unnest($2::int[]) AS k(cid) CROSS JOIN LATERAL ("
-            f"SELECT {columns} FROM cases WHERE city_id = $1 AND compound_id = k.cid{extra} "
-            f"ORDER BY created_at DESC, id DESC LIMIT ${limit_param}) c"
-        )
-    ids = db.placeholders(2, count)
-    return (
-        f"SELECT {columns} FROM (SELECT {columns}, ROW_NUMBER() OVER ("
-        f"PARTITION BY compound_id ORDER BY created_at DESC, id DESC) AS rn FROM cases "
-        f"WHERE city_id = $1 AND compound_id IN ({ids}){extra}) t "
-        f"WHERE rn <= ${limit_param} ORDER BY compound_id, created_at DESC, id DESC"
-    )
-
-
-def _parse_row(row: dict[str, Any]) -> dict[str, Any]:
-    # Raw SQLite rows carry timestamps as text; the ORM path would have parsed them.
-    for key in ("created_at", "stage_entered_at"):
-        if isinstance(row[key], str):
-            row[key] = dt.datetime.fromisoformat(row[key])
-    if isinstance(row["stage_due_on"], str):
-        row["stage_due_on"] = dt.date.fromisoformat(row["stage_due_on"])
-    return row
+def _case_columns() -> reads.Columns:
+    return reads.columns(Case, CASE_FIELDS)
 
 
 async def latest_cases(
@@ -166,23 +151,36 @@ async def latest_cases(
     """
     keys = list(dict.fromkeys(compound_ids))
     grouped: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
-    visible = await _visible_compound_ids(case_visibility(principal), keys)
-    if not visible or first <= 0:
+    b = reads.Binder()
+    visible = _visible_sql(principal, b, "compound_id")
+    if visible is None or not keys or first <= 0:
         return grouped
-    postgres = db.dialect() == "postgres"
-    params: list[Any] = [current_city(), visible] if postgres else [current_city(), *visible]
-    extra = ""
-    if kinds and postgres:
-        params.append([k.value for k in kinds])
-        extra = f" AND kind = ANY(${len(params)}::text[])"
-    elif kinds:
-        extra = f" AND kind IN ({db.placeholders(len(params) + 1, len(kinds))})"
-        params.extend(k.value for k in kinds)
-    params.append(first + 1)
-    rows = await db.fetch(_latest_sql(len(visible), len(params), extra), params)
-    for row in rows:
-        grouped[row["compound_id"]].append(_parse_row(row))
+    cols = _case_columns()
+    if b.postgres:
+        # A LATERAL top-N walks the (city, compound, created_at desc) index once per compound.
+        parents = b.bind(keys, "int[]")
+        where = f"city_id = $1 AND compound_id = k.cid{visible}{_kinds_sql(b, kinds)}"
+        sql = (
+            f"SELECT c.* FROM unnest({parents}) AS k(cid) CROSS JOIN LATERAL ("
+            f"SELECT {cols.select} FROM cases WHERE {where} "
+            f"ORDER BY created_at DESC, id DESC LIMIT {b.bind(first + 1, 'int')}) c"
+        )
+    else:
+        where = f"city_id = $1 AND compound_id {b.any_of(keys)}{visible}{_kinds_sql(b, kinds)}"
+        sql = (
+            f"SELECT * FROM (SELECT {cols.select}, ROW_NUMBER() OVER ("
+            f"PARTITION BY compound_id ORDER BY created_at DESC, id DESC) AS rn FROM cases "
+            f"WHERE {where}) t WHERE rn <= {b.bind(first + 1, 'int')} "
+            "ORDER BY compound_id, created_at DESC, id DESC"
+        )
+    for row in cols.convert(await db.fetch(sql, b.params)):
+        row.pop("rn", None)
+        grouped[row["compound_id"]].append(row)
     return grouped
+
+
+def _kinds_sql(b: reads.Binder, kinds: tuple[CaseKind, ...]) -> str:
+    return f" AND kind {b.any_of([k.value for k in kinds], 'text')}" if kinds else ""
 
 
 async def case_counts(
@@ -190,13 +188,15 @@ async def case_counts(
 ) -> dict[int, int]:
     keys = list(set(compound_ids))
     counts = dict.fromkeys(keys, 0)
-    visible = await _visible_compound_ids(case_visibility(principal), keys)
-    if not visible:
+    b = reads.Binder()
+    visible = _visible_sql(principal, b, "compound_id")
+    if visible is None or not keys:
         return counts
-    query = Case.filter(compound_id__in=visible)
-    if kinds:
-        query = query.filter(kind__in=list(kinds))
-    rows = await query.annotate(n=Count("id")).group_by("compound_id").values("compound_id", "n")
+    rows = await db.fetch(
+        "SELECT compound_id, count(*) AS n FROM cases WHERE city_id = $1 "
+        f"AND compound_id {b.any_of(keys)}{visible}{_kinds_sql(b, kinds)} GROUP BY compound_id",
+        b.params,
+    )
     counts.update({r["compound_id"]: r["n"] for r in rows})
     return counts
 

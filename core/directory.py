@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
+from core import reads
 from core.enums import CompoundKind, ManagementMode, OrganisationKind
 from core.models import (
     Building,
@@ -177,8 +178,7 @@ async def list_firms(f: FirmFilter, order: Ordering, page: PageRequest) -> Page:
 
 async def rows_by_id(model: type[CityModel], ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """One statement for any number of ids; missing or other-city ids are simply absent."""
-    rows = await model.filter(id__in=list(set(ids))).values(*FIELDS[model])
-    return {r["id"]: r for r in rows}
+    return {r["id"]: r for r in await reads.by_key(model, FIELDS[model], "id", ids)}
 
 
 async def rows_by_parent(
@@ -187,12 +187,8 @@ async def rows_by_parent(
     """Children of many parents in one statement, ordered by name (small, bounded lists)."""
     keys = list(set(parent_ids))
     grouped: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
-    rows = (
-        await model.filter(**{f"{parent_field}__in": keys})
-        .order_by("name", "id")
-        .values(*FIELDS[model])
-    )
-    for r in rows:
+    column = model._meta.fields_db_projection[parent_field]
+    for r in await reads.by_key(model, FIELDS[model], column, keys, "name, id"):
         grouped[r[parent_field]].append(r)
     return grouped
 
@@ -201,25 +197,28 @@ async def current_contracts(
     compound_ids: Iterable[int], today: dt.date | None = None
 ) -> dict[int, dict[str, Any]]:
     """The contract in force today for each compound (the latest-starting if several)."""
-    rows = (
-        await ManagementContract.filter(
-            _current_contracts(today or dt.date.today()), compound_id__in=list(set(compound_ids))
-        )
-        .order_by("starts_on", "id")
-        .values(*CONTRACT_FIELDS)
+    keys = list(set(compound_ids))
+    if not keys:
+        return {}
+    b = reads.Binder()
+    day = b.bind(today or dt.date.today(), "date")
+    found = await reads.select(
+        reads.columns(ManagementContract, CONTRACT_FIELDS),
+        f"compound_id {b.any_of(keys)} AND starts_on <= {day} "
+        f"AND (ends_on IS NULL OR ends_on >= {day})",
+        b,
+        "starts_on, id",
     )
-    return {r["compound_id"]: r for r in rows}
+    return {r["compound_id"]: r for r in found}
 
 
 async def contracts_of(field: str, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:
     """Every contract (past and present) of many compounds or firms, newest first."""
     keys = list(set(ids))
     grouped: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
-    rows = (
-        await ManagementContract.filter(**{f"{field}__in": keys})
-        .order_by("-starts_on", "-id")
-        .values(*CONTRACT_FIELDS)
+    found = await reads.by_key(
+        ManagementContract, CONTRACT_FIELDS, field, keys, "starts_on DESC, id DESC"
     )
-    for r in rows:
+    for r in found:
         grouped[r[field]].append(r)
     return grouped
