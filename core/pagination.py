@@ -66,8 +66,9 @@ class Page:
     has_next: bool
     has_previous: bool
     cursors: list[str]
-    # Counting is a second statement: run only when a client asks for totalCount.
-    count: Callable[[], Awaitable[int]] = field(repr=False)
+    # Counting is a second statement: run only when a client asks for totalCount. The count
+    # may be known already (a batch loaded ahead): then it is returned as it is.
+    count: Callable[[], Awaitable[int] | int] = field(repr=False)
 
 
 def _after(order: Ordering, value: Any, row_id: int) -> Q:

@@ -20,6 +20,7 @@ from core.models import Compound as CompoundModel
 from core.models import Street as StreetModel
 from core.pagination import Ordering, page_request
 from core.workflow import ANY_MOVER
+from schema import lookahead
 from schema.context import Info
 from schema.enums import CaseCategory, CaseStage, MediationOutcome
 from schema.errors import UserError, attempt
@@ -388,6 +389,7 @@ class CasesQuery:
             page_request(first, after),
             PLACE_FIELDS[CompoundModel],
         )
+        await lookahead.compounds(info, page.rows)
         return connection(page, Compound.from_row)
 
     @strawberry.field(description="Open cases past their stage deadline on asOf.")
@@ -406,6 +408,7 @@ class CasesQuery:
             page_request(first, after),
             filter.to_core() if filter else None,
         )
+        await lookahead.cases(info, page.rows)
         return connection(page, Case.from_row)
 
     @strawberry.field(description="One-window service requests past their deadline on asOf.")
@@ -424,6 +427,7 @@ class CasesQuery:
             page_request(first, after),
             filter.to_core() if filter else None,
         )
+        await lookahead.cases(info, page.rows)
         return connection(page, Case.from_row)
 
     @strawberry.field(

@@ -17,6 +17,23 @@ from core.models.base import CityModel
 Row = dict[str, Any]
 
 
+MISSING: Any = object()
+
+
+def loaded(loader: DataLoader[Any, Any], key: Any) -> Any:
+    """The value `loader` already holds for `key`, or MISSING: a resolver that finds it answers
+    without awaiting (schema/lookahead.py loads a page's relations ahead for this)."""
+    future = loader.cache_map.get(key)
+    if future is None or not future.done() or future.cancelled() or future.exception():
+        return MISSING
+    return future.result()
+
+
+async def later(pending: Awaitable[Any], make: Callable[[Any], Any]) -> Any:
+    """What a relation resolver returns when its value is not loaded yet."""
+    return make(await pending)
+
+
 def _by_key(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]], default: Any = None) -> Any:
     async def load(keys: Sequence[Any]) -> list[Any]:
         found = await fetch(list(keys))

@@ -17,6 +17,7 @@ from core.models import Grid as GridModel
 from core.models import Organisation as OrganisationModel
 from core.models import Street as StreetModel
 from core.pagination import Ordering, page_request
+from schema import lookahead
 from schema.context import Info
 from schema.enums import CaseOrder, CompoundOrder, PlaceOrder, Role, ordering
 from schema.ids import from_global_id
@@ -115,6 +116,7 @@ class Query:
     @strawberry.field
     async def compounds(
         self,
+        info: Info,
         first: int | None = None,
         after: str | None = None,
         filter: CompoundFilter | None = None,
@@ -126,6 +128,7 @@ class Query:
             ordering(order_by or CompoundOrder()),
             page_request(first, after),
         )
+        await lookahead.compounds(info, page.rows)
         return connection(page, Compound.from_row)
 
     @strawberry.field
@@ -206,4 +209,5 @@ class Query:
             ordering(order_by or CaseOrder()),
             page_request(first, after),
         )
+        await lookahead.cases(info, page.rows)
         return connection(page, Case.from_row)

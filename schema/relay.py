@@ -36,11 +36,13 @@ class Connection(Generic[T]):
     edges: list[Edge[T]]
     nodes: list[T]
     page_info: PageInfo
-    _count: strawberry.Private[Callable[[], Awaitable[int]]]
+    _count: strawberry.Private[Callable[[], Awaitable[int] | int]]
 
+    # Not `async def`: a count loaded ahead (schema/lookahead.py) is answered without a task;
+    # otherwise graphql-core awaits the awaitable returned.
     @strawberry.field(description="All matching objects, across every page.")
-    async def total_count(self) -> int:
-        return await self._count()
+    def total_count(self) -> int:
+        return self._count()  # type: ignore[return-value]
 
 
 def connection(page: Page, make: Callable[[dict[str, Any]], T]) -> Connection[T]:

@@ -12,6 +12,7 @@ from core import contracts, owners, votes
 from core import enums as domain
 from core.access import require_role
 from core.pagination import page_request
+from schema import lookahead
 from schema.context import Info
 from schema.enums import ManagementMode
 from schema.errors import UserError, attempt
@@ -84,6 +85,7 @@ class VotesQuery:
         page = await contracts.list_compounds_without_supporting_vote(
             info.context.principal, page_request(first, after)
         )
+        await lookahead.compounds(info, page.rows)
         return connection(page, Compound.from_row)
 
 

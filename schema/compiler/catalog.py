@@ -122,9 +122,7 @@ def compound_firm(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
 
 def compound_current_contract(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
     contract = _current_contract(b, f"{a}.id", "cc.id")
-    return b.row_via(
-        "ManagementContract", "management_contracts", nodes, contract, "{a}.id = x.id"
-    )
+    return b.row_via("ManagementContract", "management_contracts", nodes, contract, "{a}.id = x.id")
 
 
 def compound_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:

@@ -16,6 +16,7 @@ from schema.case_loaders import case_loaders
 from schema.context import Info
 from schema.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
 from schema.ids import to_global_id
+from schema.loaders import MISSING, later, loaded
 from schema.relay import Node
 from schema.types.case_records import (
     CaseTransition,
@@ -86,9 +87,13 @@ class Case(Node):
         return domain.CaseStage(self.stage).label(info.context.lang)
 
     @strawberry.field
-    async def compound(self, info: Info) -> Compound:
-        row = await info.context.loaders.rows[CompoundModel].load(self.compound_id)
-        return Compound.from_row(row)  # type: ignore[arg-type]
+    def compound(self, info: Info) -> Compound:
+        # Not `async def`: a page of cases loads its compounds ahead (schema/lookahead.py).
+        loader = info.context.loaders.rows[CompoundModel]
+        row = loaded(loader, self.compound_id)
+        if row is MISSING:
+            return later(loader.load(self.compound_id), Compound.from_row)  # type: ignore[return-value]
+        return Compound.from_row(row)
 
     @strawberry.field(description="Every filing, move, reopening and escalation, oldest first.")
     async def timeline(self, info: Info) -> list[CaseTransition]:
@@ -151,18 +156,20 @@ class Case(Node):
         )
 
 
-async def nested_page(
-    info: Info, compound_id: int, first: int, kinds: tuple[domain.CaseKind, ...]
+def nested_page(
+    info: Info,
+    compound_id: int,
+    size: int,
+    kinds: tuple[domain.CaseKind, ...],
+    rows: list[dict[str, Any]],
 ) -> Page:
-    """A compound's newest cases as a page, batched with every other compound of the request."""
-    from core.pagination import page_request
+    """A compound's newest cases (`size` + 1 rows loaded) as a page; its count is batched with
+    every other compound of the request, or already loaded (schema/lookahead.py)."""
+    counts = info.context.loaders.case_counts(kinds)
 
-    size = page_request(first, None).first
-    loaders = info.context.loaders
-    rows = await loaders.latest_cases(size, kinds).load(compound_id)
-
-    async def count() -> int:
-        return await loaders.case_counts(kinds).load(compound_id)
+    def count() -> Any:
+        n = loaded(counts, compound_id)
+        return counts.load(compound_id) if n is MISSING else n
 
     return Page(
         rows=rows[:size],

@@ -11,12 +11,15 @@ from core import enums as domain
 from core.models import Building as BuildingModel
 from core.models import Community as CommunityModel
 from core.models import Compound as CompoundModel
+from core.models import Firm as FirmModel
 from core.models import Grid as GridModel
 from core.models import Street as StreetModel
-from core.pagination import Page
+from core.pagination import page_request
+from schema import lookahead
 from schema.context import Info
 from schema.enums import CaseKind, CommunityKind, CompoundKind, ManagementMode
 from schema.ids import to_global_id
+from schema.loaders import MISSING, later, loaded
 from schema.relay import Connection, Node, connection
 
 if TYPE_CHECKING:
@@ -84,6 +87,7 @@ class Community(Node):
     @strawberry.field
     async def compounds(self, info: Info) -> list[Compound]:
         rows = await info.context.loaders.children_of(CompoundModel, "community_id").load(self.pk)
+        await lookahead.compounds(info, rows)
         return [Compound.from_row(r) for r in rows]
 
     @strawberry.field
@@ -131,28 +135,47 @@ class Compound(Node):
     def management_mode_label(self, info: Info) -> str:
         return domain.ManagementMode(self.management_mode).label(info.context.lang)
 
+    # The relations below are not `async def`: when a list resolver loaded them for the whole
+    # page (schema/lookahead.py) they answer at once; otherwise they return an awaitable.
     @strawberry.field
-    async def community(self, info: Info) -> Community:
-        row = await info.context.loaders.rows[CommunityModel].load(self.community_id)
-        return Community.from_row(row)  # type: ignore[arg-type]
+    def community(self, info: Info) -> Community:
+        loader = info.context.loaders.rows[CommunityModel]
+        row = loaded(loader, self.community_id)
+        if row is MISSING:
+            return later(loader.load(self.community_id), Community.from_row)  # type: ignore[return-value]
+        return Community.from_row(row)
 
     @strawberry.field(description="The firm under the contract in force today, if any.")
-    async def firm(self, info: Info) -> FirmRef | None:
-        from schema.types.firms import Firm
+    def firm(self, info: Info) -> FirmRef | None:
+        loaders = info.context.loaders
+        contract = loaded(loaders.current_contract, self.pk)
+        if contract is not MISSING:
+            if contract is None:
+                return None
+            row = loaded(loaders.rows[FirmModel], contract["firm_id"])
+            if row is not MISSING:
+                return _firm(row)
+        return self._firm_later(info)  # type: ignore[return-value]
 
+    async def _firm_later(self, info: Info) -> FirmRef | None:
         loaders = info.context.loaders
         contract = await loaders.current_contract.load(self.pk)
         if contract is None:
             return None
-        row = await loaders.rows[Firm.model].load(contract["firm_id"])
-        return Firm.from_row(row) if row else None
+        return _firm(await loaders.rows[FirmModel].load(contract["firm_id"]))
 
     @strawberry.field
-    async def current_contract(self, info: Info) -> ContractRef | None:
+    def current_contract(self, info: Info) -> ContractRef | None:
         from schema.types.firms import ManagementContract
 
-        row = await info.context.loaders.current_contract.load(self.pk)
-        return ManagementContract.from_row(row) if row else None
+        def make(row: dict[str, Any] | None) -> Any:
+            return ManagementContract.from_row(row) if row else None
+
+        loader = info.context.loaders.current_contract
+        row = loaded(loader, self.pk)
+        if row is MISSING:
+            return later(loader.load(self.pk), make)  # type: ignore[return-value]
+        return make(row)
 
     @strawberry.field(description="Every management contract, newest first.")
     async def contracts(self, info: Info) -> list[ContractRef]:
@@ -177,14 +200,22 @@ class Compound(Node):
         description="The newest cases the caller may see. Nested lists take `first` only; "
         "page further with the root `cases(filter: {compoundId})`."
     )
-    async def cases(
+    def cases(
         self, info: Info, first: int = 10, kind: list[CaseKind] | None = None
     ) -> Connection[CaseRef]:
         from schema.types.cases import Case, nested_page
 
         kinds = tuple(domain.CaseKind(k) for k in kind or ())
-        page: Page = await nested_page(info, self.pk, first, kinds)
-        return connection(page, Case.from_row)
+        size = page_request(first, None).first
+        loader = info.context.loaders.latest_cases(size, kinds)
+        rows = loaded(loader, self.pk)
+
+        def make(rows: list[dict[str, Any]]) -> Connection[Case]:
+            return connection(nested_page(info, self.pk, size, kinds, rows), Case.from_row)
+
+        if rows is MISSING:
+            return later(loader.load(self.pk), make)  # type: ignore[return-value]
+        return make(rows)  # type: ignore[return-value]
 
 
 @strawberry.type(description="A building (楼栋).")
@@ -251,3 +282,9 @@ class Grid(Node):
     async def buildings(self, info: Info) -> list[Building]:
         rows = await info.context.loaders.children_of(BuildingModel, "grid_id").load(self.pk)
         return [Building.from_row(r) for r in rows]
+
+
+def _firm(row: dict[str, Any] | None) -> FirmRef | None:
+    from schema.types.firms import Firm
+
+    return Firm.from_row(row) if row else None  # type: ignore[return-value]

@@ -1,0 +1,88 @@
+"""Lookahead for list resolvers: load the relations a page's objects will be asked for, up front.
+
+Batching alone keeps the statements at one per nesting level, but every object of a page still
+awaits its own DataLoader future: graphql-core wraps each pending field in a task and gathers
+them, which measured here cost more than the statements themselves (a 50-compound page with
+its firms and cases: ~150 tasks a request). So a list resolver looks at what the client
+selected on its nodes and loads those relations for the whole page (one statement each, the
+same DataLoaders), and the child resolvers answer synchronously from the loaded values
+(`schema.loaders.loaded`). What the lookahead does not foresee (a `@skip`, an argument it
+does not read, a relation it does not know) is simply not loaded ahead, and the child
+resolver awaits its loader as before: the answer is the same either way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField, Selection
+
+from core.errors import DomainError
+from core.models import Community as CommunityModel
+from core.models import Compound as CompoundModel
+from core.models import Firm as FirmModel
+from core.pagination import page_request
+from schema.context import Info
+
+
+def _fields(selections: list[Selection]) -> Iterator[SelectedField]:
+    for s in selections:
+        if isinstance(s, SelectedField):
+            yield s
+        elif isinstance(s, InlineFragment | FragmentSpread):
+            yield from _fields(s.selections)
+
+
+def node_selections(info: Info) -> dict[str, list[SelectedField]]:
+    """The fields selected on the objects this resolver returns, by field name: through a
+    connection's `nodes` and `edges { node }` or directly on a list, fragments included."""
+    found: dict[str, list[SelectedField]] = {}
+    for top in info.selected_fields:
+        for f in _fields(top.selections):
+            if f.name == "nodes":
+                nodes = list(_fields(f.selections))
+            elif f.name == "edges":
+                edges = _fields(f.selections)
+                nodes = [n for e in edges if e.name == "node" for n in _fields(e.selections)]
+            else:
+                nodes = [f]
+            for n in nodes:
+                found.setdefault(n.name, []).append(n)
+    return found
+
+
+def _selects(field: SelectedField, name: str) -> bool:
+    return any(f.name == name for f in _fields(field.selections))
+
+
+async def compounds(info: Info, rows: list[dict[str, Any]]) -> None:
+    """A page of compounds: their firm, contract, community and newest cases."""
+    if not rows:
+        return
+    wanted = node_selections(info)
+    loaders = info.context.loaders
+    ids = [r["id"] for r in rows]
+    if "community" in wanted:
+        await loaders.rows[CommunityModel].load_many({r["community_id"] for r in rows})
+    if "firm" in wanted or "currentContract" in wanted:
+        contracts = await loaders.current_contract.load_many(ids)
+        if "firm" in wanted:
+            await loaders.rows[FirmModel].load_many({c["firm_id"] for c in contracts if c})
+    for cases in wanted.get("cases", []):
+        if cases.arguments.get("kind"):
+            continue  # the resolver converts enum values itself; left to its loader
+        try:
+            # Literal arguments arrive as their source text ("10"), variables as values.
+            size = page_request(int(cases.arguments.get("first", 10)), None).first
+        except (DomainError, TypeError, ValueError):
+            continue  # the resolver reports the error
+        await loaders.latest_cases(size, ()).load_many(ids)
+        if _selects(cases, "totalCount"):
+            await loaders.case_counts(()).load_many(ids)
+
+
+async def cases(info: Info, rows: list[dict[str, Any]]) -> None:
+    """A page of cases: their compounds."""
+    if rows and "compound" in node_selections(info):
+        await info.context.loaders.rows[CompoundModel].load_many({r["compound_id"] for r in rows})
