@@ -29,6 +29,7 @@ from core.i18n import language, message
 from core.plugins import check_city_configs, city_plugins, pinned, running_workers
 from core.settings import ApiLimits, get_settings
 from core.tenancy import in_city
+from schema import serving
 from schema.admin import routes as admin_routes
 from schema.build import check_plugin_schemas, schema_for_city
 from schema.compiler.http import dispatch
@@ -230,6 +231,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        serving.tune_gc()
         if manage_db:
             await db.init(database_url)
         try:

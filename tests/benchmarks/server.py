@@ -12,6 +12,7 @@ import os
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from core.db import StatementCounter
+from schema import serving
 
 
 def _counting(app: ASGIApp) -> ASGIApp:
@@ -38,6 +39,7 @@ def _counting(app: ASGIApp) -> ASGIApp:
 
 
 def create() -> ASGIApp:
+    serving.tune_gc()  # every path alike, as `civicgraph serve` runs the real app
     kind = os.environ.get("CIVICGRAPH_BENCH_APP", "graphql")
     if kind == "naive":
         from tests.benchmarks.naive import create_naive_app
