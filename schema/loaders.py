@@ -53,6 +53,7 @@ class Loaders:
         }
         self.children: dict[tuple[type[CityModel], str], DataLoader[int, list[Row]]] = {}
         self.current_contract: DataLoader[int, Row | None] = _by_key(directory.current_contracts)
+        self.current_firm: DataLoader[int, Row | None] = _by_key(directory.current_firms)
         self.contracts_of_compound = _by_key(
             lambda ids: directory.contracts_of("compound_id", ids), list
         )

@@ -21,7 +21,6 @@ from strawberry.types.nodes import FragmentSpread, InlineFragment, SelectedField
 from core.errors import DomainError
 from core.models import Community as CommunityModel
 from core.models import Compound as CompoundModel
-from core.models import Firm as FirmModel
 from core.pagination import page_request
 from schema.context import Info
 
@@ -65,10 +64,10 @@ async def compounds(info: Info, rows: list[dict[str, Any]]) -> None:
     ids = [r["id"] for r in rows]
     if "community" in wanted:
         await loaders.rows[CommunityModel].load_many({r["community_id"] for r in rows})
-    if "firm" in wanted or "currentContract" in wanted:
-        contracts = await loaders.current_contract.load_many(ids)
-        if "firm" in wanted:
-            await loaders.rows[FirmModel].load_many({c["firm_id"] for c in contracts if c})
+    if "firm" in wanted:
+        await loaders.current_firm.load_many(ids)
+    if "currentContract" in wanted:
+        await loaders.current_contract.load_many(ids)
     for cases in wanted.get("cases", []):
         if cases.arguments.get("kind"):
             continue  # the resolver converts enum values itself; left to its loader

@@ -11,7 +11,6 @@ from core import enums as domain
 from core.models import Building as BuildingModel
 from core.models import Community as CommunityModel
 from core.models import Compound as CompoundModel
-from core.models import Firm as FirmModel
 from core.models import Grid as GridModel
 from core.models import Street as StreetModel
 from core.pagination import page_request
@@ -147,22 +146,11 @@ class Compound(Node):
 
     @strawberry.field(description="The firm under the contract in force today, if any.")
     def firm(self, info: Info) -> FirmRef | None:
-        loaders = info.context.loaders
-        contract = loaded(loaders.current_contract, self.pk)
-        if contract is not MISSING:
-            if contract is None:
-                return None
-            row = loaded(loaders.rows[FirmModel], contract["firm_id"])
-            if row is not MISSING:
-                return _firm(row)
-        return self._firm_later(info)  # type: ignore[return-value]
-
-    async def _firm_later(self, info: Info) -> FirmRef | None:
-        loaders = info.context.loaders
-        contract = await loaders.current_contract.load(self.pk)
-        if contract is None:
-            return None
-        return _firm(await loaders.rows[FirmModel].load(contract["firm_id"]))
+        loader = info.context.loaders.current_firm
+        row = loaded(loader, self.pk)
+        if row is MISSING:
+            return later(loader.load(self.pk), _firm)  # type: ignore[return-value]
+        return _firm(row)
 
     @strawberry.field
     def current_contract(self, info: Info) -> ContractRef | None:
