@@ -26,7 +26,7 @@ from core.enums import INITIAL_STAGE, CaseKind, CaseStage, Role, TransitionKind
 from core.errors import DomainError, ValidationErrors
 from core.events import CaseFiled
 from core.models import Case, Compound
-from core.pagination import Ordering, Page, PageRequest, paginate
+from core.pagination import Ordering, Page, PageRequest, encode_cursor, paginate
 from core.tenancy import current_city
 
 CASE_FIELDS = (
@@ -110,10 +110,86 @@ def _empty_page() -> Page:
 async def list_cases(
     principal: Principal, f: CaseFilter, order: Ordering, page: PageRequest
 ) -> Page:
-    query = visible_cases(principal)
-    if query is None:
+    """A page of the cases the principal may read: `_filter_q` and `visible_cases` as SQL text
+    (the desk's list is the busiest read; building its queryset cost ~1 ms a request). A cursor
+    whose value is no timestamp goes the ORM way, so its error is the ORM path's own."""
+    b = reads.Binder()
+    visible = _visible_sql(principal, b, "compound_id")
+    if visible is None:
         return _empty_page()
-    return await paginate(query.filter(_filter_q(f)), order, page, CASE_FIELDS)
+    after = page.after
+    if after is not None and not isinstance(after[0], dt.datetime):
+        query = visible_cases(principal)
+        assert query is not None
+        return await paginate(query.filter(_filter_q(f)), order, page, CASE_FIELDS)
+    where = f"city_id = $1{visible}{_filter_sql(b, f)}"
+    counted = list(b.params)
+
+    async def count() -> int:
+        rows = await db.fetch(f"SELECT count(*) AS n FROM cases WHERE {where}", counted)
+        return int(rows[0]["n"])
+
+    if not page.first:
+        return Page(
+            rows=[], has_next=False, has_previous=after is not None, cursors=[], count=count
+        )
+    direction, op = ("DESC", "<") if order.descending else ("ASC", ">")
+    keyset = ""
+    if after is not None:
+        value, row_id = _timestamp(b, order.field, after[0]), b.bind(after[1], "int")
+        keyset = (
+            f" AND ({order.field} {op} {value} OR ({order.field} = {value} AND id {op} {row_id}))"
+        )
+    cols = _case_columns()
+    rows = cols.convert(
+        await db.fetch(
+            f"SELECT {cols.select} FROM cases WHERE {where}{keyset} "
+            f"ORDER BY {order.field} {direction}, id {direction} "
+            f"LIMIT {b.bind(page.first + 1, 'int')}",
+            b.params,
+        )
+    )
+    has_next = len(rows) > page.first
+    rows = rows[: page.first]
+    return Page(
+        rows=rows,
+        has_next=has_next,
+        has_previous=after is not None,
+        cursors=[encode_cursor(r[order.field], r["id"]) for r in rows],
+        count=count,
+    )
+
+
+def _timestamp(b: reads.Binder, field: str, value: dt.datetime) -> str:
+    # As tortoise binds a filter value: through the field (SQLite's adapter writes the text).
+    return b.bind(Case._meta.fields_map[field].to_db_value(value, Case), "timestamptz")
+
+
+def _filter_sql(b: reads.Binder, f: CaseFilter) -> str:
+    """`_filter_q` as SQL on `cases` (the two are checked against each other by the tests)."""
+    sql = ""
+    if f.compound_id is not None:
+        sql += f" AND compound_id = {b.bind(f.compound_id, 'int')}"
+    if f.community_id is not None:
+        sql += (
+            " AND compound_id IN (SELECT id FROM compounds WHERE city_id = $1 "
+            f"AND community_id = {b.bind(f.community_id, 'int')})"
+        )
+    if f.street_id is not None:
+        sql += (
+            " AND compound_id IN (SELECT c.id FROM compounds c JOIN communities m "
+            "ON m.city_id = c.city_id AND m.id = c.community_id WHERE c.city_id = $1 "
+            f"AND m.street_id = {b.bind(f.street_id, 'int')})"
+        )
+    if f.kinds:
+        sql += f" AND kind {b.any_of([k.value for k in f.kinds], 'text')}"
+    if f.stages:
+        sql += f" AND stage {b.any_of([s.value for s in f.stages], 'text')}"
+    if f.filed_after is not None:
+        sql += f" AND created_at >= {_timestamp(b, 'created_at', f.filed_after)}"
+    if f.filed_before is not None:
+        sql += f" AND created_at < {_timestamp(b, 'created_at', f.filed_before)}"
+    return sql
 
 
 def _visible_sql(principal: Principal, b: reads.Binder, compound_id: str) -> str | None:

@@ -53,6 +53,15 @@ class CityGraphQL(GraphQL[Context, None]):
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
 
+    # orjson rather than the json module: several times faster on a page of results, and
+    # UTF-8 out rather than \u escapes (a Chinese title costs 3 bytes, not 6), as the
+    # compiled path writes it. orjson's JSONDecodeError is json's, which strawberry catches.
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         response = await super().process_result(request, result)
         for error in response.get("errors") or ():

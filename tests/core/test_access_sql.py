@@ -1,25 +1,24 @@
-"""The case-visibility rules exist twice: as ORM filters (core/access.py) for the resolver path
-and as SQL fragments for the compiled path. Both must pick the same compounds."""
+"""The case-visibility rules exist twice: as ORM filters (core/access.py) and as SQL fragments
+(the compiled path, and the resolver path's loaders through core/reads.py, on both databases).
+Both must pick the same compounds."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Any
 
 import pytest
 
-from core import db
+from core import cases, db, reads
 from core.access import case_visibility, case_visibility_sql, compound_scope, compound_scope_sql
 from core.auth import CITY_WIDE, Principal, Scope, ScopeKind
-from core.enums import Role
+from core.enums import CaseKind, CaseStage, Role
 from core.models import Compound, ManagementContract
+from core.pagination import Ordering, Page, PageRequest, decode_cursor, paginate
 from core.tenancy import in_city
-from tests.conftest import ON_POSTGRES
 from tests.factories import Town, build_town
-
-pytestmark = pytest.mark.skipif(
-    not ON_POSTGRES, reason="the SQL fragments serve the compiled path, which is PostgreSQL-only"
-)
 
 
 @pytest.fixture
@@ -67,18 +66,15 @@ async def test_compound_scope_sql_agrees_with_the_orm(town: Town):
                     "id", flat=True
                 )
             )
-            params: list[Any] = ["dongguan"]
-
-            def bind(value: Any, sql_type: str, params: list[Any] = params) -> str:
-                params.append(value)
-                return f"${len(params)}::{sql_type}"
-
-            sub = compound_scope_sql(principal, "$1", bind)
+            b = reads.Binder()
+            sub = compound_scope_sql(principal, "$1", b.bind)
             sql = sub if sub is not None else "SELECT id FROM compounds WHERE city_id = $1"
-            assert await _sql_ids(sql, params) == orm, principal
+            assert await _sql_ids(sql, b.params) == orm, principal
 
 
 async def test_case_visibility_sql_agrees_with_the_orm(town: Town):
+    # core.reads.Binder binds as each database needs ($n::type on PostgreSQL, dates as text
+    # on SQLite), as the resolver path's loaders bind.
     sizes = set()
     for principal in _principals(town):
         with in_city("dongguan"):
@@ -89,15 +85,56 @@ async def test_case_visibility_sql_agrees_with_the_orm(town: Town):
                 orm = set(await Compound.all().values_list("id", flat=True))
             else:
                 orm = set(await Compound.filter(vis.compounds).values_list("id", flat=True))
-            params: list[Any] = ["dongguan"]
-
-            def bind(value: Any, sql_type: str, params: list[Any] = params) -> str:
-                params.append(value)
-                return f"${len(params)}::{sql_type}"
-
-            pred = case_visibility_sql(principal, "$1", bind, "c.id")
+            b = reads.Binder()
+            pred = case_visibility_sql(principal, "$1", b.bind, "c.id")
             sql = f"SELECT c.id FROM compounds c WHERE c.city_id = $1 AND {pred}"
-            assert await _sql_ids(sql, params) == orm, principal
+            assert await _sql_ids(sql, b.params) == orm, principal
             sizes.add(len(orm))
     # The scopes differ, so the check compared real selections, not empty sets only.
     assert sizes == {0, 1, 2, 4, 8}
+
+
+async def test_the_case_list_in_sql_agrees_with_the_orm(town: Town):
+    """core.cases.list_cases (SQL text) against the queryset it replaced (visible_cases and
+    _filter_q through paginate): the same rows, order, cursors and counts, for every caller and
+    filter, page by page."""
+    t0 = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+    filters = [
+        cases.CaseFilter(),
+        cases.CaseFilter(compound_id=town.compounds[2].id),
+        cases.CaseFilter(community_id=town.communities[1].id),
+        cases.CaseFilter(street_id=town.streets[0].id),
+        cases.CaseFilter(kinds=(CaseKind.PROPERTY_DISPUTE,), stages=(CaseStage.TOPIC_COLLECTION,)),
+        cases.CaseFilter(filed_after=t0, filed_before=dt.datetime.now(dt.UTC)),
+        cases.CaseFilter(filed_after=dt.datetime.now(dt.UTC)),
+    ]
+    orders = [Ordering("created_at", True), Ordering("stage_entered_at", False)]
+    compared = 0
+    for principal in _principals(town):
+        for f in filters:
+            for order in orders:
+                with in_city("dongguan"):
+                    in_sql = await _all_pages(partial(cases.list_cases, principal, f, order))
+                    by_orm = await _all_pages(partial(_orm_page, principal, f, order))
+                assert in_sql == by_orm, (principal, f, order)
+                compared += sum(len(rows) for rows, *_ in in_sql)
+    assert compared > 100  # real rows were compared, not empty pages only
+
+
+async def _orm_page(
+    principal: Principal, f: cases.CaseFilter, order: Ordering, request: PageRequest
+) -> Page:
+    query = cases.visible_cases(principal)
+    if query is None:
+        return await cases.list_cases(principal, f, order, request)  # the empty page
+    return await paginate(query.filter(cases.case_filter_q(f)), order, request, cases.CASE_FIELDS)
+
+
+async def _all_pages(page_of: Callable[[PageRequest], Awaitable[Page]]) -> list[tuple[Any, ...]]:
+    pages, request = [], PageRequest(3)
+    while True:
+        page = await page_of(request)
+        pages.append((page.rows, page.cursors, page.has_next, await page.count()))
+        if not page.has_next:
+            return pages
+        request = PageRequest(3, decode_cursor(page.cursors[-1]))
