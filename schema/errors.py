@@ -88,11 +88,20 @@ async def audited(
 ) -> T:
     """`attempt` for a mutation without an `errors` field: every refusal is a top-level
     error with its code (still audited)."""
+    principal = info.context.principal
+
+    async def signed_in_action() -> T:
+        # No mutation is open to anonymous callers (docs/security.md): refuse them before the
+        # action decodes its input, so that they hear AUTH_REQUIRED whatever they sent.
+        if not principal.authenticated:
+            raise AuthError("AUTH_REQUIRED")
+        return await action()
+
     return await audit.perform(
-        info.context.principal,
+        principal,
         info.field_name,
         _arguments(info),
-        action,
+        signed_in_action,
         target=target,
         idempotency_key=idempotency_key,
         replay=replay,
