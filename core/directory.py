@@ -224,7 +224,7 @@ async def current_firms(
     b = reads.Binder()
     day = b.bind(today or dt.date.today(), "date")
     firm = reads.columns(Firm, FIELDS[Firm])
-    columns = ", ".join(f"f.{c.strip()}" for c in firm.select.split(","))
+    columns = ", ".join(f"f.{c.column} AS {c.name}" for c in firm.each)
     found = await db.fetch(
         f"SELECT mc.compound_id AS _compound, {columns} FROM management_contracts mc "
         f"JOIN firms f ON f.city_id = mc.city_id AND f.id = mc.firm_id "
@@ -234,6 +234,43 @@ async def current_firms(
     )
     # Ordered by start: the latest-starting contract of a compound is the last one written.
     return {r.pop("_compound"): r for r in firm.convert(found)}
+
+
+PlaceChain = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+
+
+async def place_chains(compound_ids: Iterable[int]) -> dict[int, PlaceChain]:
+    """Each compound with its community and street, in one statement: a case page and a list
+    of cases show the three together, and three statements cost three round trips."""
+    keys = list(set(compound_ids))
+    if not keys:
+        return {}
+    b = reads.Binder()
+    parts = [
+        (reads.columns(Compound, FIELDS[Compound]), "c", ""),
+        (reads.columns(Community, FIELDS[Community]), "m", "m__"),
+        (reads.columns(Street, FIELDS[Street]), "s", "s__"),
+    ]
+    select = ", ".join(
+        f"{alias}.{c.column} AS {prefix}{c.name}"
+        for cols, alias, prefix in parts
+        for c in cols.each
+    )
+    found = await db.fetch(
+        f"SELECT {select} FROM compounds c "
+        "JOIN communities m ON m.city_id = c.city_id AND m.id = c.community_id "
+        "JOIN streets s ON s.city_id = m.city_id AND s.id = m.street_id "
+        f"WHERE c.city_id = $1 AND c.id {b.any_of(keys)}",
+        b.params,
+    )
+    chains = {}
+    for row in found:
+        compound, community, street = (
+            cols.convert([{c.name: row[prefix + c.name] for c in cols.each}])[0]
+            for cols, _, prefix in parts
+        )
+        chains[compound["id"]] = (compound, community, street)
+    return chains
 
 
 async def contracts_of(field: str, ids: Iterable[int]) -> dict[int, list[dict[str, Any]]]:

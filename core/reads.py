@@ -14,6 +14,7 @@ through CityManager, so the scope is written here once.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -26,6 +27,12 @@ from core.tenancy import current_city
 Row = dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Column:
+    name: str  # the field, as `.values()` names it
+    column: str  # in the table
+
+
 class Columns:
     """A model's fields as a SELECT list, with the converters `.values()` would apply."""
 
@@ -33,7 +40,8 @@ class Columns:
         meta = model._meta
         self.table = meta.db_table
         self.fields = fields
-        self.select = ", ".join(_column(meta.fields_db_projection[f], f) for f in fields)
+        self.each = tuple(Column(f, meta.fields_db_projection[f]) for f in fields)
+        self.select = ", ".join(_column(c.column, c.name) for c in self.each)
         # tortoise's ValuesQuery: db-native fields as they come, the others through the field.
         native = {name for _, name, _ in meta.db_native_fields}
         self.converters: list[tuple[str, Callable[[Any], Any]]] = [

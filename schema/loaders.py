@@ -54,6 +54,7 @@ class Loaders:
         self.children: dict[tuple[type[CityModel], str], DataLoader[int, list[Row]]] = {}
         self.current_contract: DataLoader[int, Row | None] = _by_key(directory.current_contracts)
         self.current_firm: DataLoader[int, Row | None] = _by_key(directory.current_firms)
+        self.place_chain: DataLoader[int, directory.PlaceChain | None] = _by_key(self._place_chains)
         self.contracts_of_compound = _by_key(
             lambda ids: directory.contracts_of("compound_id", ids), list
         )
@@ -64,6 +65,16 @@ class Loaders:
         self._latest: dict[Hashable, DataLoader[int, list[Row]]] = {}
         self._counts: dict[Hashable, DataLoader[int, int]] = {}
         self._standings: dict[dt.date, DataLoader[int, Any]] = {}
+        # schema/lookahead.py: what the client selected under a field of the document.
+        self.selections: dict[tuple[int, str], bool] = {}
+
+    async def _place_chains(self, ids: list[int]) -> dict[int, directory.PlaceChain]:
+        chains = await directory.place_chains(ids)
+        # What the chain read, the row loaders need not read again.
+        self.rows[Compound].prime_many({k: chain[0] for k, chain in chains.items()})
+        self.rows[Community].prime_many({chain[1]["id"]: chain[1] for chain in chains.values()})
+        self.rows[Street].prime_many({chain[2]["id"]: chain[2] for chain in chains.values()})
+        return chains
 
     def credit_standings(self, as_of: dt.date) -> DataLoader[int, Any]:
         """Firms' credit standings on a day: one regime hook call per day asked (core/credit.py)."""

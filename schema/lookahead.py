@@ -55,6 +55,16 @@ def _selects(field: SelectedField, name: str) -> bool:
     return any(f.name == name for f in _fields(field.selections))
 
 
+def selects(info: Info, name: str) -> bool:
+    """Whether the client selected `name` on the object this resolver returns. Remembered per
+    field of the document for the request: a field under a list is resolved once per item."""
+    memo = info.context.loaders.selections
+    key = (id(info._raw_info.field_nodes[0]), name)
+    if key not in memo:
+        memo[key] = any(_selects(top, name) for top in info.selected_fields)
+    return memo[key]
+
+
 async def compounds(info: Info, rows: list[dict[str, Any]]) -> None:
     """A page of compounds: their firm, contract, community and newest cases."""
     if not rows:
@@ -62,7 +72,9 @@ async def compounds(info: Info, rows: list[dict[str, Any]]) -> None:
     wanted = node_selections(info)
     loaders = info.context.loaders
     ids = [r["id"] for r in rows]
-    if "community" in wanted:
+    if any(_selects(c, "street") for c in wanted.get("community", [])):
+        await loaders.place_chain.load_many(ids)  # communities and streets in one statement
+    elif "community" in wanted:
         await loaders.rows[CommunityModel].load_many({r["community_id"] for r in rows})
     if "firm" in wanted:
         await loaders.current_firm.load_many(ids)
@@ -82,6 +94,14 @@ async def compounds(info: Info, rows: list[dict[str, Any]]) -> None:
 
 
 async def cases(info: Info, rows: list[dict[str, Any]]) -> None:
-    """A page of cases: their compounds."""
-    if rows and "compound" in node_selections(info):
-        await info.context.loaders.rows[CompoundModel].load_many({r["compound_id"] for r in rows})
+    """A page of cases: their compounds (with community and street, when asked, in one
+    statement)."""
+    wanted = node_selections(info).get("compound", [])
+    if not rows or not wanted:
+        return
+    ids = {r["compound_id"] for r in rows}
+    loaders = info.context.loaders
+    if any(_selects(c, "community") for c in wanted):
+        await loaders.place_chain.load_many(ids)
+    else:
+        await loaders.rows[CompoundModel].load_many(ids)

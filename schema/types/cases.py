@@ -12,6 +12,7 @@ from core import enums as domain
 from core.case_rules import rules_for
 from core.models import Compound as CompoundModel
 from core.pagination import Page, encode_cursor
+from schema import lookahead
 from schema.case_loaders import case_loaders
 from schema.context import Info
 from schema.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
@@ -89,11 +90,17 @@ class Case(Node):
     @strawberry.field
     def compound(self, info: Info) -> Compound:
         # Not `async def`: a page of cases loads its compounds ahead (schema/lookahead.py).
-        loader = info.context.loaders.rows[CompoundModel]
-        row = loaded(loader, self.compound_id)
-        if row is MISSING:
-            return later(loader.load(self.compound_id), Compound.from_row)  # type: ignore[return-value]
-        return Compound.from_row(row)
+        loaders = info.context.loaders
+        row = loaded(loaders.rows[CompoundModel], self.compound_id)
+        if row is not MISSING:
+            return Compound.from_row(row)
+        if lookahead.selects(info, "firm"):
+            loaders.current_firm.load(self.compound_id)  # batched alongside, not a level later
+        if lookahead.selects(info, "community"):
+            # The compound with its community and street, in one statement.
+            pending = loaders.place_chain.load(self.compound_id)
+            return later(pending, lambda chain: Compound.from_row(chain[0]))  # type: ignore[return-value]
+        return later(loaders.rows[CompoundModel].load(self.compound_id), Compound.from_row)  # type: ignore[return-value]
 
     @strawberry.field(description="Every filing, move, reopening and escalation, oldest first.")
     async def timeline(self, info: Info) -> list[CaseTransition]:

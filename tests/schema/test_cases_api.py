@@ -82,9 +82,10 @@ async def test_nested_lists_cost_the_same_statements_whatever_the_page_size(town
         assert len(body["data"]["compounds"]["nodes"]) == n
         counts[n] = counter.count
     assert counts[3] == counts[30]
-    # the city's plugin configuration (read once per request), compounds, communities,
-    # streets, firms (through the contracts in force, one statement), latest cases
-    assert counts[30] == 6
+    # the city's plugin configuration (read once per request), compounds, their communities
+    # and streets (one statement), firms (through the contracts in force, one statement),
+    # latest cases
+    assert counts[30] == 5
 
 
 async def test_a_resident_files_a_case_in_his_compound(town, gql: GraphQLClient):
