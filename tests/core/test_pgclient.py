@@ -64,9 +64,14 @@ class LateCloseProxy:
         """Wait until the server has closed `count` links, all it sent being forwarded."""
         async with self._server_closed:
             await self._server_closed.wait_for(lambda: self.closed_by_server >= count)
-        # The client reads what was forwarded on its next turns of the event loop.
+        # The client reads what was forwarded on its next turns of the event loop, once the
+        # bytes are in its socket. On a loaded machine the kernel may hand loopback delivery to
+        # ksoftirqd, so the bytes can arrive after a few turns: a statement sent before asyncpg
+        # read the backend's farewell would go into the proxy's held link and wait forever (a
+        # CI run hung here while other work loaded both cores). A pause makes that unlikely.
         for _ in range(3):
             await asyncio.sleep(0)
+        await asyncio.sleep(0.1)
 
     async def _link(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         server_r, server_w = await asyncio.open_connection(*self.target)
