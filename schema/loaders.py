@@ -34,6 +34,13 @@ async def later(pending: Awaitable[Any], make: Callable[[Any], Any]) -> Any:
     return make(await pending)
 
 
+def answer(loader: DataLoader[Any, Any], key: Any, make: Callable[[Any], Any]) -> Any:
+    """A relation resolver's answer: `make(value)` at once when `loader` holds the value (a
+    list resolver loaded it ahead), else an awaitable of it that graphql-core awaits."""
+    value = loaded(loader, key)
+    return later(loader.load(key), make) if value is MISSING else make(value)
+
+
 def _by_key(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]], default: Any = None) -> Any:
     async def load(keys: Sequence[Any]) -> list[Any]:
         found = await fetch(list(keys))

@@ -17,7 +17,7 @@ from schema.case_loaders import case_loaders
 from schema.context import Info
 from schema.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
 from schema.ids import to_global_id
-from schema.loaders import MISSING, later, loaded
+from schema.loaders import MISSING, answer, later, loaded
 from schema.relay import Node
 from schema.types.case_records import (
     CaseTransition,
@@ -91,16 +91,14 @@ class Case(Node):
     def compound(self, info: Info) -> Compound:
         # Not `async def`: a page of cases loads its compounds ahead (schema/lookahead.py).
         loaders = info.context.loaders
-        row = loaded(loaders.rows[CompoundModel], self.compound_id)
-        if row is not MISSING:
-            return Compound.from_row(row)
-        if lookahead.selects(info, "firm"):
-            loaders.current_firm.load(self.compound_id)  # batched alongside, not a level later
-        if lookahead.selects(info, "community"):
-            # The compound with its community and street, in one statement.
-            pending = loaders.place_chain.load(self.compound_id)
-            return later(pending, lambda chain: Compound.from_row(chain[0]))  # type: ignore[return-value]
-        return later(loaders.rows[CompoundModel].load(self.compound_id), Compound.from_row)  # type: ignore[return-value]
+        if loaded(loaders.rows[CompoundModel], self.compound_id) is MISSING:
+            if lookahead.selects(info, "firm"):
+                loaders.current_firm.load(self.compound_id)  # batched alongside, not a level later
+            if lookahead.selects(info, "community"):
+                # The compound with its community and street, in one statement.
+                pending = loaders.place_chain.load(self.compound_id)
+                return later(pending, lambda chain: Compound.from_row(chain[0]))  # type: ignore[return-value]
+        return answer(loaders.rows[CompoundModel], self.compound_id, Compound.from_row)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every filing, move, reopening and escalation, oldest first.")
     async def timeline(self, info: Info) -> list[CaseTransition]:
@@ -175,8 +173,7 @@ def nested_page(
     counts = info.context.loaders.case_counts(kinds)
 
     def count() -> Any:
-        n = loaded(counts, compound_id)
-        return counts.load(compound_id) if n is MISSING else n
+        return answer(counts, compound_id, int)
 
     return Page(
         rows=rows[:size],

@@ -18,7 +18,7 @@ from schema import lookahead
 from schema.context import Info
 from schema.enums import CaseKind, CommunityKind, CompoundKind, ManagementMode
 from schema.ids import to_global_id
-from schema.loaders import MISSING, later, loaded
+from schema.loaders import answer
 from schema.relay import Connection, Node, connection
 
 if TYPE_CHECKING:
@@ -81,11 +81,7 @@ class Community(Node):
     @strawberry.field
     def street(self, info: Info) -> Street:
         # Not `async def`: a street loaded ahead with its compounds answers at once.
-        loader = info.context.loaders.rows[StreetModel]
-        row = loaded(loader, self.street_id)
-        if row is MISSING:
-            return later(loader.load(self.street_id), Street.from_row)  # type: ignore[return-value]
-        return Street.from_row(row)
+        return answer(info.context.loaders.rows[StreetModel], self.street_id, Street.from_row)  # type: ignore[no-any-return]
 
     @strawberry.field
     async def compounds(self, info: Info) -> list[Compound]:
@@ -143,18 +139,11 @@ class Compound(Node):
     @strawberry.field
     def community(self, info: Info) -> Community:
         loader = info.context.loaders.rows[CommunityModel]
-        row = loaded(loader, self.community_id)
-        if row is MISSING:
-            return later(loader.load(self.community_id), Community.from_row)  # type: ignore[return-value]
-        return Community.from_row(row)
+        return answer(loader, self.community_id, Community.from_row)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The firm under the contract in force today, if any.")
     def firm(self, info: Info) -> FirmRef | None:
-        loader = info.context.loaders.current_firm
-        row = loaded(loader, self.pk)
-        if row is MISSING:
-            return later(loader.load(self.pk), _firm)  # type: ignore[return-value]
-        return _firm(row)
+        return answer(info.context.loaders.current_firm, self.pk, _firm)  # type: ignore[no-any-return]
 
     @strawberry.field
     def current_contract(self, info: Info) -> ContractRef | None:
@@ -163,11 +152,7 @@ class Compound(Node):
         def make(row: dict[str, Any] | None) -> Any:
             return ManagementContract.from_row(row) if row else None
 
-        loader = info.context.loaders.current_contract
-        row = loaded(loader, self.pk)
-        if row is MISSING:
-            return later(loader.load(self.pk), make)  # type: ignore[return-value]
-        return make(row)
+        return answer(info.context.loaders.current_contract, self.pk, make)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every management contract, newest first.")
     async def contracts(self, info: Info) -> list[ContractRef]:
@@ -199,15 +184,12 @@ class Compound(Node):
 
         kinds = tuple(domain.CaseKind(k) for k in kind or ())
         size = page_request(first, None).first
-        loader = info.context.loaders.latest_cases(size, kinds)
-        rows = loaded(loader, self.pk)
 
         def make(rows: list[dict[str, Any]]) -> Connection[Case]:
             return connection(nested_page(info, self.pk, size, kinds, rows), Case.from_row)
 
-        if rows is MISSING:
-            return later(loader.load(self.pk), make)  # type: ignore[return-value]
-        return make(rows)  # type: ignore[return-value]
+        loader = info.context.loaders.latest_cases(size, kinds)
+        return answer(loader, self.pk, make)  # type: ignore[no-any-return]
 
 
 @strawberry.type(description="A building (楼栋).")
