@@ -193,6 +193,12 @@ async def rows_by_parent(
     return grouped
 
 
+def _in_force_sql(b: reads.Binder, prefix: str, today: dt.date | None) -> str:
+    """`_current_contracts` as SQL on a management_contracts row (columns after `prefix`)."""
+    day = b.bind(today or dt.date.today(), "date")
+    return f"{prefix}starts_on <= {day} AND ({prefix}ends_on IS NULL OR {prefix}ends_on >= {day})"
+
+
 async def current_contracts(
     compound_ids: Iterable[int], today: dt.date | None = None
 ) -> dict[int, dict[str, Any]]:
@@ -201,11 +207,9 @@ async def current_contracts(
     if not keys:
         return {}
     b = reads.Binder()
-    day = b.bind(today or dt.date.today(), "date")
     found = await reads.select(
         reads.columns(ManagementContract, CONTRACT_FIELDS),
-        f"compound_id {b.any_of(keys)} AND starts_on <= {day} "
-        f"AND (ends_on IS NULL OR ends_on >= {day})",
+        f"compound_id {b.any_of(keys)} AND {_in_force_sql(b, '', today)}",
         b,
         "starts_on, id",
     )
@@ -222,14 +226,13 @@ async def current_firms(
     if not keys:
         return {}
     b = reads.Binder()
-    day = b.bind(today or dt.date.today(), "date")
     firm = reads.columns(Firm, FIELDS[Firm])
     columns = ", ".join(f"f.{c.column} AS {c.name}" for c in firm.each)
     found = await db.fetch(
         f"SELECT mc.compound_id AS _compound, {columns} FROM management_contracts mc "
-        f"JOIN firms f ON f.city_id = mc.city_id AND f.id = mc.firm_id "
-        f"WHERE mc.city_id = $1 AND mc.compound_id {b.any_of(keys)} AND mc.starts_on <= {day} "
-        f"AND (mc.ends_on IS NULL OR mc.ends_on >= {day}) ORDER BY mc.starts_on, mc.id",
+        "JOIN firms f ON f.city_id = mc.city_id AND f.id = mc.firm_id "
+        f"WHERE mc.city_id = $1 AND mc.compound_id {b.any_of(keys)} "
+        f"AND {_in_force_sql(b, 'mc.', today)} ORDER BY mc.starts_on, mc.id",
         b.params,
     )
     # Ordered by start: the latest-starting contract of a compound is the last one written.

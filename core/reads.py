@@ -1,9 +1,10 @@
-"""A model's rows read by SQL text built once per shape, converted as `.values()` converts them.
+"""A model's rows read by plain SQL text, converted as `.values()` converts them.
 
 The DataLoaders' statements have a handful of fixed shapes (rows by id, children by parent,
 contracts in force), yet tortoise builds each one anew on every call: Q resolution and pypika
 copies cost ~300 µs a statement measured here, as much as the round trip to PostgreSQL. Here
-the text is built once per (model, fields, shape) and run through `core.db.fetch`, so
+a model's column list and converters are worked out once (`columns`), each statement is a
+format string around them, and it runs through `core.db.fetch`, so
 `$n` placeholders serve both databases. The rows come out exactly as `.values(*fields)` gives
 them (the same per-field converters), so callers cannot tell the two apart.
 
