@@ -42,7 +42,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 schema: $(STAMP)
-	$(BIN)/python -c "from schema.build import core_schema; open('schema/schema.graphql', 'w').write(core_schema().as_str() + chr(10))"
+	$(BIN)/python -c "from schema.api.build import core_schema; open('schema/schema.graphql', 'w').write(core_schema().as_str() + chr(10))"
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
-from core.contributions import (
+from core.models import Firm
+from core.plugins.contributions import (
     BLACKLIST,
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
@@ -22,8 +23,7 @@ from core.contributions import (
     Refusal,
     Score,
 )
-from core.hookspecs import hookimpl
-from core.models import Firm
+from core.plugins.hookspecs import hookimpl
 
 NAME = "firm_blacklist"
 

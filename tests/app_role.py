@@ -9,8 +9,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from core import db
-from core.rls import APP_ROLE
+from core.infra import db
+from core.security.rls import APP_ROLE
 
 
 def as_role(url: str, role: str = APP_ROLE, **params: object) -> str:

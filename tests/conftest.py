@@ -13,12 +13,12 @@ import asyncpg
 import httpx
 import pytest
 
-from core import db
-from core.auth import CITY_WIDE, Scope, mint_token
-from core.cities import ensure_cities
-from core.enums import Role
-from core.rls import SQLITE_AUDIT_TRIGGERS, sqlite_audit_sql
-from core.settings import get_settings
+from core.infra import db
+from core.infra.cities import ensure_cities
+from core.infra.enums import Role
+from core.infra.settings import get_settings
+from core.security.auth import CITY_WIDE, Scope, mint_token
+from core.security.rls import SQLITE_AUDIT_TRIGGERS, sqlite_audit_sql
 
 POSTGRES_URL = os.environ.get("CIVICGRAPH_DATABASE_URL", "")
 ON_POSTGRES = POSTGRES_URL.startswith("postgres")
@@ -60,7 +60,7 @@ async def truncate_all() -> None:
     if db.dialect() == "postgres":
         await conn.execute_script(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE")
     else:
-        # The audit log's append-only triggers (core/rls.py) are lifted for the reset only.
+        # The audit log's append-only triggers (core/security/rls.py) are lifted for the reset only.
         await conn.execute_script(
             "PRAGMA foreign_keys = OFF;"
             + "".join(f"DROP TRIGGER IF EXISTS {name};" for name in SQLITE_AUDIT_TRIGGERS)
@@ -94,7 +94,7 @@ async def empty_db(database_url: str) -> str:
 async def demo_db(database_url: str) -> str:
     """The demo data of both cities, loaded once and shared by tests that only read."""
     if not _state["demo_loaded"]:
-        from core.demo import load_demo
+        from core.devdata.demo import load_demo
 
         await truncate_all()
         await ensure_cities()
@@ -112,10 +112,10 @@ async def writable_demo_db(demo_db: str) -> AsyncIterator[str]:
 
 @pytest.fixture
 async def client(database_url: str) -> AsyncIterator[httpx.AsyncClient]:
-    from schema.app import create_app
+    from schema.http.app import create_app
 
     # Rate limiting off: a test sends requests faster than any caller should.
-    # tests/schema/test_rate_limits.py builds its own app with limits on.
+    # tests/schema/http/test_rate_limits.py builds its own app with limits on.
     unlimited = dataclasses.replace(get_settings().limits, rate_per_second=0)
     app = create_app(manage_db=False, limits=unlimited)
     transport = httpx.ASGITransport(app=app)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from core.enums import CaseKind, CaseStage, CompoundKind, OrganisationKind
+from core.infra.enums import CaseKind, CaseStage, CompoundKind, OrganisationKind
+from core.infra.tenancy import in_city
 from core.models import (
     Building,
     Case,
@@ -16,7 +17,6 @@ from core.models import (
     Organisation,
     Street,
 )
-from core.tenancy import in_city
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""A small town whose governance figures are counted by hand in tests/core/test_figures.py.
+"""A small town whose governance figures are counted by hand in tests/core/figures/test_figures.py.
 
 As of AS_OF (2026-06-30), in Dongguan:
 
@@ -15,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.enums import (
+from core.infra.enums import (
     CaseKind,
     CaseStage,
     CompoundKind,
@@ -23,6 +23,7 @@ from core.enums import (
     OrganisationKind,
     TransitionKind,
 )
+from core.infra.tenancy import in_city
 from core.models import (
     Building,
     BuildingHead,
@@ -40,7 +41,6 @@ from core.models import (
     ResidentRating,
     Street,
 )
-from core.tenancy import in_city
 
 AS_OF = dt.date(2026, 6, 30)
 FIVE_DUTIES = ["MEDIATOR", "PUBLICIST", "INFORMANT", "PATROLLER", "LIAISON"]
@@ -179,8 +179,10 @@ async def build_figures_town(city: str = "dongguan") -> FiguresTown:
         ):
             await CouncilMeeting.create(compound=cp[compound], held_on=d(held_on), held=held)
 
-        dispute, tc, td = CaseKind.PROPERTY_DISPUTE, CaseStage.TOPIC_COLLECTION, (
-            CaseStage.TOPIC_DETERMINATION
+        dispute, tc, td = (
+            CaseKind.PROPERTY_DISPUTE,
+            CaseStage.TOPIC_COLLECTION,
+            (CaseStage.TOPIC_DETERMINATION),
         )
         cs = town.cases
         cs["1"] = await _case(

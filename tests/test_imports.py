@@ -1,6 +1,6 @@
 """Entry points import on their own, in a fresh interpreter: an import cycle shows up here
-(core.db reads the installed plugins at import, so core modules that core.plugins imports
-must not import core.db at module level)."""
+(core.infra.db reads the installed plugins at import, so core modules that
+core.plugins.calls imports must not import core.infra.db at module level)."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ import sys
 import pytest
 
 ENTRY_POINTS = [
-    "core.plugins",
-    "core.plugin_config",
-    "core.config_watch",
-    "core.db",
-    "schema.build",
-    "schema.app",
-    "schema.cli",
+    "core.plugins.calls",
+    "core.plugins.config",
+    "core.plugins.watch",
+    "core.infra.db",
+    "schema.api.build",
+    "schema.http.app",
+    "schema.cli.main",
 ]
 
 

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from core.enums import CaseKind, CaseStage, CommunityKind, CompoundKind, ManagementMode, OrganisationKind
+from core.infra.enums import CaseKind, CaseStage, CommunityKind, CompoundKind, ManagementMode, OrganisationKind
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

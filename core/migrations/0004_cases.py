@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from core.enums import CaseCategory, CaseStage, EscalationLevel, MediationOutcome, TransitionKind
+from core.infra.enums import CaseCategory, CaseStage, EscalationLevel, MediationOutcome, TransitionKind
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from core.enums import BallotChannel, VoteMatter, VoteRule, VoteVerdict
+from core.infra.enums import BallotChannel, VoteMatter, VoteRule, VoteVerdict
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index

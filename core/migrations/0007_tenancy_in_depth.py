@@ -1,4 +1,4 @@
-"""Tenancy in depth (core/rls.py): city-carrying foreign keys, row-level security on
+"""Tenancy in depth (core/security/rls.py): city-carrying foreign keys, row-level security on
 PostgreSQL, the civicgraph_app role and the append-only audit log.
 
 Generated from the model state at this point of the history, so it is the same whenever it
@@ -8,7 +8,7 @@ runs. After adding a city-owned model, add a migration with the same single oper
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from core.rls import secure_city_tables
+from core.security.rls import secure_city_tables
 
 
 class Migration(migrations.Migration):

@@ -1,6 +1,6 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from core.enums import WorkItemOutcome, WorkerRecordKind
+from core.infra.enums import WorkItemOutcome, WorkerRecordKind
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

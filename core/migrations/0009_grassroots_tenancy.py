@@ -1,10 +1,10 @@
-"""Tenancy in depth for the grassroots and work-item tables (core/rls.py): same-city foreign
+"""Tenancy in depth for the grassroots and work-item tables (core/security/rls.py): same-city foreign
 keys, row-level security on PostgreSQL."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from core.rls import secure_city_tables
+from core.security.rls import secure_city_tables
 
 
 class Migration(migrations.Migration):

@@ -1,11 +1,11 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
-from core.enums import ProcurementMethod, PurchaseStatus
+from core.infra.enums import ProcurementMethod, PurchaseStatus
 from tortoise.fields.base import OnDelete
 from tortoise import fields
 from tortoise.indexes import Index
 
-from core.rls import secure_city_tables
+from core.security.rls import secure_city_tables
 
 
 class Migration(migrations.Migration):
@@ -95,6 +95,6 @@ class Migration(migrations.Migration):
             },
             bases=["CityModel"],
         ),
-        # Tenancy in depth for the new table (core/rls.py).
+        # Tenancy in depth for the new table (core/security/rls.py).
         ops.RunPython(secure_city_tables, reverse_code=ops.RunPython.noop),
     ]

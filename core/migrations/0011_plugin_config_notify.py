@@ -1,13 +1,13 @@
 """Every change to plugin_configurations announces itself (PostgreSQL), so that server
 processes may cache a city's plugin configuration and drop it when it changes
-(core/config_watch.py). A trigger, not the application, sends the NOTIFY: a change made
+(core/plugins/watch.py). A trigger, not the application, sends the NOTIFY: a change made
 with the CLI or psql is heard as well as one made through the API."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 
-from core.config_watch import CHANNEL
-from core.rls import execute_all
+from core.plugins.watch import CHANNEL
+from core.security.rls import execute_all
 
 _FUNCTION = f"""
 CREATE OR REPLACE FUNCTION civicgraph_plugin_config_changed() RETURNS trigger
@@ -33,7 +33,7 @@ POSTGRES_SQL = [
 async def announce_changes(apps, schema_editor) -> None:  # type: ignore[no-untyped-def]
     if schema_editor.client.capabilities.dialect == "postgres":
         await execute_all(schema_editor, POSTGRES_SQL)
-    # SQLite: nothing is cached there, so nothing needs telling (core/config_watch.py).
+    # SQLite: nothing is cached there, so nothing needs telling (core/plugins/watch.py).
 
 
 class Migration(migrations.Migration):

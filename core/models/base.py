@@ -7,7 +7,7 @@ from typing import Any
 from tortoise import fields
 from tortoise.models import Model, ModelMeta
 
-from core.tenancy import CityManager, TenancyError, current_city
+from core.infra.tenancy import CityManager, TenancyError, current_city
 
 
 class _CityModelMeta(ModelMeta):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from core.enums import CaseStage, EscalationLevel, TransitionKind
+from core.infra.enums import CaseStage, EscalationLevel, TransitionKind
 from core.models.base import CityModel
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from core.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
+from core.infra.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
 from core.models.base import CityModel
 from core.models.places import Compound
 

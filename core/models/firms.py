@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise import fields
 
-from core.enums import ManagementMode
+from core.infra.enums import ManagementMode
 from core.models.base import CityModel
 from core.models.places import Compound
 
@@ -35,7 +35,7 @@ class ManagementContract(CityModel):
     # Open-ended while null: the contract in force today is the compound's current one.
     ends_on = fields.DateField(null=True)
     mode = fields.CharEnumField(ManagementMode, max_length=32, default=ManagementMode.PROPERTY_FIRM)
-    # What authorised the contract (core/contracts.py): the owners' passed matter (4) vote,
+    # What authorised the contract (core/firms/contracts.py): the owners' passed matter (4) vote,
     # or, for public rental housing that has no owners, the housing authority's decision.
     vote: fields.ForeignKeyNullableRelation[Any] = fields.ForeignKeyField(
         "models.Vote", related_name=False, null=True, on_delete=fields.RESTRICT

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from core.enums import WorkerRecordKind
+from core.infra.enums import WorkerRecordKind
 from core.models.base import CityModel
 
 

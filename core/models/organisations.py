@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from core.enums import OrganisationKind
+from core.infra.enums import OrganisationKind
 from core.models.base import CityModel
 from core.models.places import Building, Community, Compound, Grid, Street
 

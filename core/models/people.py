@@ -15,7 +15,7 @@ class Person(CityModel):
     name = fields.CharField(max_length=64)
     roles = fields.JSONField(default=list)
     phone = fields.CharField(max_length=32, null=True)
-    # The resident ID number (身份证号): AES-GCM ciphertext (core/personal.py), and a keyed
+    # The resident ID number (身份证号): AES-GCM ciphertext (core/security/personal.py), and a keyed
     # HMAC of it so "who has this ID number" is an index look-up without decrypting anything.
     id_number_cipher = fields.TextField(null=True)
     id_number_hash = fields.CharField(max_length=64, null=True, db_index=True)

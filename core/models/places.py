@@ -5,7 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 from tortoise.models import Model
 
-from core.enums import CommunityKind, CompoundKind, ManagementMode
+from core.infra.enums import CommunityKind, CompoundKind, ManagementMode
 from core.models.base import CityModel
 
 

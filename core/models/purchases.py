@@ -12,14 +12,14 @@ from typing import Any
 
 from tortoise import fields
 
-from core.enums import ProcurementMethod, PurchaseStatus
+from core.infra.enums import ProcurementMethod, PurchaseStatus
 from core.models.base import CityModel
 
 
 class ServicePurchaseRecord(CityModel):
     title = fields.CharField(max_length=200)
     category = fields.CharField(max_length=40)
-    # A SOCIAL_ORGANISATION (core/purchases.py checks the kind).
+    # A SOCIAL_ORGANISATION (core/purchases/proposals.py checks the kind).
     provider: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, on_delete=fields.RESTRICT
     )

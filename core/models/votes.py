@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from core.enums import BallotChannel, VoteMatter, VoteRule, VoteVerdict
+from core.infra.enums import BallotChannel, VoteMatter, VoteRule, VoteVerdict
 from core.models.base import CityModel
 from core.models.firms import Firm
 from core.models.people import Person

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tortoise import fields
 
-from core.enums import WorkItemOutcome
+from core.infra.enums import WorkItemOutcome
 from core.models.base import CityModel
 
 

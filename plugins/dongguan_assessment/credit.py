@@ -17,10 +17,12 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core.access import require_role
-from core.auth import Principal
-from core.clock import local_date, now
-from core.contributions import (
+from core.infra.clock import local_date, now
+from core.infra.enums import Role
+from core.infra.errors import DomainError, ValidationErrors
+from core.infra.tenancy import current_city
+from core.models import Firm, Organisation
+from core.plugins.contributions import (
     BLACKLIST,
     INCREASED_INSPECTION,
     NO_NEW_CONTRACTS,
@@ -37,10 +39,8 @@ from core.contributions import (
     ServicePurchase,
     Violation,
 )
-from core.enums import Role
-from core.errors import DomainError, ValidationErrors
-from core.models import Firm, Organisation
-from core.tenancy import current_city
+from core.security.access import require_role
+from core.security.auth import Principal
 from plugins.dongguan_assessment.models import BlacklistEntry, CreditDeduction, FirmAssessment
 from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
 

@@ -14,13 +14,15 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from core import credit, plugins, purchases
-from core.auth import Principal
-from core.clock import local_date, now
-from core.enums import OrganisationKind, ProcurementMethod, Role
-from core.errors import ValidationErrors
+from core.firms import credit
+from core.infra.clock import local_date, now
+from core.infra.enums import OrganisationKind, ProcurementMethod, Role
+from core.infra.errors import ValidationErrors
+from core.infra.tenancy import in_city
 from core.models import Compound, Firm, ManagementContract, Organisation
-from core.tenancy import in_city
+from core.plugins import calls as plugins
+from core.purchases import proposals as purchases
+from core.security.auth import Principal
 from plugins.dongguan_assessment import scoring
 from plugins.dongguan_assessment.models import AssessmentRun
 from plugins.dongguan_assessment.plugin import NAME, settings_of

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from core.contributions import (
+from core.plugins.contributions import (
     CityPlugins,
     CreditConsequence,
     CreditEvent,
@@ -26,7 +26,7 @@ from core.contributions import (
     ServicePurchase,
     Violation,
 )
-from core.hookspecs import hookimpl
+from core.plugins.hookspecs import hookimpl
 from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
 
 NAME = "dongguan_assessment"

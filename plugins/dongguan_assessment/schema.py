@@ -14,10 +14,10 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from core import plugins
+from core.infra.pagination import Ordering, page_request, paginate
 from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
-from core.pagination import Ordering, page_request, paginate
+from core.plugins import calls as plugins
 from plugins.dongguan_assessment import credit, scoring
 from plugins.dongguan_assessment.models import (
     BlacklistEntry,
@@ -28,13 +28,13 @@ from plugins.dongguan_assessment.models import (
 from plugins.dongguan_assessment.periods import parse_period
 from plugins.dongguan_assessment.plugin import NAME, settings_of
 from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
-from schema.context import Info
-from schema.errors import UserError, attempt
-from schema.ids import pk_of, to_global_id
-from schema.relay import Connection, connection
-from schema.replays import attempt_create, by_pk, key_argument
-from schema.types.firms import Firm
-from schema.types.places import Compound
+from schema.api.context import Info
+from schema.api.errors import UserError, attempt
+from schema.api.ids import pk_of, to_global_id
+from schema.api.relay import Connection, connection
+from schema.api.replays import attempt_create, by_pk, key_argument
+from schema.firms.types import Firm
+from schema.places.types import Compound
 
 LABELS = {
     scoring.OWNER_SATISFACTION: ("业主满意度", "owners' satisfaction"),

@@ -18,15 +18,21 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from core import plugins
-from core.access import require_role
-from core.auth import Principal
-from core.clock import local_date, now
-from core.contributions import BLACKLIST, BLACKLIST_REMOVAL, PENALTY_POINTS, Criterion, Score
-from core.enums import ManagementMode, Role
-from core.errors import DomainError, ValidationErrors
+from core.infra.clock import local_date, now
+from core.infra.enums import ManagementMode, Role
+from core.infra.errors import DomainError, ValidationErrors
+from core.infra.tenancy import current_city
 from core.models import Case, Compound, Firm, ManagementContract, ResidentRating
-from core.tenancy import current_city
+from core.plugins import calls as plugins
+from core.plugins.contributions import (
+    BLACKLIST,
+    BLACKLIST_REMOVAL,
+    PENALTY_POINTS,
+    Criterion,
+    Score,
+)
+from core.security.access import require_role
+from core.security.auth import Principal
 from plugins.dongguan_assessment import credit
 from plugins.dongguan_assessment.models import (
     AssessmentInput,

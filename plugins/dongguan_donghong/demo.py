@@ -17,10 +17,10 @@ from collections.abc import Callable
 
 from tortoise.transactions import in_transaction
 
-from core import plugins
-from core.enums import OrganisationKind
+from core.infra.enums import OrganisationKind
+from core.infra.tenancy import in_city
 from core.models import Community, Compound, ManagementContract, Organisation, Person
-from core.tenancy import in_city
+from core.plugins import calls as plugins
 from plugins.dongguan_donghong.feed import parse
 from plugins.dongguan_donghong.models import (
     DonghongProject,

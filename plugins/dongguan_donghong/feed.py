@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from core.enums import CompoundKind
+from core.infra.enums import CompoundKind
 from plugins.dongguan_donghong.settings import DonghongSettings
 
 

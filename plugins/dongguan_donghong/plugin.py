@@ -12,8 +12,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from core.auth import Principal
-from core.contributions import (
+from core.infra.enums import Role
+from core.plugins.contributions import (
     CityPlugins,
     ManagedProject,
     PluginModels,
@@ -21,8 +21,8 @@ from core.contributions import (
     SchemaContribution,
     SyncReport,
 )
-from core.enums import Role
-from core.hookspecs import hookimpl
+from core.plugins.hookspecs import hookimpl
+from core.security.auth import Principal
 from plugins.dongguan_donghong.settings import DonghongSettings
 
 NAME = "dongguan_donghong"
@@ -35,7 +35,7 @@ def settings_of(city: CityPlugins) -> DonghongSettings:
 
 
 class DonghongConnector:
-    """Donghong Property's feed and contracts for one city (core.contributions.SyncingConnector)."""
+    """Donghong Property's feed and contracts for one city (a SyncingConnector)."""
 
     name = "广东东鸿物业发展有限公司"
 
@@ -131,7 +131,7 @@ class DonghongConnector:
         authority_decision: str | None = None,
         principal: Principal | None = None,
     ) -> None:
-        from core.errors import DomainError
+        from core.infra.errors import DomainError
         from plugins.dongguan_donghong import takeover
 
         if to_firm_id is None:

@@ -8,14 +8,14 @@ from typing import Any
 
 import strawberry
 
-from core import plugins
-from core.access import require_role
-from core.contributions import SyncReport
-from core.enums import OrganisationKind, Role
+from core.infra.enums import OrganisationKind, Role
+from core.infra.pagination import Ordering, page_request, paginate
 from core.models import Compound as CompoundModel
 from core.models import Organisation as OrganisationModel
 from core.models import Person
-from core.pagination import Ordering, page_request, paginate
+from core.plugins import calls as plugins
+from core.plugins.contributions import SyncReport
+from core.security.access import require_role
 from plugins.dongguan_donghong import takeover
 from plugins.dongguan_donghong.models import (
     DonghongProject,
@@ -25,15 +25,15 @@ from plugins.dongguan_donghong.models import (
 )
 from plugins.dongguan_donghong.plugin import NAME, settings_of
 from plugins.dongguan_donghong.sync import PROJECT_FIELDS, STATUSES
-from schema.context import Info
-from schema.errors import UserError, attempt
-from schema.ids import optional_pk, pk_of, to_global_id
-from schema.relay import Connection, connection
-from schema.replays import attempt_create, key_argument
-from schema.rereads import MANAGEMENT_CONTRACT
-from schema.types.firms import ManagementContract
-from schema.types.organisations import Organisation
-from schema.types.places import Compound
+from schema.api.context import Info
+from schema.api.errors import UserError, attempt
+from schema.api.ids import optional_pk, pk_of, to_global_id
+from schema.api.relay import Connection, connection
+from schema.api.replays import attempt_create, key_argument
+from schema.api.rereads import MANAGEMENT_CONTRACT
+from schema.firms.types import ManagementContract
+from schema.organisations.types import Organisation
+from schema.places.types import Compound
 
 SYNC_ADMINS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 READERS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN, Role.STREET_ADMIN})
@@ -225,7 +225,7 @@ async def _stations(rows: list[dict[str, Any]]) -> list[DonghongServiceStation]:
 
 
 async def _org_rows(**filters: Any) -> list[dict[str, Any]]:
-    from core import directory
+    from core.places import directory
 
     return list(
         await OrganisationModel.filter(**filters)
@@ -343,7 +343,7 @@ class DonghongMutation:
             )
 
         # Audited, but not in one transaction: the feed is fetched over the network between
-        # the connector's own transactions, so the entry follows the run (core/audit.py).
+        # the connector's own transactions, so the entry follows the run (core/security/audit.py).
         reports, errors = await attempt(info, act, target=_run_ids, own_transactions=True)
         return SyncStateOwnedProjectsPayload(
             reports=[StateOwnedSyncReport.of(r) for r in reports or []], errors=errors

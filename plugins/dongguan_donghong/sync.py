@@ -22,10 +22,10 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from core.clock import local_date, now
-from core.contributions import SyncReport, SyncRow
+from core.infra.clock import local_date, now
+from core.infra.tenancy import current_city
 from core.models import Community, Compound, Firm, ManagementContract
-from core.tenancy import current_city
+from core.plugins.contributions import SyncReport, SyncRow
 from plugins.dongguan_donghong.feed import Feed, FeedError, FeedProject, fetch
 from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun
 from plugins.dongguan_donghong.settings import DonghongSettings

@@ -1,6 +1,6 @@
 """Takeover and handover of a compound by Donghong, through the core's contract rules.
 
-Taking over needs what hiring any firm needs (core/contracts.py): the owners' passed vote on
+Taking over needs what hiring any firm needs (core/firms/contracts.py): the owners' passed vote on
 matter (4) naming the firm, or for public rental housing the housing authority's recorded
 decision; the contract it replaces ends on the new one's first day. Handing over is the
 reverse: the next firm (hired by the same kind of decision) takes the compound, Donghong's
@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core import contracts
-from core.access import require_compound_in_scope, require_role
-from core.auth import Principal
-from core.errors import DomainError
+from core.firms import contracts
+from core.infra.errors import DomainError
 from core.models import ManagementContract
+from core.security.access import require_compound_in_scope, require_role
+from core.security.auth import Principal
 from plugins.dongguan_donghong.models import DonghongProject
 from plugins.dongguan_donghong.settings import DonghongSettings
 from plugins.dongguan_donghong.sync import COMPANY, company_firm

@@ -11,8 +11,8 @@ from collections.abc import Awaitable
 
 from pydantic import BaseModel
 
-from core.contributions import CityPlugins, ServicePurchase, Violation
-from core.hookspecs import hookimpl
+from core.plugins.contributions import CityPlugins, ServicePurchase, Violation
+from core.plugins.hookspecs import hookimpl
 from plugins.dongguan_purchasing.settings import DongguanPurchasingSettings
 
 NAME = "dongguan_purchasing"

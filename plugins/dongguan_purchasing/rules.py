@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core import purchases
-from core.contributions import ServicePurchase, Violation
-from core.enums import OrganisationKind
+from core.infra.enums import OrganisationKind
 from core.models import Organisation
+from core.plugins.contributions import ServicePurchase, Violation
+from core.purchases import proposals as purchases
 from plugins.dongguan_purchasing.settings import CATEGORIES, DongguanPurchasingSettings
 
 

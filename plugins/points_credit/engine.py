@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.contributions import CreditStanding
+from core.plugins.contributions import CreditStanding
 from plugins.points_credit.settings import PointsCreditSettings, PointsLevel
 
 REGIME = "points_credit"

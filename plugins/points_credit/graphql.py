@@ -13,16 +13,16 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.infra.pagination import page_request
 from core.models import Firm as FirmModel
-from core.pagination import page_request
 from plugins.points_credit import notices
-from schema.context import Info
-from schema.errors import UserError, attempt
-from schema.ids import optional_pk, pk_of, to_global_id
-from schema.loaders import Loaders
-from schema.relay import Connection, connection
-from schema.replays import attempt_create, by_pk, key_argument
-from schema.types.firms import Firm
+from schema.api.context import Info
+from schema.api.errors import UserError, attempt
+from schema.api.ids import optional_pk, pk_of, to_global_id
+from schema.api.loaders import Loaders
+from schema.api.relay import Connection, connection
+from schema.api.replays import attempt_create, by_pk, key_argument
+from schema.firms.types import Firm
 
 # One appeal loader per request (keyed by the request's loaders, gone with them).
 _appeal_loaders: weakref.WeakKeyDictionary[Loaders, DataLoader[int, Any]] = (

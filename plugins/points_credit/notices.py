@@ -14,15 +14,15 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core import plugins
-from core.access import require_role
-from core.auth import Principal
-from core.clock import local_date, now
-from core.contributions import CityPlugins, CreditEvent, CreditRecord, CreditStanding
-from core.enums import Role
-from core.errors import DomainError, ValidationErrors
-from core.pagination import Ordering, Page, PageRequest, paginate
-from core.tenancy import current_city
+from core.infra.clock import local_date, now
+from core.infra.enums import Role
+from core.infra.errors import DomainError, ValidationErrors
+from core.infra.pagination import Ordering, Page, PageRequest, paginate
+from core.infra.tenancy import current_city
+from core.plugins import calls as plugins
+from core.plugins.contributions import CityPlugins, CreditEvent, CreditRecord, CreditStanding
+from core.security.access import require_role
+from core.security.auth import Principal
 from plugins.points_credit import engine
 from plugins.points_credit.models import PENDING, REJECTED, UPHELD, PointsAppeal, PointsDeduction
 from plugins.points_credit.settings import PointsCreditSettings

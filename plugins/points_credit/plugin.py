@@ -11,7 +11,7 @@ from collections.abc import Awaitable
 
 from pydantic import BaseModel
 
-from core.contributions import (
+from core.plugins.contributions import (
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
     NO_NEW_CONTRACTS,
@@ -24,7 +24,7 @@ from core.contributions import (
     Refusal,
     SchemaContribution,
 )
-from core.hookspecs import hookimpl
+from core.plugins.hookspecs import hookimpl
 from plugins.points_credit.settings import PointsCreditSettings
 
 # Which restriction keeps a firm from which engagement: "no new projects" covers both.

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from core.contributions import NO_NEW_CONTRACTS, WRITTEN_WARNING
+from core.plugins.contributions import NO_NEW_CONTRACTS, WRITTEN_WARNING
 
-# Restriction codes of this regime besides the core's (core/contributions.py).
+# Restriction codes of this regime besides the core's (core/plugins/contributions.py).
 SUMMONED = "LEGAL_REPRESENTATIVE_SUMMONED"
 NO_UPGRADE = "NO_QUALIFICATION_UPGRADE"
 QUALIFICATION_REVIEW = "QUALIFICATION_REVIEW"

@@ -1,4 +1,4 @@
-"""Zhuhai's demo of its two regimes, on top of core/demo.py's Zhuhai (idempotent).
+"""Zhuhai's demo of its two regimes, on top of core/devdata/demo.py's Zhuhai (idempotent).
 
 Points (points_credit): 珠海市海岸物业 at 6 points (written warning), 港湾 at 9 (legal
 representative summoned), 莲洲 at 12 (qualification review, no new projects). 海岸 also
@@ -17,13 +17,14 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from core import credit, purchases
-from core.auth import Principal
-from core.enums import OrganisationKind, ProcurementMethod, Role
-from core.errors import ValidationErrors
+from core.firms import credit
+from core.infra.enums import OrganisationKind, ProcurementMethod, Role
+from core.infra.errors import ValidationErrors
+from core.infra.tenancy import in_city
 from core.models import Community, Firm, Organisation, ServicePurchaseRecord
-from core.purchases import ProposePurchaseInput
-from core.tenancy import in_city
+from core.purchases import proposals as purchases
+from core.purchases.proposals import ProposePurchaseInput
+from core.security.auth import Principal
 from plugins.points_credit import notices
 from plugins.points_credit.models import PointsDeduction
 

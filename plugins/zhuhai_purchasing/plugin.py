@@ -8,8 +8,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from core.contributions import CityPlugins, ServicePurchase, Violation
-from core.hookspecs import hookimpl
+from core.plugins.contributions import CityPlugins, ServicePurchase, Violation
+from core.plugins.hookspecs import hookimpl
 from plugins.zhuhai_purchasing.settings import Category, ZhuhaiPurchasingSettings
 
 NAME = "zhuhai_purchasing"
@@ -62,7 +62,7 @@ def _rules(purchase: ServicePurchase, s: ZhuhaiPurchasingSettings) -> list[Viola
 
 
 async def _over_budget(purchase: ServicePurchase, category: Category) -> list[Violation]:
-    from core.purchases import spent  # the core's sum of the city's committed purchases
+    from core.purchases.proposals import spent  # the core's sum of the city's committed purchases
 
     start = purchase.extra.get("period_start")
     if category.yearly_budget is None or not isinstance(start, dt.date):

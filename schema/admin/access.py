@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
-from core import clock, figures
-from core.auth import Principal, principal_from_token
-from core.cities import load_city_configs
-from core.errors import AuthError, DomainError
-from core.figures import Area
-from core.i18n import language, message
-from core.tenancy import in_city
-from schema.ids import optional_pk
+from core.figures import report as figures
+from core.figures.report import Area
+from core.infra import clock
+from core.infra.cities import load_city_configs
+from core.infra.errors import AuthError, DomainError
+from core.infra.i18n import language, message
+from core.infra.tenancy import in_city
+from core.security.auth import Principal, principal_from_token
+from schema.api.ids import optional_pk
 
 COOKIE = "civicgraph_admin_token"
 

@@ -18,9 +18,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response, StreamingResponse
 
-from core.exports import EXPORTS, Export
-from core.i18n import message
-from core.tenancy import in_city
+from core.figures.exports import EXPORTS, Export
+from core.infra.i18n import message
+from core.infra.tenancy import in_city
 from schema.admin.access import AdminRequest, Refused, admin_request
 
 CHUNK = 64 * 1024

@@ -12,15 +12,15 @@ from urllib.parse import urlencode
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
-from core import figures
-from core.enums import CaseStage
-from core.exports import EXPORTS
-from core.figures import AreaKind
+from core.figures import report as figures
+from core.figures.exports import EXPORTS
+from core.figures.report import AreaKind
+from core.infra.enums import CaseStage
+from core.infra.tenancy import in_city
 from core.models import City, Community, Street
-from core.tenancy import in_city
 from schema.admin.access import COOKIE, AdminRequest, Refused, admin_request
 from schema.admin.charts import coverage_bars, percent, ranking_bars, stacked_columns
-from schema.ids import to_global_id
+from schema.api.ids import to_global_id
 
 TEXT = {
     # key: (zh, en)

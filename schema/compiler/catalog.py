@@ -1,8 +1,9 @@
 """What the compiled path knows: each core read type's fields as SQL, mirroring its resolvers.
 
 A field missing here is not an error: the operation goes to the resolver path. Each entry
-follows the resolver it stands for (schema/types/*.py, schema/query.py, core/directory.py,
-core/cases.py); the differential tests (tests/schema/test_compiled.py) hold them equal.
+follows the resolver it stands for (schema/*/types.py, schema/api/query.py,
+core/places/directory.py, core/cases/filing.py); the differential tests
+(tests/schema/compiler/test_compiled.py) hold them equal.
 """
 
 from __future__ import annotations
@@ -13,18 +14,24 @@ from typing import Any
 from graphql import FieldNode, GraphQLField, GraphQLObjectType, get_named_type
 from tortoise.filters import escape_like
 
-from core import cases as core_cases
-from core import directory
-from core import enums as domain
-from core.access import case_visibility_sql, require_role
-from core.errors import DomainError
-from core.pagination import page_request
+from core.cases import filing as core_cases
+from core.infra import enums as domain
+from core.infra.errors import DomainError
+from core.infra.pagination import page_request
+from core.places import directory
+from core.security.access import case_visibility_sql, require_role
+from schema.api.enums import CaseOrder, CompoundOrder, PlaceOrder, ordering
+from schema.api.ids import from_global_id
+from schema.api.inputs import (
+    CaseFilter,
+    CompoundFilter,
+    FirmFilter,
+    OrganisationFilter,
+    PlaceFilter,
+)
+from schema.api.query import _AUTHENTICATED
 from schema.compiler.plan import Unsupported
 from schema.compiler.sql import CITY, Builder, FieldSql, PageSpec, global_id, iso_date, iso_ts, lit
-from schema.enums import CaseOrder, CompoundOrder, PlaceOrder, ordering
-from schema.ids import from_global_id
-from schema.inputs import CaseFilter, CompoundFilter, FirmFilter, OrganisationFilter, PlaceFilter
-from schema.query import _AUTHENTICATED
 
 Nodes = list[FieldNode]
 
@@ -126,7 +133,7 @@ def compound_current_contract(b: Builder, a: str, nodes: Nodes, f: GraphQLField)
 
 
 def compound_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
-    """Compound.cases: schema.types.cases.nested_page over core.cases.latest_cases."""
+    """Compound.cases: schema.cases.types.nested_page over core.cases.filing.latest_cases."""
     args = b.arguments(nodes, f)
     size = _page(args.get("first"), None).first
     kinds = tuple(domain.CaseKind(k) for k in args.get("kind") or ())
@@ -308,7 +315,7 @@ def _aware(value: dt.datetime) -> dt.datetime:
 
 
 def root_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
-    """Query.cases: needs a token; the caller's visibility, then core.cases._filter_q."""
+    """Query.cases: needs a token; the caller's visibility, then core.cases.filing._filter_q."""
     try:
         require_role(b.principal, _AUTHENTICATED)
     except DomainError:
@@ -354,7 +361,7 @@ def root_city(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
     return f"(SELECT json_build_object({', '.join(parts)}) FROM cities c WHERE c.slug = {CITY})"
 
 
-# Query.node's types (schema.query._NODE_TYPES, plus Case): others read as null.
+# Query.node's types (schema.api.query._NODE_TYPES, plus Case): others read as null.
 NODE_TYPES = ("Street", "Community", "Compound", "Building", "Grid", "Organisation", "Firm")
 
 

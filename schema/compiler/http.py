@@ -9,7 +9,7 @@ import orjson
 import strawberry
 from starlette.types import Message, Receive, Scope, Send
 
-from core.auth import Principal
+from core.security.auth import Principal
 from schema.compiler.run import compiled_response, enabled
 
 

@@ -32,7 +32,7 @@ class Unsupported(Exception):
     """The operation leaves the compiled path; the resolver path answers it."""
 
 
-# The same module-level LRUs that schema.build.extensions() gives strawberry (maxsize 512),
+# The same module-level LRUs that schema.api.build.extensions() gives strawberry (maxsize 512),
 # so a query text is parsed and validated once for both paths.
 _parse = _get_parse_cache(512)
 _validate = _get_validate_cache(512)

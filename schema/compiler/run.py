@@ -12,8 +12,8 @@ import orjson
 import strawberry
 from graphql import GraphQLObjectType
 
-from core import db
-from core.auth import Principal
+from core.infra import db
+from core.security.auth import Principal
 from schema.compiler.catalog import CATALOG
 from schema.compiler.plan import Collector, PlanCache, Unsupported, variable_values
 from schema.compiler.sql import MAX_JSON_KEYS, Builder, lit

@@ -12,7 +12,7 @@ from graphql import FieldNode, GraphQLField, GraphQLObjectType, get_named_type
 from graphql.execution.values import get_argument_values
 from strawberry.types.arguments import convert_arguments
 
-from core.auth import Principal
+from core.security.auth import Principal
 from schema.compiler.plan import Collector, Fields, Unsupported
 
 if TYPE_CHECKING:
@@ -42,13 +42,13 @@ def iso_date(expr: str) -> str:
 
 
 def global_id(type_name: str, id_expr: str) -> str:
-    """schema.ids.to_global_id: urlsafe base64 of 'Type:pk' without padding."""
+    """schema.api.ids.to_global_id: urlsafe base64 of 'Type:pk' without padding."""
     raw = f"encode(convert_to({lit(type_name + ':')} || {id_expr}, 'UTF8'), 'base64')"
     return f"rtrim(translate({raw}, '+/', '-_'), '=')"
 
 
 def cursor(alias: str, column: str, kind: str) -> str:
-    """core.pagination.encode_cursor: urlsafe base64 (padded) of orjson [value, id]."""
+    """core.infra.pagination.encode_cursor: urlsafe base64 (padded) of orjson [value, id]."""
     col, row_id = f"{alias}.{column}", f"{alias}.id"
     if kind == "ts":
         value = f"'{{\"t\":\"' || {iso_ts(col)} || '\"}}'"
@@ -67,7 +67,7 @@ FieldSql = Callable[["Builder", str, list[FieldNode], GraphQLField], str]
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One cursor page of `table`: filter, order and how many, as core.pagination pages them."""
+    """One cursor page of `table`: filter, order and how many, as core.infra.pagination does."""
 
     table: str
     node_type: str

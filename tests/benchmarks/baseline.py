@@ -20,9 +20,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from core.enums import CaseKind, CaseStage
-from core.pagination import encode_cursor
-from schema.ids import from_global_id, to_global_id
+from core.infra.enums import CaseKind, CaseStage
+from core.infra.pagination import encode_cursor
+from schema.api.ids import from_global_id, to_global_id
 
 STATEMENTS = {"compounds_list": 3, "case_detail": 1, "firm_compounds": 4, "case_desk": 2}
 

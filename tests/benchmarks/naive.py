@@ -18,13 +18,13 @@ from starlette.types import Receive, Scope, Send
 from strawberry.asgi import GraphQL
 from tortoise.expressions import Q
 
-from core import db
-from core import enums as domain
+from core.infra import db
+from core.infra import enums as domain
+from core.infra.pagination import encode_cursor
+from core.infra.tenancy import in_city
 from core.models import Case, Community, Compound, Firm, ManagementContract, Street
-from core.pagination import encode_cursor
-from core.tenancy import in_city
-from schema.enums import CaseStage
-from schema.ids import from_global_id, to_global_id
+from schema.api.enums import CaseStage
+from schema.api.ids import from_global_id, to_global_id
 
 
 def _current() -> Q:

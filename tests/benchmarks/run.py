@@ -24,12 +24,12 @@ from pathlib import Path
 import asyncpg
 import orjson
 
-from core import db
-from core.auth import mint_token
-from core.cities import ensure_cities
-from core.enums import Role
-from core.settings import PROJECT_ROOT
-from schema.ids import to_global_id
+from core.infra import db
+from core.infra.cities import ensure_cities
+from core.infra.enums import Role
+from core.infra.settings import PROJECT_ROOT
+from core.security.auth import mint_token
+from schema.api.ids import to_global_id
 from tests.benchmarks import baseline
 from tests.benchmarks.load import Run, drive, one, request_bytes
 from tests.benchmarks.queries import BenchQuery, bench_queries
@@ -117,7 +117,7 @@ async def prepare(
     url: str, compounds: int, cases: int, firms: int, say: Callable[[str], None]
 ) -> None:
     """The synthetic city at this size: reused when it is there, generated when not."""
-    from core.generate import generate
+    from core.devdata.generate import generate
 
     await _create_database(url)
     await db.migrate(url)
@@ -229,7 +229,7 @@ class Server:
 def bench_config(into: Path) -> Path:
     """The project's configuration with the per-caller rate limit off: the benchmark is one
     caller sending thousands of requests, and measures the server, not that caller's quota."""
-    from core.settings import get_settings
+    from core.infra.settings import get_settings
 
     target = into / "config"
     shutil.copytree(get_settings().config_dir, target)

@@ -1,4 +1,4 @@
-"""Start a benchmark server: uvicorn with one or more workers, through schema/serving.py
+"""Start a benchmark server: uvicorn with one or more workers, through schema/http/serving.py
 (which keeps TCP_NODELAY on the workers' connections, as `civicgraph serve` does).
 
     python -m tests.benchmarks.serve PORT WORKERS
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from schema import serving
+from schema.http import serving
 
 
 def main(port: int, workers: int) -> None:

@@ -1,6 +1,6 @@
 """The app each benchmark server runs, chosen by CIVICGRAPH_BENCH_APP:
 
-graphql  - the real app (schema.app); CIVICGRAPH_COMPILED=0 makes it the resolver path
+graphql  - the real app (schema.http.app); CIVICGRAPH_COMPILED=0 makes it the resolver path
 naive    - strawberry + tortoise model objects, N+1 (tests/benchmarks/naive.py)
 baseline - starlette + asyncpg, hand-written SQL (tests/benchmarks/baseline.py)
 """
@@ -11,8 +11,8 @@ import os
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from core.db import StatementCounter
-from schema import serving
+from core.infra.db import StatementCounter
+from schema.http import serving
 
 
 def _counting(app: ASGIApp) -> ASGIApp:
@@ -49,6 +49,6 @@ def create() -> ASGIApp:
         from tests.benchmarks.baseline import create_baseline_app
 
         return create_baseline_app()
-    from schema.app import create_app
+    from schema.http.app import create_app
 
     return _counting(create_app())

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_a_tiny_bench_runs_checks_the_answers_and_counts_statements():
     prefix = POSTGRES_URL.rsplit("/", 1)[0] + "/" + POSTGRES_URL.rsplit("/", 1)[1] + "_bench"
     command = [
-        sys.executable, "-c", "from schema.cli import app; app()", "bench",
+        sys.executable, "-c", "from schema.cli.main import app; app()", "bench",
         "--cases", "200", "--compounds", "20", "--firms", "3", "--requests", "12",
         "--seconds", "0.1", "--concurrency", "2", "--rounds", "1", "--warmup", "2",
         "--no-write-doc", "--database", prefix, "--paths", "compiled,resolver,baseline",

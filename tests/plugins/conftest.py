@@ -7,12 +7,13 @@ from types import ModuleType
 
 import pytest
 
-from core import plugin_settings, plugins
-from core.auth import Principal
-from core.cities import load_city_configs
-from core.enums import Role
+from core.infra.cities import load_city_configs
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
 from core.models import PluginConfiguration
-from core.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins import settings as plugin_settings
+from core.security.auth import Principal
 from tests.plugins import sample_plugin
 
 DONGGUAN_ADMIN = Principal(city="dongguan", role=Role.CITY_ADMIN, subject="admin-dg")

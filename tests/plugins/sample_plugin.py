@@ -12,8 +12,9 @@ from typing import Any
 import strawberry
 from pydantic import BaseModel, Field, SecretStr
 
-from core import plugins
-from core.contributions import (
+from core.models import Case
+from core.plugins import calls as plugins
+from core.plugins.contributions import (
     BLACKLIST,
     NO_NEW_CONTRACTS,
     PENALTY_POINTS,
@@ -33,9 +34,8 @@ from core.contributions import (
     Violation,
     Worker,
 )
-from core.events import CaseFiled, CaseStageChanged, MeetingHeld
-from core.hookspecs import hookimpl
-from core.models import Case
+from core.plugins.events import CaseFiled, CaseStageChanged, MeetingHeld
+from core.plugins.hookspecs import hookimpl
 
 NAME = "sample"
 calls: list[tuple[str, str, Any]] = []

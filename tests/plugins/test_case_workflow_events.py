@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from core import plugin_settings
-from core.auth import Scope, ScopeKind
-from core.enums import OrganisationKind, Role
+from core.infra.enums import OrganisationKind, Role
+from core.infra.tenancy import in_city
 from core.models import Case, CaseTransition, Organisation
-from core.tenancy import in_city
-from schema.ids import to_global_id
+from core.plugins import settings as plugin_settings
+from core.security.auth import Scope, ScopeKind
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 from tests.plugins.conftest import DONGGUAN_ADMIN
@@ -93,7 +93,7 @@ async def test_a_move_and_a_meeting_reach_the_plugins(sample: ModuleType, gql: G
 
 
 def case_pk(global_id: str) -> int:
-    from schema.ids import pk_of
+    from schema.api.ids import pk_of
 
     return pk_of(global_id, "Case", "id")
 

@@ -1,5 +1,5 @@
 """A city's plugin configuration is cached per process only while a change is sure to be
-heard (core/config_watch.py): the PostgreSQL trigger's NOTIFY, a LISTEN connection that
+heard (core/plugins/watch.py): the PostgreSQL trigger's NOTIFY, a LISTEN connection that
 is up, and the writing process forgetting at once. PostgreSQL only: SQLite never caches."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ import asyncpg
 import httpx
 import pytest
 
-from core import db
-from core.config_watch import watch
-from core.enums import Role
-from core.settings import get_settings
-from schema.app import create_app
+from core.infra import db
+from core.infra.enums import Role
+from core.infra.settings import get_settings
+from core.plugins.watch import watch
+from schema.http.app import create_app
 from tests.conftest import ON_POSTGRES, GraphQLClient, token
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="the watch needs PostgreSQL's NOTIFY")

@@ -8,13 +8,14 @@ import datetime as dt
 from decimal import Decimal
 from types import ModuleType
 
-from core import plugin_settings, plugins
-from core.auth import Scope, ScopeKind
-from core.contributions import NO_NEW_CONTRACTS, CreditEvent
-from core.enums import OrganisationKind, Role
+from core.infra.enums import OrganisationKind, Role
+from core.infra.tenancy import in_city
 from core.models import Organisation, ServicePurchaseRecord
-from core.tenancy import in_city
-from schema.ids import to_global_id
+from core.plugins import calls as plugins
+from core.plugins import settings as plugin_settings
+from core.plugins.contributions import NO_NEW_CONTRACTS, CreditEvent
+from core.security.auth import Scope, ScopeKind
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 from tests.plugins.conftest import DONGGUAN_ADMIN

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from core import hookspecs
+from core.plugins import hookspecs
 
 ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "plugins.md"

@@ -7,10 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from core import plugin_settings, plugins
-from core.contributions import BLACKLIST, Score
-from core.errors import ValidationErrors
-from core.tenancy import in_city
+from core.infra.errors import ValidationErrors
+from core.infra.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins import settings as plugin_settings
+from core.plugins.contributions import BLACKLIST, Score
 from tests.factories import build_town
 from tests.plugins.conftest import DONGGUAN_ADMIN
 

@@ -13,19 +13,26 @@ from types import ModuleType
 import httpx
 import pytest
 
-from core import db, plugin_settings, plugins
-from core.auth import Scope, ScopeKind
-from core.cities import CityConfig
-from core.contributions import BLACKLIST, PENALTY_POINTS, SchemaContribution, ServicePurchase
-from core.enums import Role
-from core.events import CaseStageChanged, MeetingHeld
-from core.hookspecs import hookimpl
+from core.infra import db
+from core.infra.cities import CityConfig
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
 from core.models import Case, PluginConfiguration, PluginConfigurationChange
-from core.plugins import check_city_configs
-from core.tenancy import in_city
-from schema.build import check_plugin_schemas
-from schema.ids import to_global_id
-from schema.plugin_schema import PluginConflict
+from core.plugins import calls as plugins
+from core.plugins import settings as plugin_settings
+from core.plugins.calls import check_city_configs
+from core.plugins.contributions import (
+    BLACKLIST,
+    PENALTY_POINTS,
+    SchemaContribution,
+    ServicePurchase,
+)
+from core.plugins.events import CaseStageChanged, MeetingHeld
+from core.plugins.hookspecs import hookimpl
+from core.security.auth import Scope, ScopeKind
+from schema.api.build import check_plugin_schemas
+from schema.api.ids import to_global_id
+from schema.plugins.merge import PluginConflict
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 from tests.plugins.conftest import DONGGUAN_ADMIN
@@ -390,7 +397,7 @@ async def test_a_city_naming_a_missing_plugin_or_bad_settings_is_refused_at_star
 async def test_a_change_made_through_one_server_shows_on_the_next_request_of_another(
     sample: ModuleType, gql: GraphQLClient
 ):
-    from schema.app import create_app
+    from schema.http.app import create_app
 
     other = httpx.AsyncClient(
         transport=httpx.ASGITransport(app=create_app(manage_db=False)), base_url="http://b.test"

@@ -1,4 +1,4 @@
-"""core.plugins.sync_state_owned_projects: a connector without `sync` is fetched and
+"""core.plugins.calls.sync_state_owned_projects: a connector without `sync` is fetched and
 reconciled read only (matched and unknown projects); an unknown connector name is refused."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from types import ModuleType
 
 import pytest
 
-from core import plugins
-from core.contributions import SyncRow
-from core.errors import DomainError
-from core.tenancy import in_city
+from core.infra.errors import DomainError
+from core.infra.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins.contributions import SyncRow
 
 
 async def test_a_connector_without_sync_is_reconciled_read_only(sample: ModuleType):

@@ -10,9 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from core import plugins
-from core.enums import Role
-from schema.ids import to_global_id
+from core.infra.enums import Role
+from core.plugins import calls as plugins
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 

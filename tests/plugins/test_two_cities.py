@@ -20,10 +20,11 @@ from typing import Any
 import httpx
 import pytest
 
-from core import credit, plugins
-from core.enums import Role
-from core.tenancy import in_city
-from schema.ids import to_global_id
+from core.firms import credit
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
+from core.plugins import calls as plugins
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 
@@ -185,7 +186,7 @@ def server(empty_db: str, database_url: str, tmp_path: Path) -> Iterator[str]:
     env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database_url}
     with open(tmp_path / "server.log", "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "schema.app:create_app", "--factory",
+            [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory",
              "--host", "127.0.0.1", "--port", str(port)],
             env=env, cwd=ROOT, stdout=log, stderr=log,
         )  # fmt: skip

@@ -17,13 +17,15 @@ from typing import Any
 async def scenario(receiver: str, url: str, secret: str) -> dict[str, Any]:
     import httpx
 
-    from core import db, plugin_settings, plugins
-    from core.auth import CITY_WIDE, Principal, mint_token
-    from core.cities import ensure_cities
-    from core.enums import Role
-    from core.tenancy import in_city
-    from schema.app import create_app
-    from schema.ids import to_global_id
+    from core.infra import db
+    from core.infra.cities import ensure_cities
+    from core.infra.enums import Role
+    from core.infra.tenancy import in_city
+    from core.plugins import calls as plugins
+    from core.plugins import settings as plugin_settings
+    from core.security.auth import CITY_WIDE, Principal, mint_token
+    from schema.api.ids import to_global_id
+    from schema.http.app import create_app
     from tests.factories import build_town
 
     await db.migrate(url)
@@ -92,7 +94,7 @@ if __name__ == "__main__":
     if len(sys.argv) > 5 and sys.argv[5] == "--register":  # in-repo debugging without pip
         import civicgraph_webhooks.plugin as hooks
 
-        from core import plugins
+        from core.plugins import calls as plugins
 
         plugins.register(hooks, "webhooks")
     print(json.dumps(asyncio.run(scenario(receiver, url, secret)), default=str))

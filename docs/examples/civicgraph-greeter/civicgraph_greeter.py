@@ -5,10 +5,10 @@ from __future__ import annotations
 import strawberry
 from pydantic import BaseModel, Field
 
-from core import plugins
-from core.contributions import CityPlugins, SchemaContribution
-from core.events import CaseFiled
-from core.hookspecs import hookimpl
+from core.plugins import calls as plugins
+from core.plugins.contributions import CityPlugins, SchemaContribution
+from core.plugins.events import CaseFiled
+from core.plugins.hookspecs import hookimpl
 
 filed: dict[str, int] = {}
 

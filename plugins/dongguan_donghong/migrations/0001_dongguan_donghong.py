@@ -7,7 +7,7 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
-from core.rls import secure_city_tables
+from core.security.rls import secure_city_tables
 
 
 class Migration(migrations.Migration):

@@ -27,9 +27,9 @@ from civicgraph_webhooks.signing import (
     TIMESTAMP_HEADER,
     sign,
 )
-from core import plugins
+from core.infra.tenancy import in_city
 from core.models import City
-from core.tenancy import in_city
+from core.plugins import calls as plugins
 
 log = logging.getLogger("civicgraph.webhooks")
 BATCH = 50

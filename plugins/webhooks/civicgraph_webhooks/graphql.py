@@ -9,8 +9,8 @@ import strawberry
 from strawberry.scalars import JSON
 
 from civicgraph_webhooks import outbox
-from schema.context import Info
-from schema.errors import UserError, attempt
+from schema.api.context import Info
+from schema.api.errors import UserError, attempt
 
 LOG_MAX = 100
 

@@ -8,12 +8,12 @@ from typing import Any
 from civicgraph_webhooks import NAME
 from civicgraph_webhooks.models import DELIVERED, FAILED, PENDING, WebhookDelivery
 from civicgraph_webhooks.settings import WebhookSettings
-from core.access import require_role
-from core.auth import Principal
-from core.contributions import CityPlugins
-from core.enums import Role
-from core.errors import DomainError
-from core.events import Event
+from core.infra.enums import Role
+from core.infra.errors import DomainError
+from core.plugins.contributions import CityPlugins
+from core.plugins.events import Event
+from core.security.access import require_role
+from core.security.auth import Principal
 
 ADMINS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 LOG_FIELDS = (

@@ -11,9 +11,9 @@ from collections.abc import Awaitable
 from pydantic import BaseModel
 
 from civicgraph_webhooks.settings import WebhookSettings
-from core.contributions import CityPlugins, PluginModels, SchemaContribution, Worker
-from core.events import CaseFiled, CaseStageChanged, Event, MeetingHeld
-from core.hookspecs import hookimpl
+from core.plugins.contributions import CityPlugins, PluginModels, SchemaContribution, Worker
+from core.plugins.events import CaseFiled, CaseStageChanged, Event, MeetingHeld
+from core.plugins.hookspecs import hookimpl
 
 
 @hookimpl

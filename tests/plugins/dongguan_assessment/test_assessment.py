@@ -1,6 +1,6 @@
 """Dongguan's assessment, credit and blacklist with real rows: a score computed from
 residents' ratings, hand inputs and complaints; two failed quarters blacklist a firm, which
-core/contracts.py then refuses; an admin lifts the listing; recordCreditEvent's serious
+core/firms/contracts.py then refuses; an admin lifts the listing; recordCreditEvent's serious
 violation blacklists at once; settings changes take effect on the next run."""
 
 from __future__ import annotations
@@ -10,14 +10,14 @@ from decimal import Decimal
 
 import pytest
 
-from core import plugin_settings
-from core.auth import Principal
-from core.contracts import create_management_contract
-from core.enums import CaseKind, CaseStage, Role
-from core.errors import ValidationErrors
+from core.firms.contracts import create_management_contract
+from core.infra.enums import CaseKind, CaseStage, Role
+from core.infra.errors import ValidationErrors
+from core.infra.tenancy import in_city
 from core.models import Case, ManagementContract, ResidentRating
-from core.tenancy import in_city
-from schema.ids import to_global_id
+from core.plugins import settings as plugin_settings
+from core.security.auth import Principal
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import Town, build_town
 
@@ -226,7 +226,7 @@ async def test_a_serious_violation_blacklists_at_once_and_settings_take_effect(
 async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statements(
     empty_db: str, gql: GraphQLClient
 ):
-    from core.db import StatementCounter
+    from core.infra.db import StatementCounter
 
     town = await _town()
     await _inputs(gql, town.compounds[1].id, "2026Q1", survey=30, party=40, failed=["RECORDS"])

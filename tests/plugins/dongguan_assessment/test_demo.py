@@ -3,8 +3,8 @@ firm, purchases accepted and refused; a second load adds nothing."""
 
 from __future__ import annotations
 
+from core.infra.tenancy import in_city
 from core.models import ServicePurchaseRecord
-from core.tenancy import in_city
 from plugins.dongguan_assessment.demo import load_dongguan_demo
 from plugins.dongguan_assessment.models import BlacklistEntry, CreditDeduction, FirmAssessment
 

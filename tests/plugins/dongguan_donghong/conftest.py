@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
-from core import plugin_settings
-from core.auth import Principal
-from core.enums import CompoundKind, Role
+from core.infra.enums import CompoundKind, Role
+from core.infra.tenancy import in_city
 from core.models import Community, Compound, Firm, ManagementContract, Street
-from core.tenancy import in_city
+from core.plugins import settings as plugin_settings
+from core.security.auth import Principal
 from plugins.dongguan_donghong.plugin import NAME
 from tests.plugins.dongguan_donghong.feed_server import TOKEN, FeedServer, feed_server
 

@@ -15,10 +15,11 @@ from tests.plugins.dongguan_donghong.feed_server import TOKEN, feed_server
 CLI = str(Path(sys.executable).parent / "civicgraph")
 CONFIGURE = """
 import asyncio, sys
-from core import db, plugin_settings
-from core.auth import Principal
-from core.enums import Role
-from core.tenancy import in_city
+from core.infra import db
+from core.plugins import settings as plugin_settings
+from core.security.auth import Principal
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
 
 async def main():
     await db.init(None)

@@ -3,9 +3,9 @@ report, and its party-mass service station as GraphQL shows it; a second load ad
 
 from __future__ import annotations
 
-from core import plugins
-from core.enums import Role
-from core.tenancy import in_city
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
+from core.plugins import calls as plugins
 from plugins.dongguan_donghong import plugin
 from plugins.dongguan_donghong.demo import load_donghong_demo
 from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.db import StatementCounter
-from core.enums import OrganisationKind, Role
+from core.infra.db import StatementCounter
+from core.infra.enums import OrganisationKind, Role
+from core.infra.tenancy import in_city
 from core.models import Organisation, Person
-from core.tenancy import in_city
 from plugins.dongguan_donghong.models import JointMeeting, ServiceStation
 from tests.conftest import GraphQLClient, token
 from tests.plugins.dongguan_donghong.conftest import Place

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from core import plugins
-from core.auth import Scope, ScopeKind
-from core.contributions import SyncReport
-from core.enums import Role
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
 from core.models import Compound, ManagementContract
-from core.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins.contributions import SyncReport
+from core.security.auth import Scope, ScopeKind
 from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun
 from tests.conftest import GraphQLClient, token
 from tests.plugins.dongguan_donghong.conftest import DONGHONG_USCC, Place, configure

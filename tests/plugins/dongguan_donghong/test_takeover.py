@@ -8,18 +8,18 @@ import datetime as dt
 
 import pytest
 
-from core import plugins
-from core.enums import Role, VoteMatter
-from core.errors import DomainError
+from core.infra.enums import Role, VoteMatter
+from core.infra.errors import DomainError
+from core.infra.tenancy import in_city
 from core.models import ManagementContract, Unit
-from core.tenancy import in_city
-from core.votes import BallotInput, cast_ballot, close_vote, options_of
+from core.plugins import calls as plugins
+from core.votes.voting import BallotInput, cast_ballot, close_vote, options_of
 from plugins.dongguan_donghong import takeover
 from plugins.dongguan_donghong.models import DonghongProject
 from plugins.dongguan_donghong.plugin import settings_of
-from schema.ids import to_global_id
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
-from tests.core.owners_fixtures import end_voting, open_on, register_owners, resident
+from tests.core.votes.owners_fixtures import end_voting, open_on, register_owners, resident
 from tests.plugins.dongguan_donghong.conftest import ADMIN, Place
 
 TODAY = dt.date.today()

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core import plugin_settings
-from core.auth import Principal
-from core.enums import OrganisationKind, Role
+from core.infra.enums import OrganisationKind, Role
+from core.infra.tenancy import in_city
 from core.models import Organisation, ServicePurchaseRecord
-from core.tenancy import in_city
-from schema.ids import to_global_id
+from core.plugins import settings as plugin_settings
+from core.security.auth import Principal
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 

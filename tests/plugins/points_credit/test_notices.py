@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core import plugins
-from core.auth import Scope, ScopeKind
-from core.clock import frozen_at
-from core.contributions import FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE
-from core.db import StatementCounter
-from core.enums import Role
-from core.tenancy import in_city
-from schema.ids import to_global_id
+from core.infra.clock import frozen_at
+from core.infra.db import StatementCounter
+from core.infra.enums import Role
+from core.infra.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins.contributions import FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE
+from core.security.auth import Scope, ScopeKind
+from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from core import credit, plugins
+from core.firms import credit
+from core.infra.tenancy import in_city
 from core.models import Firm, ServicePurchaseRecord
-from core.tenancy import in_city
+from core.plugins import calls as plugins
 from plugins.points_credit.models import PointsAppeal
 from plugins.zhuhai_purchasing.demo import load_zhuhai_demo
 

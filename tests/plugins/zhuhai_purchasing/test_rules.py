@@ -7,14 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from core import plugin_settings, plugins, purchases
-from core.auth import Principal
-from core.contributions import ServicePurchase
-from core.enums import OrganisationKind, ProcurementMethod, Role
-from core.errors import ValidationErrors
+from core.infra.enums import OrganisationKind, ProcurementMethod, Role
+from core.infra.errors import ValidationErrors
+from core.infra.tenancy import in_city
 from core.models import Community, Organisation, Street
-from core.purchases import ProposePurchaseInput
-from core.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins import settings as plugin_settings
+from core.plugins.contributions import ServicePurchase
+from core.purchases import proposals as purchases
+from core.purchases.proposals import ProposePurchaseInput
+from core.security.auth import Principal
 from tests.plugins.conftest import ZHUHAI_ADMIN
 
 

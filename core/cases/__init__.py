@@ -1,0 +1,1 @@
+"""Cases residents bring: filing and reading, the six-stage workflow, councils, live updates."""

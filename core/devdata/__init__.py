@@ -1,0 +1,1 @@
+"""Demo and synthetic data: outside the domain, which never imports it."""

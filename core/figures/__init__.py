@@ -1,0 +1,1 @@
+"""The governance figures a city reports, and the tables it exports."""

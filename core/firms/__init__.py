@@ -1,0 +1,1 @@
+"""Property-service firms: management contracts and credit."""

@@ -1,0 +1,1 @@
+"""Grassroots people (building heads, workers, volunteers, mediators) and work-item admission."""

@@ -1,0 +1,1 @@
+"""What every domain stands on: database, tenancy, settings, calendar, paging, errors, messages."""

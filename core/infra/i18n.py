@@ -1,0 +1,340 @@
+"""Messages in Chinese and English, chosen by the request's Accept-Language."""
+
+from __future__ import annotations
+
+from typing import Any
+
+DEFAULT_LANGUAGE = "zh"
+
+# code -> (zh, en). Placeholders use str.format names; never put personal data in them.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "REQUIRED": ("{field} 不能为空", "{field} is required"),
+    "TOO_LONG": ("{field} 最长 {max} 个字符", "{field} must be at most {max} characters"),
+    "NOT_FOUND": ("{field} 指向的对象不存在", "{field} does not point to an existing object"),
+    "INVALID_ID": ("{field} 不是有效的 ID", "{field} is not a valid ID"),
+    "WRONG_TYPE": ("{field} 应为 {expected} 的 ID", "{field} must be the ID of a {expected}"),
+    "INVALID_CURSOR": ("游标 {field} 无效", "cursor {field} is not valid"),
+    "PAGE_TOO_LARGE": (
+        "{field} 不能超过 {max}",
+        "{field} must not exceed {max}",
+    ),
+    "NEGATIVE": ("{field} 不能为负数", "{field} must not be negative"),
+    "AUTH_REQUIRED": ("此操作需要登录", "this operation needs an authenticated caller"),
+    "FORBIDDEN": ("当前角色无权执行此操作", "the caller's role may not do this"),
+    "OUT_OF_SCOPE": ("{field} 不在当前用户的管辖范围内", "{field} is outside the caller's scope"),
+    "TOKEN_EXPIRED": ("令牌已过期", "the token has expired"),
+    "TOKEN_INVALID": ("令牌无效", "the token is malformed or wrongly signed"),
+    "TOKEN_WRONG_CITY": ("令牌属于其他城市", "the token belongs to another city"),
+    "UNKNOWN_CITY": ("未知城市：{city}", "unknown city: {city}"),
+    "INVALID_ENUM": ("{field} 的取值无效", "{field} has an invalid value"),
+    # Cases (docs/cases.md)
+    "CASE_CLOSED": ("案件已结案，不可再修改", "the case is closed and read-only"),
+    "VERSION_CONFLICT": (
+        "案件已被他人修改（当前版本 {current}），请刷新后重试",
+        "the case was changed by someone else (now version {current}); reload and retry",
+    ),
+    "UNKNOWN_STAGE": ("未知阶段：{stage}", "unknown stage: {stage}"),
+    "STAGE_NOT_IN_WORKFLOW": (
+        "{kind} 类案件没有 {stage} 阶段",
+        "a {kind} case has no stage {stage}",
+    ),
+    "OUT_OF_ORDER": (
+        "案件处于 {stage}，下一阶段只能是 {expected}，不能跳到 {requested}",
+        "the case is in {stage}: the next stage is {expected}, not {requested}",
+    ),
+    "WRONG_STAGE": (
+        "案件处于 {stage}，此操作仅在 {expected} 阶段可用",
+        "the case is in {stage}; this is only possible in {expected}",
+    ),
+    "STAGE_FORBIDDEN": (
+        "角色 {role} 不能推进处于 {stage} 阶段的案件",
+        "role {role} may not move a case on from {stage}",
+    ),
+    "TOPIC_MISSING": ("尚未确定议题及其类别", "the topic and its category are not determined"),
+    "DECISION_MISSING": (
+        "尚无已召开议事会对本案的决定",
+        "no held council meeting has decided on this case",
+    ),
+    "EXECUTOR_MISSING": ("尚未指定执行单位及期限", "no executor with a due date is assigned"),
+    "PROGRESS_MISSING": ("尚无进展报告", "no progress report is on record"),
+    "RATINGS_MISSING": ("尚无居民评价", "no resident has rated the case yet"),
+    "MEDIATOR_MISSING": ("尚未指定调解员", "no mediator is assigned"),
+    "SESSION_MISSING": ("尚无调解记录", "no mediation session is on record"),
+    "OUT_OF_RANGE": ("{field} 应在 {min} 到 {max} 之间", "{field} must be between {min} and {max}"),
+    "ALREADY_RATED": ("您已评价过此案件", "this resident has already rated the case"),
+    "NOT_BELOW_THRESHOLD": (
+        "评价均分 {mean} 未低于阈值 {threshold}，不能重新办理",
+        "the mean rating {mean} is not below the threshold {threshold}; it cannot be reopened",
+    ),
+    "ONE_EXECUTOR": (
+        "请指定一个执行单位：企业或部门/组织二选一",
+        "name exactly one executor: a firm or a department/organisation",
+    ),
+    "DATE_IN_PAST": ("{field} 不能早于今天", "{field} must not be in the past"),
+    "DATE_IN_FUTURE": ("{field} 不能晚于今天", "{field} must not be in the future"),
+    "NOT_EXECUTOR": ("贵企业不是本案的执行单位", "your firm is not this case's executor"),
+    "NOT_MEDIATION": ("此案件不是调解案件", "this case is not a mediation case"),
+    "NOT_A_MEDIATOR": (
+        "{field} 不是调解委员会成员或楼栋长",
+        "{field} is neither a mediation-committee member nor a building head",
+    ),
+    "PROXY_FORBIDDEN": ("只有工作人员可以代办", "only staff may file on a resident's behalf"),
+    "CONVENER_NOT_PARTY": ("{field} 应为党组织", "{field} must be a party organisation"),
+    "OTHER_COMPOUND": ("{field} 属于其他小区", "{field} belongs to another compound"),
+    "NOT_ON_AGENDA": ("{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"),
+    "MEETING_ALREADY_HELD": ("该会议已记录为召开", "the meeting is already recorded as held"),
+    "CALENDAR_OUT_OF_RANGE": (
+        "日期 {date} 超出法定节假日日历的范围（{first}–{last} 年）",
+        "date {date} is outside the statutory holiday calendar ({first}-{last})",
+    ),
+    "PLUGIN_FAILED": (
+        "插件 {plugin} 出错（{hook}），操作未完成",
+        "plugin {plugin} failed in {hook}; nothing was done",
+    ),
+    "PLUGIN_REFUSED": ("插件 {plugin} 拒绝：{reason}", "refused by plugin {plugin}: {reason}"),
+    "PLUGIN_RULE_VIOLATED": ("{field}：{reason}（{plugin}）", "{field}: {reason} ({plugin})"),
+    "UNKNOWN_PLUGIN": ("未安装插件 {plugin}", "plugin {plugin} is not installed"),
+    "INVALID_SETTING": ("{field} 的设置无效：{reason}", "{field} is not a valid setting: {reason}"),
+    # Limits on hostile or oversized requests (schema/api/limits.py, schema/http/app.py).
+    "TOO_MANY_TOKENS": (
+        "查询过长：最多 {limit} 个词法单元",
+        "the query has more than {limit} tokens",
+    ),
+    "QUERY_TOO_DEEP": ("查询嵌套过深：最多 {limit} 层", "the query is nested deeper than {limit}"),
+    "TOO_MANY_ALIASES": (
+        "查询别名过多：最多 {limit} 个",
+        "the query uses more than {limit} aliases",
+    ),
+    "QUERY_TOO_COSTLY": (
+        "查询请求的对象过多：最多 {limit} 个",
+        "the query asks for more than {limit} nodes; lower `first` or nest less",
+    ),
+    "TIMEOUT": ("查询超时（{limit} 秒）", "the query took longer than {limit} seconds"),
+    "REQUEST_TOO_LARGE": (
+        "请求体过大：最多 {limit} 字节",
+        "the request body exceeds {limit} bytes",
+    ),
+    "BATCHING_DISABLED": (
+        "不支持批量请求：请逐个发送操作",
+        "batched requests are not accepted: send one operation per request",
+    ),
+    "TOO_MANY_OPERATIONS": (
+        "批量请求最多 {limit} 个操作",
+        "a batch may hold at most {limit} operations",
+    ),
+    "RATE_LIMITED": (
+        "请求过于频繁，请稍后再试",
+        "too many requests; retry after the given seconds",
+    ),
+    "DATABASE_UNAVAILABLE": (
+        "数据库暂时不可用，请稍后重试",
+        "the database is unavailable for the moment; retry shortly",
+    ),
+    "JWKS_UNAVAILABLE": (
+        "无法获取身份提供方的密钥",
+        "the identity provider's keys are unavailable",
+    ),
+    "GRAPHQL_VALIDATION": ("查询无效", "the query is not valid"),
+}
+
+
+def language(accept_language: str | None) -> str:
+    """'en' or 'zh' from an Accept-Language header, honouring q-values; Chinese by default."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    best, best_q = DEFAULT_LANGUAGE, -1.0
+    for part in accept_language.split(","):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            continue
+        primary = tag.strip().lower().split("-")[0]
+        if primary in ("zh", "en") and weight > best_q:
+            best, best_q = primary, weight
+    return best
+
+
+def message(code: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    zh, en = MESSAGES.get(code, (code, code))
+    return (en if lang == "en" else zh).format(**params)
+
+
+# Owners' votes and management contracts (docs/votes.md).
+MESSAGES.update(
+    {
+        "NO_UNITS": (
+            "{field} 指向的小区没有登记任何专有部分",
+            "{field}: the compound has no units recorded",
+        ),
+        "UNITS_WITHOUT_OWNER": (
+            "{field} 指向的小区有 {count} 个专有部分未登记业主",
+            "{field}: {count} units of the compound have no recorded owner",
+        ),
+        "CLOSES_BEFORE_OPENS": (
+            "{field} 必须晚于开始时间",
+            "{field} must be after the opening time",
+        ),
+        "OPENS_IN_PAST": ("{field} 不能早于当前时间", "{field} must not be in the past"),
+        "OPTIONS_INVALID": (
+            "{field} 至少两项、名称不重复且至少一项表示同意",
+            "{field} needs at least two distinct labels, one of them approving",
+        ),
+        "FIRM_NOT_APPLICABLE": (
+            "只有选聘和解聘物业服务企业的表决可指定 {field}",
+            "{field} only applies to a vote on hiring or dismissing the firm",
+        ),
+        "VOTE_NOT_OPEN": ("{field} 指向的表决尚未开始", "{field}: the vote has not opened yet"),
+        "VOTE_CLOSED": ("{field} 指向的表决已结束", "{field}: the vote is closed"),
+        "VOTE_ALREADY_CLOSED": ("{field} 指向的表决已关闭", "{field}: the vote is already closed"),
+        "VOTE_NOT_DUE": (
+            "{field} 指向的表决未到截止时间，不能提前关闭",
+            "{field}: the vote cannot be closed before its closing time",
+        ),
+        "OPTION_NOT_FOUND": ("{field} 不是该表决的选项", "{field} is not an option of this vote"),
+        "NOT_AN_OWNER": (
+            "{field}：不是该表决登记的业主",
+            "{field}: not an owner in this vote's electorate",
+        ),
+        "ELECTOR_AMBIGUOUS": (
+            "该人员在本次表决中代表多个业主，请指定 {field}",
+            "the person is more than one owner in this vote: give {field}",
+        ),
+        "OWNER_NOT_APPLICABLE": (
+            "网上投票只能由业主本人进行，不能指定 {field}",
+            "online ballots are cast by the owner; {field} is for paper and proxy ballots",
+        ),
+        "BALLOT_ALREADY_CAST": ("{field}：该业主已投票", "{field}: this owner has already voted"),
+        "BALLOT_NOT_CHANGEABLE": (
+            "{field}：本市规定投票后不得更改",
+            "{field}: the city does not allow a cast ballot to change",
+        ),
+        "BALLOT_NOT_CAST": ("{field}：该业主尚未投票", "{field}: this owner has not voted yet"),
+        "BALLOT_CHANGED_CONCURRENTLY": (
+            "{field}：选票刚被他人修改，请刷新后重试",
+            "{field}: the ballot was just changed by someone else; reload and retry",
+        ),
+        "VOTE_REQUIRED": (
+            "选聘物业或变更管理方式须有业主表决通过：{field} 不能为空",
+            "hiring a firm or changing the mode needs the owners' passed vote: {field} is required",
+        ),
+        "VOTE_NOT_APPLICABLE": (
+            "公租房没有业主表决，由住房主管部门决定：不能指定 {field}",
+            "public rental housing has no owners' vote; the housing authority decides: no {field}",
+        ),
+        "AUTHORITY_DECISION_REQUIRED": (
+            "公租房须记录住房主管部门的决定：{field} 不能为空",
+            "public rental housing needs the housing authority's decision: {field} is required",
+        ),
+        "AUTHORITY_DECISION_NOT_APPLICABLE": (
+            "有业主的小区须由业主表决决定，不能以 {field} 代替",
+            "a compound with owners decides by the owners' vote, not by {field}",
+        ),
+        "VOTE_WRONG_COMPOUND": (
+            "{field} 指向其他小区的表决",
+            "{field} is a vote of another compound",
+        ),
+        "VOTE_WRONG_MATTER": (
+            "{field} 不是选聘和解聘物业服务企业的表决",
+            "{field} is not a vote on hiring or dismissing the property-service firm",
+        ),
+        "VOTE_WRONG_FIRM": ("{field} 表决通过的是另一家企业", "{field} approved a different firm"),
+        "VOTE_NOT_PASSED": (
+            "{field} 指向的表决未通过（{verdict}）",
+            "{field}: the vote has not passed ({verdict})",
+        ),
+        "CONTRACT_STARTS_TOO_EARLY": (
+            "{field} 必须晚于该小区现有合同的开始日期",
+            "{field} must be after the start of the compound's existing contracts",
+        ),
+        "MODE_NEEDS_NO_CONTRACT": (
+            "{field} 为业主自管或无物业时无需物业合同",
+            "{field}: self-management or no management needs no firm contract",
+        ),
+        "MODE_UNCHANGED": ("{field} 与现行管理方式相同", "{field} is the current management mode"),
+        "INVALID_AREA": (
+            "{field} 须为大于零、最多两位小数的平方米数",
+            "{field} must be a positive number of m² with at most two decimals",
+        ),
+        "VOTE_ALREADY_USED": (
+            "{field} 指向的表决已用于另一份物业合同",
+            "{field} already authorised another management contract",
+        ),
+        "UNIT_EXISTS": (
+            "该小区已登记编号为 {field} 的专有部分",
+            "the compound already has a unit with this {field}",
+        ),
+    }
+)
+
+# Data protection (core/security/audit.py, core/security/idempotency.py, core/security/personal.py).
+MESSAGES.update(
+    {
+        "IDEMPOTENCY_KEY_REUSED": (
+            "{field} 已用于另一份不同的请求",
+            "{field} was already used for a different request",
+        ),
+        "INVALID_ID_NUMBER": (
+            "{field} 须为 18 位居民身份证号码",
+            "{field} must be an 18-character resident ID number",
+        ),
+    }
+)
+
+# Grassroots people and work-item admission
+# (core/grassroots/roster.py, core/grassroots/workitems.py).
+MESSAGES.update(
+    {
+        "WORK_ITEM_NOT_ADMITTED": (
+            "“{item}”不在社区工作事项准入清单内",
+            "“{item}” is not on the list of work items admitted for communities",
+        ),
+        "WORK_ITEM_WITHDRAWN": (
+            "“{item}”已于 {on} 移出准入清单",
+            "“{item}” was taken off the admitted list on {on}",
+        ),
+        "NOT_A_DEPARTMENT": ("{field} 不是政府部门", "{field} is not a government department"),
+        "WRONG_ORGANISATION_KIND": (
+            "{field} 应为{expected}",
+            "{field} must be a {expected}",
+        ),
+        "DUPLICATE": ("{field} 已存在", "{field} already exists"),
+        "DATE_ORDER": ("{field} 不能早于开始日期", "{field} must not be before the start date"),
+        "WORKER_EXITED": ("{field}：该社区工作者已退出", "{field}: the worker has already exited"),
+        "ONE_AREA": ("只能指定一个区域：镇街或社区", "name one area: a street or a community"),
+        "INVALID_DATE": ("{field} 不是有效日期（YYYY-MM-DD）", "{field} is not a YYYY-MM-DD date"),
+        "UNKNOWN_EXPORT": ("没有名为 {what} 的导出", "there is no export named {what}"),
+        "EMPTY_LIST": ("{field} 至少需要一项", "{field} needs at least one entry"),
+        # Credit of firms and service purchases (core/firms/credit.py, core/purchases/proposals.py).
+        "NO_CREDIT_REGIME": (
+            "本市未启用信用管理插件，无法记录信用事件",
+            "this city runs no credit regime plugin to record the event",
+        ),
+        "NOT_POSITIVE": ("{field} 必须大于零", "{field} must be greater than zero"),
+        "PURCHASE_NOT_PROPOSED": (
+            "只能评价或决定处于提议状态的购买",
+            "only a proposed purchase can be decided",
+        ),
+    }
+)
+
+# The points credit regime (plugins/points_credit).
+MESSAGES.update(
+    {
+        "APPEAL_WINDOW_CLOSED": (
+            "{field}：申诉期已于 {until} 届满",
+            "{field}: the appeal window closed on {until}",
+        ),
+        "APPEAL_DECIDED": ("{field}：该申诉已有决定", "{field}: the appeal is already decided"),
+    }
+)
+
+# The Donghong Property integration (plugins/dongguan_donghong).
+MESSAGES.update(
+    {
+        "NOT_MANAGED_BY_COMPANY": (
+            "{field}：该小区当前不由 {company} 管理",
+            "{field}: the compound is not currently managed by {company}",
+        ),
+    }
+)

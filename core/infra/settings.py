@@ -1,0 +1,102 @@
+"""Deployment settings: config/civicgraph.toml, overridden by CIVICGRAPH_* environment variables."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from functools import cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """What one request may ask for: see [api] in config/civicgraph.toml and docs/security.md."""
+
+    max_body_bytes: int = 100_000
+    max_tokens: int = 2_000
+    max_depth: int = 12
+    max_aliases: int = 30
+    max_nodes: int = 20_000
+    # Lists without `first` (e.g. Street.communities) count as this many nodes.
+    list_size_estimate: int = 20
+    timeout_seconds: float = 10.0
+    rate_per_second: float = 10.0  # per caller, token bucket refill
+    rate_burst: int = 60
+    jwks_cache_seconds: int = 300
+
+
+@dataclass(frozen=True)
+class DatabaseTimeouts:
+    """Bounds that turn a database outage into a quick error instead of a hang."""
+
+    connect_timeout: float = 3.0
+    command_timeout: float = 30.0
+
+
+def _section(cls: type, raw: dict[str, object]) -> object:
+    names = {f.name for f in fields(cls)}
+    return cls(**{k: v for k, v in raw.items() if k in names})
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    jwt_secret: str
+    jwt_issuer: str
+    token_ttl_minutes: int
+    max_page_size: int
+    default_page_size: int
+    profile: str  # "development" or "production"
+    config_dir: Path
+    # An external identity provider's key set (RS256/ES256); None: HS256 tokens only.
+    jwks_url: str | None = None
+    jwt_secret_is_dev: bool = False  # the checked-in secret: refused in production
+    limits: ApiLimits = field(default_factory=lambda: ApiLimits())
+    database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
+    # PostgreSQL settings for every pooled connection ([database.postgres] in the TOML).
+    postgres_settings: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        return self.profile == "production"
+
+
+def _sqlite_url_absolute(url: str) -> str:
+    # A relative SQLite path in the config means "relative to the project", not to
+    # whatever directory the command happens to run from.
+    prefix = "sqlite://"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        path = PROJECT_ROOT / url[len(prefix) :]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return prefix + str(path)
+    return url
+
+
+@cache
+def get_settings() -> Settings:
+    config_dir = Path(os.environ.get("CIVICGRAPH_CONFIG_DIR", PROJECT_ROOT / "config"))
+    with open(config_dir / "civicgraph.toml", "rb") as f:
+        raw = tomllib.load(f)
+    return Settings(
+        database_url=_sqlite_url_absolute(
+            os.environ.get("CIVICGRAPH_DATABASE_URL") or raw["database"]["url"]
+        ),
+        jwt_secret=os.environ.get("CIVICGRAPH_JWT_SECRET") or raw["auth"]["dev_secret"],
+        jwt_issuer=raw["auth"]["issuer"],
+        token_ttl_minutes=int(raw["auth"]["token_ttl_minutes"]),
+        max_page_size=int(raw["api"]["max_page_size"]),
+        default_page_size=int(raw["api"]["default_page_size"]),
+        profile=os.environ.get("CIVICGRAPH_PROFILE", "development"),
+        config_dir=config_dir,
+        jwt_secret_is_dev=os.environ.get("CIVICGRAPH_JWT_SECRET", raw["auth"]["dev_secret"])
+        == raw["auth"]["dev_secret"],
+        jwks_url=os.environ.get("CIVICGRAPH_JWKS_URL") or raw["auth"].get("jwks_url") or None,
+        limits=_section(ApiLimits, raw["api"]),  # type: ignore[arg-type]
+        database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]
+        postgres_settings=tuple(
+            (str(k), str(v)) for k, v in sorted(raw["database"].get("postgres", {}).items())
+        ),
+    )

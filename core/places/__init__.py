@@ -1,0 +1,1 @@
+"""The public directory: places, organisations and firms, read as plain rows."""

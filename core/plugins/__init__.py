@@ -1,0 +1,1 @@
+"""The plugin contract (hookspecs, contributions, events), the manager, cities' configuration."""

@@ -1,0 +1,1 @@
+"""Government purchases of community services from social organisations."""

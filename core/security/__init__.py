@@ -1,0 +1,1 @@
+"""Principals, access rules, the audit log, idempotency, personal data and tenancy in depth."""

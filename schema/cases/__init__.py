@@ -1,0 +1,1 @@
+"""Cases in GraphQL: types, root fields, fileCase, loaders and the caseUpdated subscription."""

@@ -1,0 +1,166 @@
+"""What the case's stages put on record, as GraphQL types."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import strawberry
+
+from core.infra import enums as domain
+from core.models import Compound as CompoundModel
+from core.models import Firm as FirmModel
+from core.models import Organisation as OrganisationModel
+from schema.api.context import Info
+from schema.api.enums import CaseStage, EscalationLevel, TransitionKind
+from schema.api.ids import to_global_id
+from schema.firms.types import Firm
+from schema.organisations.types import Organisation
+from schema.places.types import Compound
+
+
+@strawberry.type(description="One entry of a case's timeline: who moved it, when, from, to.")
+class CaseTransition:
+    kind: TransitionKind
+    from_stage: CaseStage | None
+    to_stage: CaseStage
+    actor: str | None = strawberry.field(description="The subject of the caller who acted.")
+    actor_role: str | None
+    note: str
+    escalation_level: EscalationLevel | None
+    occurred_at: dt.datetime
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> CaseTransition:
+        return cls(
+            kind=r["kind"],
+            from_stage=r["from_stage"],
+            to_stage=r["to_stage"],
+            actor=r["actor_subject"],
+            actor_role=r["actor_role"],
+            note=r["note"],
+            escalation_level=r["escalation_level"],
+            occurred_at=r["occurred_at"],
+        )
+
+    @strawberry.field
+    def kind_label(self, info: Info) -> str:
+        return domain.TransitionKind(self.kind).label(info.context.lang)
+
+
+@strawberry.type(description="Who carries out the council's decision, and by when.")
+class ExecutorAssignment:
+    firm_id: strawberry.Private[int | None]
+    organisation_id: strawberry.Private[int | None]
+    due_on: dt.date
+    assigned_at: dt.datetime
+
+    @strawberry.field
+    async def firm(self, info: Info) -> Firm | None:
+        if self.firm_id is None:
+            return None
+        row = await info.context.loaders.rows[FirmModel].load(self.firm_id)
+        return Firm.from_row(row) if row else None  # type: ignore[arg-type]
+
+    @strawberry.field(description="The department or organisation, when not a firm.")
+    async def organisation(self, info: Info) -> Organisation | None:
+        if self.organisation_id is None:
+            return None
+        row = await info.context.loaders.rows[OrganisationModel].load(self.organisation_id)
+        return Organisation.from_row(row) if row else None  # type: ignore[arg-type]
+
+
+@strawberry.type
+class ProgressReport:
+    text: str
+    percent: int | None
+    reported_by: str | None
+    reported_at: dt.datetime
+
+
+@strawberry.type
+class MediationSession:
+    held_on: dt.date
+    note: str
+
+
+@strawberry.type(description="The residents' ratings of the case in its current round.")
+class RatingSummary:
+    count: int
+    mean: float | None
+    threshold: float = strawberry.field(description="The city's threshold for reopening.")
+
+    @strawberry.field(description="True when the case may be reopened to execution.")
+    def below_threshold(self) -> bool:
+        return self.mean is not None and self.mean < self.threshold
+
+
+@strawberry.type
+class CouncilParticipant:
+    organisation_name: str | None
+    person_name: str | None
+    attended: bool | None
+
+
+@strawberry.type
+class AgendaItem:
+    case_id: strawberry.ID
+    decision: str | None
+
+
+@strawberry.type(description="A co-construction council meeting (共建议事会) of a compound.")
+class CouncilMeeting:
+    id: strawberry.ID
+    pk: strawberry.Private[int]
+    compound_id: strawberry.Private[int]
+    held_on: dt.date
+    held: bool = strawberry.field(description="False while only scheduled.")
+    attendance: int
+    minutes: str
+    decision: str | None = strawberry.field(
+        default=None, description="Read through a case: the decision on that case."
+    )
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> CouncilMeeting:
+        return cls(
+            id=strawberry.ID(to_global_id("CouncilMeeting", r["id"])),
+            pk=r["id"],
+            compound_id=r["compound_id"],
+            held_on=r["held_on"],
+            held=r["held"],
+            attendance=r["attendance"],
+            minutes=r["minutes"],
+            decision=r.get("decision"),
+        )
+
+    @strawberry.field
+    async def compound(self, info: Info) -> Compound:
+        row = await info.context.loaders.rows[CompoundModel].load(self.compound_id)
+        return Compound.from_row(row)  # type: ignore[arg-type]
+
+    @strawberry.field
+    async def agenda(self, info: Info) -> list[AgendaItem]:
+        from schema.cases.loaders import case_loaders
+
+        rows = await case_loaders(info).agenda.load(self.pk)
+        return [
+            AgendaItem(
+                case_id=strawberry.ID(to_global_id("Case", r["case_id"])), decision=r["decision"]
+            )
+            for r in rows
+        ]
+
+    @strawberry.field
+    async def participants(self, info: Info) -> list[CouncilParticipant]:
+        from schema.cases.loaders import case_loaders
+
+        rows = await case_loaders(info).participants.load(self.pk)
+        return [
+            CouncilParticipant(
+                organisation_name=r["organisation__name"],
+                person_name=r["person__name"],
+                attended=r["attended"],
+            )
+            for r in rows
+        ]

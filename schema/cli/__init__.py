@@ -1,0 +1,1 @@
+"""The `civicgraph` command."""

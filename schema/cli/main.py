@@ -1,0 +1,339 @@
+"""The `civicgraph` command: serve, migrate, load data, export the schema, mint tokens."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from core.infra import db
+from core.infra.cities import ensure_cities, load_city_configs
+from core.infra.enums import Role
+from core.security.auth import ROLE_SCOPES, Scope, mint_token
+
+T = TypeVar("T")
+app = typer.Typer(
+    help="civicgraph: a GraphQL backend for community governance and property oversight.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+schema_app = typer.Typer(help="Work with the GraphQL schema (SDL).", no_args_is_help=True)
+app.add_typer(schema_app, name="schema")
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar="CIVICGRAPH_DATABASE_URL",
+        help="sqlite://path or postgres://user@host:port/db; default from config/civicgraph.toml.",
+    ),
+]
+
+
+OwnerDatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database-url",
+        envvar=["CIVICGRAPH_MIGRATION_DATABASE_URL", "CIVICGRAPH_DATABASE_URL"],
+        help="As the tables' owner (migrations, purge); the app's role may do less.",
+    ),
+]
+
+
+def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
+    async def main() -> T:
+        await db.init(database_url)
+        try:
+            return await work()
+        finally:
+            await db.close()
+
+    return asyncio.run(main())
+
+
+@app.command()
+def migrate(database_url: OwnerDatabaseOption = None) -> None:
+    """Apply pending database migrations (safe to run again) and register configured cities."""
+    asyncio.run(db.migrate(database_url))
+    _run(ensure_cities, database_url)
+    typer.echo(f"migrated; cities: {', '.join(sorted(load_city_configs()))}")
+
+
+@app.command("demo-data")
+def demo_data(database_url: DatabaseOption = None) -> None:
+    """Load the demo data of every configured city (Dongguan, Zhuhai) and of the plugins each
+    city enables; skips what exists, so running it again changes nothing."""
+    from core.devdata.demo import load_everything
+
+    counts = _run(lambda: load_everything(lambda msg: typer.echo(f"  {msg}")), database_url)
+    typer.echo("demo data: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing new"))
+
+
+@app.command()
+def generate(
+    city: Annotated[str, typer.Option(help="City slug to generate into (created if missing).")],
+    compounds: Annotated[int, typer.Option(min=1, help="Number of compounds.")] = 5000,
+    cases: Annotated[int, typer.Option(min=0, help="Number of cases.")] = 1_000_000,
+    firms: Annotated[int, typer.Option(min=1, help="Number of property firms.")] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed: same seed, same city.")] = 1,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Generate a large synthetic city for load and benchmark work (COPY on PostgreSQL)."""
+    from core.devdata.generate import generate as run_generate
+
+    def progress(stage: str, done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        typer.echo(f"\r  {stage}: {done:,}/{total:,} ({pct}%)", nl=done >= total)
+
+    counts = _run(
+        lambda: run_generate(city, compounds, cases, firms=firms, seed=seed, progress=progress),
+        database_url,
+    )
+    typer.echo("generated: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Server processes.")] = 1,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Serve the API: POST /graphql/{city}; open it in a browser for GraphiQL."""
+    import os
+
+    from schema.http import serving
+
+    if database_url:
+        os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
+    from core.security.personal import DataKeyError, check_data_key
+
+    try:
+        check_data_key()  # production refuses the development data key (docs/privacy.md)
+    except DataKeyError as e:
+        typer.echo(f"refusing to serve: {e}", err=True)
+        raise typer.Exit(2) from None
+    for slug in sorted(load_city_configs()):
+        typer.echo(f"GraphiQL for {slug}: http://{host}:{port}/graphql/{slug}")
+    serving.run("schema.http.app:create_app", host, port, workers, log_level="info")
+
+
+@app.command()
+def token(
+    city: Annotated[str, typer.Option(help="City slug the token is for.")],
+    role: Annotated[Role, typer.Option(case_sensitive=False, help="The caller's role.")],
+    scope: Annotated[
+        str,
+        typer.Option(help="city, street:ID, community:ID, compound:ID, firm:ID, organisation:ID."),
+    ] = "city",
+    subject: Annotated[str | None, typer.Option(help="Who the token names (sub).")] = None,
+    ttl_minutes: Annotated[int | None, typer.Option(min=1, help="Lifetime.")] = None,
+) -> None:
+    """Mint a development token (HS256, the configured secret). IDs are database ids."""
+    if city not in load_city_configs():
+        raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
+    try:
+        parsed = Scope.parse(scope)
+        ttl = ttl_minutes * 60 if ttl_minutes else None
+        typer.echo(mint_token(city, role, parsed, subject, ttl_seconds=ttl))
+    except ValueError as e:
+        allowed = ", ".join(sorted(k.value for k in ROLE_SCOPES[role]))
+        raise typer.BadParameter(
+            f"{e} (role {role.value} takes: {allowed})", param_hint="--scope"
+        ) from None
+
+
+@app.command()
+def bench(
+    cases: Annotated[
+        list[int] | None, typer.Option(help="Cases in the city; repeat for a scaling run.")
+    ] = None,
+    compounds: Annotated[int, typer.Option(min=1, help="Compounds in the city.")] = 5000,
+    firms: Annotated[int, typer.Option(min=1, help="Property firms.")] = 200,
+    workers: Annotated[
+        list[int] | None, typer.Option(help="Server processes; repeat for a scaling run.")
+    ] = None,
+    requests: Annotated[int, typer.Option(min=1, help="Most requests per query and path.")] = 3000,
+    seconds: Annotated[float, typer.Option(min=0.1, help="Most seconds per query and path.")] = 6.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Concurrent connections.")] = 8,
+    rounds: Annotated[int, typer.Option(min=1, help="Alternating rounds over the paths.")] = 3,
+    warmup: Annotated[int, typer.Option(min=0, help="Warm-up requests per query and path.")] = 40,
+    paths: Annotated[
+        str, typer.Option(help="Comma-separated: compiled, resolver, naive, baseline.")
+    ] = "compiled,resolver,naive,baseline",
+    database: Annotated[
+        str, typer.Option(help="PostgreSQL URL prefix; the database name gets _c<cases>.")
+    ] = "postgres://postgres@127.0.0.1:5432/civicgraph_bench",
+    write_doc: Annotated[bool, typer.Option(help="Write the figures into docs/.")] = True,
+) -> None:
+    """Benchmark the GraphQL paths against a hand-written asyncpg baseline (PostgreSQL)."""
+    from core.infra.settings import PROJECT_ROOT
+
+    # The benchmark lives with the tests (tests/benchmarks), beside the package, not in it.
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.benchmarks.run import Options, main
+
+    main(
+        Options(
+            database=database,
+            compounds=compounds,
+            firms=firms,
+            cases=cases or [1_000_000],
+            workers=workers or [1],
+            requests=requests,
+            seconds=seconds,
+            concurrency=concurrency,
+            rounds=rounds,
+            warmup=warmup,
+            paths=[p.strip() for p in paths.split(",") if p.strip()],
+            write_doc=write_doc,
+            say=typer.echo,
+        )
+    )
+
+
+@schema_app.command("export")
+def schema_export(
+    city: Annotated[str, typer.Option(help="Export this city's schema.")] = "dongguan",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File; - for stdout.")
+    ] = None,
+) -> None:
+    """Print (or write) the SDL a city's endpoint serves."""
+    from core.plugins.calls import configured_plugins
+    from schema.api.build import schema_for_city
+
+    # The plugins the city's TOML enables: an export needs no database.
+    sdl = schema_for_city(configured_plugins(city)).as_str() + "\n"
+    if output is None or str(output) == "-":
+        sys.stdout.write(sdl)
+    else:
+        output.write_text(sdl, encoding="utf-8")
+        typer.echo(f"wrote {output}")
+
+
+@app.command("plugins")
+def plugins_command(database_url: DatabaseOption = None) -> None:
+    """List installed plugins: version, the hooks each implements, the cities enabling each."""
+    from core.plugins.calls import installation
+
+    found = _run(installation, database_url)
+    if not found:
+        typer.echo("no plugins installed (entry-point group civicgraph.plugins)")
+    for plugin in found:
+        typer.echo(f"{plugin.name} {plugin.version or '(not from a distribution)'}")
+        typer.echo(f"  hooks:  {', '.join(plugin.hooks) or '-'}")
+        typer.echo(f"  cities: {', '.join(plugin.cities) or '-'}")
+
+
+@app.command()
+def escalate(
+    city: Annotated[str, typer.Option(help="City slug.")],
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="YYYY-MM-DD; default: today in the city.")
+    ] = None,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Escalate every case overdue in its stage one level up (run daily; docs/cases.md)."""
+    import datetime as dt
+
+    from core.infra import clock
+    from core.infra.tenancy import in_city
+    from core.security.auth import Principal
+    from schema.cases.fields import escalate as escalate_audited
+
+    if city not in load_city_configs():
+        raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
+    try:
+        day = dt.date.fromisoformat(as_of) if as_of else clock.local_date(clock.now(), city)
+    except ValueError:
+        raise typer.BadParameter(f"not a date: {as_of!r}", param_hint="--as-of") from None
+    system = Principal(city=city, role=Role.CITY_ADMIN, subject="system:escalate")
+
+    async def work() -> list[int]:
+        with in_city(city):
+            # Audited like the mutation: one transaction, one entry naming the cases.
+            return await escalate_audited(system, day, {"asOf": day.isoformat()})
+
+    escalated = _run(work, database_url)
+    typer.echo(f"escalated {len(escalated)} case(s) overdue on {day.isoformat()}")
+
+
+@app.command("sync-state-owned")
+def sync_state_owned(
+    city: Annotated[str, typer.Option(help="City slug.")],
+    connector: Annotated[
+        str | None, typer.Option(help="Only this plugin's connector; default: every one.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report, change nothing.")] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Reconcile the state-owned property companies' project feeds with the city's compounds
+    and contracts (the city's plugins' connectors; exit 1 when a feed failed)."""
+    from core.infra.errors import DomainError
+    from core.infra.tenancy import in_city
+    from core.plugins import calls as plugins
+    from core.plugins.contributions import SyncReport
+
+    if city not in load_city_configs():
+        raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
+
+    async def work() -> list[SyncReport]:
+        with in_city(city):
+            return await plugins.sync_state_owned_projects(
+                connector, dry_run=dry_run, actor="cli:sync-state-owned"
+            )
+
+    try:
+        reports = _run(work, database_url)
+    except DomainError as e:
+        raise typer.BadParameter(e.render("en"), param_hint="--connector") from None
+    if not reports:
+        typer.echo(f"{city}: no state-owned company connector enabled")
+    for r in reports:
+        counts = ", ".join(
+            f"{s.lower()} {r.count(s)}"
+            for s in ("MATCHED", "CREATED", "CHANGED", "ENDED", "CONFLICTING")
+        )
+        mode = " (dry run, nothing written)" if r.dry_run else ""
+        typer.echo(f"{r.plugin} {r.company}{mode}: {counts}")
+        for row in r.rows:
+            if row.status != "MATCHED":
+                typer.echo(f"  {row.status} {row.external_id} {row.detail}")
+        for error in r.errors:
+            typer.echo(f"  ERROR {error}", err=True)
+    if any(r.errors for r in reports):
+        raise typer.Exit(1)
+
+
+@app.command()
+def purge(
+    city: Annotated[
+        list[str] | None, typer.Option(help="City slug (repeatable); default: every city.")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, change nothing.")] = False,
+    database_url: OwnerDatabaseOption = None,
+) -> None:
+    """Enforce the retention periods of docs/privacy.md (run daily)."""
+    from core.security.retention import Purged
+    from core.security.retention import purge as run_purge
+
+    cities = city or sorted(load_city_configs())
+    verb = "would purge" if dry_run else "purged"
+
+    def progress(p: Purged) -> None:
+        typer.echo(
+            f"  {p.city}: {verb} {p.idempotency_keys} idempotency key(s), "
+            f"{p.people_erased} person(s) who left, {p.audit_entries} audit entr(ies)"
+        )
+
+    done = _run(lambda: run_purge(cities, dry_run=dry_run, progress=progress), database_url)
+    typer.echo(f"{'dry run' if dry_run else 'purge'} done: {len(done)} city(ies)")
+
+
+def main() -> Any:  # pragma: no cover - console entry
+    return app()

@@ -1,0 +1,1 @@
+"""The governance figures as GraphQL."""

@@ -1,0 +1,1 @@
+"""Firms, their contracts and their credit in GraphQL."""

@@ -1,0 +1,1 @@
+"""Grassroots people, venues and work items in GraphQL."""

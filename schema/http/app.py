@@ -1,0 +1,267 @@
+"""The HTTP app: /graphql/{city} (POST queries, GET GraphiQL, websocket subscriptions),
+/healthz and /readyz."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route, WebSocketRoute
+from starlette.types import Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.types import ExecutionResult
+
+from core.infra import db
+from core.infra.cities import load_city_configs
+from core.infra.errors import AuthError
+from core.infra.i18n import language, message
+from core.infra.settings import ApiLimits, get_settings
+from core.infra.tenancy import in_city
+from core.plugins.calls import check_city_configs, city_plugins, pinned, running_workers
+from core.plugins.contributions import CityPlugins
+from core.plugins.watch import watching
+from core.security.auth import Principal, authenticate
+from schema.admin import routes as admin_routes
+from schema.api.build import check_plugin_schemas, schema_for_city
+from schema.api.context import Context
+from schema.api.limits import check_request
+from schema.compiler.http import dispatch
+from schema.http import serving
+from schema.http.guard import (
+    BodyTooLarge,
+    RateLimiter,
+    caller_key,
+    is_batch,
+    read_body,
+    replay,
+    retry_after,
+)
+
+_PRINCIPAL = "civicgraph.principal"
+_LANG = "civicgraph.lang"
+
+
+class CityGraphQL(GraphQL[Context, None]):
+    async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
+
+    # orjson rather than the json module: several times faster on a page of results, and
+    # UTF-8 out rather than \u escapes (a Chinese title costs 3 bytes, not 6), as the
+    # compiled path writes it. orjson's JSONDecodeError is json's, which strawberry catches.
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def decode_json(self, data: str | bytes) -> object:
+        return orjson.loads(data)
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> Any:
+        response = await super().process_result(request, result)
+        for error in response.get("errors") or ():
+            # Syntax errors are raised before any extension can code them.
+            error.setdefault("extensions", {}).setdefault("code", "GRAPHQL_VALIDATION")
+        return response
+
+    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
+        result = await super().execute_single(*args, **kwargs)
+        if any(
+            (e.extensions or {}).get("code") == "DATABASE_UNAVAILABLE" for e in result.errors or ()
+        ):
+            # A retryable outage, not a bad query: tell HTTP clients and proxies so.
+            sub_response = kwargs["sub_response"]
+            sub_response.status_code = 503
+            sub_response.headers["Retry-After"] = "1"
+        return result
+
+
+def _error(status: int, code: str, lang: str, **params: Any) -> JSONResponse:
+    extensions = {"code": code, **params}
+    body = {"errors": [{"message": message(code, lang, **params), "extensions": extensions}]}
+    return JSONResponse(body, status_code=status)
+
+
+async def _principal(scope: Scope, city: str) -> Principal:
+    headers = dict(scope.get("headers") or [])
+    auth = headers.get(b"authorization", b"").decode("latin-1")
+    if not auth:
+        return Principal.anonymous(city)
+    kind, _, token = auth.partition(" ")
+    if kind.lower() != "bearer" or not token:
+        raise AuthError("TOKEN_INVALID")
+    return await authenticate(token.strip(), city)
+
+
+class GraphQLEndpoint:
+    """Dispatches /graphql/{city} to that city's schema, with the city and caller in scope."""
+
+    def __init__(self, limits: ApiLimits | None = None) -> None:
+        self._apps: dict[int, CityGraphQL] = {}
+        self.limits = limits or get_settings().limits
+        self.rate_limiter = RateLimiter(self.limits.rate_per_second, self.limits.rate_burst)
+
+    def _app_for(self, city: CityPlugins) -> CityGraphQL:
+        schema = schema_for_city(city)
+        app = self._apps.get(id(schema))
+        if app is None:
+            app = self._apps[id(schema)] = CityGraphQL(
+                schema,
+                subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+                graphql_ide=None if get_settings().is_production else "graphiql",
+            )
+        return app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        city = scope["path_params"]["city"]
+        headers = dict(scope.get("headers") or [])
+        lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
+        if city not in load_city_configs():
+            if scope["type"] == "websocket":
+                await WebSocket(scope, receive, send).close(code=4404)
+                return
+            await _error(404, "UNKNOWN_CITY", lang, city=city)(scope, receive, send)
+            return
+        try:
+            principal = await _principal(scope, city)
+        except AuthError as e:
+            if scope["type"] == "websocket":
+                await WebSocket(scope, receive, send).close(code=4401)
+                return
+            status = 503 if e.code == "JWKS_UNAVAILABLE" else 401
+            await _error(status, e.code, lang)(scope, receive, send)
+            return
+        wait = self.rate_limiter.take(caller_key(principal, scope))
+        if wait:
+            if scope["type"] == "websocket":
+                await WebSocket(scope, receive, send).close(code=4429)
+                return
+            response = _error(429, "RATE_LIMITED", lang)
+            response.headers["Retry-After"] = retry_after(wait)
+            await response(scope, receive, send)
+            return
+        body = None
+        if scope["type"] == "http" and scope["method"] == "POST":
+            try:
+                body = await read_body(receive, self.limits.max_body_bytes)
+            except BodyTooLarge:
+                limit = self.limits.max_body_bytes
+                await _error(413, "REQUEST_TOO_LARGE", lang, limit=limit)(scope, receive, send)
+                return
+            if is_batch(body):
+                # Batching is off: one operation per request keeps every limit per request.
+                await _error(400, "BATCHING_DISABLED", lang)(scope, receive, send)
+                return
+            receive = replay(body, receive)
+        scope[_PRINCIPAL], scope[_LANG] = principal, lang
+        with in_city(city):
+            await self._serve(city, body, lang, principal, scope, receive, send)
+
+    async def _serve(
+        self,
+        city: str,
+        body: bytes | None,
+        lang: str,
+        principal: Principal,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+    ) -> None:
+        """Answer within the time limit; a database outage answers 503, retryable."""
+        started = False
+
+        async def tracked_send(message: Message) -> None:
+            nonlocal started
+            started = True
+            await send(message)
+
+        deadline = None if scope["type"] == "websocket" else self.limits.timeout_seconds
+        try:
+            async with asyncio.timeout(deadline) as timer:
+                # Cached per process while changes are heard, else one small read.
+                with pinned(await city_plugins(city)) as enabled:
+                    app = self._app_for(enabled)
+                    refused = check_request(app.schema._schema, _json(body), lang)
+                    if refused:
+                        response = JSONResponse(
+                            {"data": None, "errors": [e.formatted for e in refused]}
+                        )
+                        await response(scope, receive, tracked_send)
+                        return
+                    await dispatch(app, principal, lang, scope, receive, tracked_send)
+        except Exception as e:
+            if started or scope["type"] != "http":
+                raise
+            if isinstance(e, TimeoutError) and timer.expired():
+                limit = self.limits.timeout_seconds
+                await _error(504, "TIMEOUT", lang, limit=limit)(scope, receive, send)
+            elif db.is_unavailable(e):  # e.g. reading the city's plugins during an outage
+                response = _error(503, "DATABASE_UNAVAILABLE", lang, retryable=True)
+                response.headers["Retry-After"] = "1"
+                await response(scope, receive, send)
+            else:
+                raise
+
+
+def _json(body: bytes | None) -> object:
+    if not body:
+        return None
+    try:
+        return orjson.loads(body)
+    except orjson.JSONDecodeError:
+        return None
+
+
+async def healthz(request: Request) -> Response:
+    return PlainTextResponse("ok")
+
+
+async def readyz(request: Request) -> Response:
+    try:
+        await asyncio.wait_for(db.connection().execute_query("SELECT 1"), timeout=2)
+    except Exception as e:  # any failure to answer means not ready, whatever the driver says
+        return JSONResponse({"ready": False, "error": type(e).__name__}, status_code=503)
+    return JSONResponse({"ready": True})
+
+
+def create_app(
+    database_url: str | None = None, manage_db: bool = True, limits: ApiLimits | None = None
+) -> Starlette:
+    settings = get_settings()
+    if settings.is_production and settings.jwt_secret_is_dev:
+        raise RuntimeError(
+            "production profile: set CIVICGRAPH_JWT_SECRET, the development secret is public"
+        )
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        serving.tune_gc()
+        if manage_db:
+            await db.init(database_url)
+        try:
+            # Cache each city's plugin configuration while a change is sure to be heard
+            # (core/plugins/watch.py); plugins' background work (webhook deliveries...).
+            async with watching(), running_workers():
+                yield
+        finally:
+            if manage_db:
+                await db.close()
+
+    check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
+    check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
+    endpoint = GraphQLEndpoint(limits)
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql/{city}", endpoint, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql/{city}", endpoint),
+            *admin_routes(),  # /admin/{city}: overview page and exports (schema/admin)
+        ],
+        lifespan=lifespan,
+    )

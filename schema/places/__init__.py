@@ -1,0 +1,1 @@
+"""Places in GraphQL: streets, communities, compounds, buildings, grids."""

@@ -1,0 +1,1 @@
+"""A city's plugins in GraphQL: settings fields, and the merge of plugin contributions."""

@@ -1,0 +1,1 @@
+"""Service purchases in GraphQL."""

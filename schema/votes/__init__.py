@@ -1,0 +1,1 @@
+"""Owners' votes and ballots in GraphQL."""
