@@ -109,6 +109,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "查询请求的对象过多：最多 {limit} 个",
         "the query asks for more than {limit} nodes; lower `first` or nest less",
     ),
+    "TOO_MANY_SELECTIONS": (
+        "查询的一个选择集中字段过多：最多 {limit} 个",
+        "a selection set of the query has more than {limit} selections",
+    ),
+    "TOO_MANY_FIELDS": (
+        "查询字段过多（片段展开后）：最多 {limit} 个",
+        "the query has more than {limit} fields with its fragments expanded",
+    ),
+    "TOO_MANY_MERGE_CHECKS": (
+        "查询中同名字段重复过多：最多比较 {limit} 对",
+        "the query repeats same-named fields too often: more than {limit} pairs to compare",
+    ),
     "TIMEOUT": ("查询超时（{limit} 秒）", "the query took longer than {limit} seconds"),
     "REQUEST_TOO_LARGE": (
         "请求体过大：最多 {limit} 字节",
@@ -121,6 +133,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "TOO_MANY_OPERATIONS": (
         "批量请求最多 {limit} 个操作",
         "a batch may hold at most {limit} operations",
+    ),
+    "REQUEST_TIMEOUT": (
+        "请求体在 {limit} 秒内未发送完",
+        "the request body did not arrive within {limit} seconds",
+    ),
+    "TOO_MANY_IN_FLIGHT": (
+        "此连接上进行中的操作过多：最多 {limit} 个",
+        "more than {limit} operations in flight on this connection",
     ),
     "RATE_LIMITED": (
         "请求过于频繁，请稍后再试",

@@ -20,11 +20,19 @@ class ApiLimits:
     max_depth: int = 12
     max_aliases: int = 30
     max_nodes: int = 20_000
+    max_selections: int = 100  # written in one selection set
+    max_fields: int = 1_000  # fragments expanded where spread
+    max_merge_checks: int = 1_000  # same-named field pairs validation compares
     # Lists without `first` (e.g. Street.communities) count as this many nodes.
     list_size_estimate: int = 20
     timeout_seconds: float = 10.0
     rate_per_second: float = 10.0  # per caller, token bucket refill
     rate_burst: int = 60
+    read_timeout_seconds: float = 10.0  # for a request's body, from the request's start
+    max_socket_operations: int = 10  # in flight on one WebSocket
+    # Proxies whose X-Forwarded-For / -Proto is believed (uvicorn's forwarded_allow_ips
+    # syntax: addresses or networks, comma-separated); empty: none, the peer is the client.
+    trusted_proxies: str = ""
     jwks_cache_seconds: int = 300
 
 

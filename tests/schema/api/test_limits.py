@@ -120,15 +120,114 @@ async def test_remembered_verdicts_follow_the_variables_and_the_language(cities,
     assert english["errors"][0]["message"] != refused["errors"][0]["message"]
 
 
-async def test_fragment_bombs_are_measured_in_bounded_time(cities, gql: GraphQLClient):
-    # Each fragment doubles the previous one: 2**20 copies if expanded naively.
+async def test_fragment_bombs_are_refused_by_their_expanded_fields(cities, gql: GraphQLClient):
+    # Each fragment doubles the previous one: 2**20 copies if expanded naively. Counted with
+    # each fragment's count kept, in time linear in the document, and refused before validation.
     parts = ["fragment F0 on Street { id name }"]
     for i in range(1, 21):
         parts.append(f"fragment F{i} on Street {{ ...F{i - 1} ...F{i - 1} }}")
     query = " ".join(parts) + " { streets(first: 1) { nodes { ...F20 } } }"
     body = await gql(query, expect_errors=True)
-    # Valid and cheap in nodes: it is answered (graphql-core merges the duplicate fields).
-    assert "errors" not in body or _code(body) != "INTERNAL"
+    assert _code(body) == "TOO_MANY_FIELDS"
+    assert body["errors"][0]["extensions"]["limit"] == get_settings().limits.max_fields
+
+
+# Issue 17, finding 2: 490 copies of `{ city { name } }` fit the token limit and passed every
+# shape limit; graphql-core's OverlappingFieldsCanBeMerged then compared 240,000 field pairs
+# (~1.5 s of CPU a request that no timeout interrupts).
+REPEATED = "{" + " city { name }" * 490 + " }"
+
+
+def _doubling(depth: int) -> str:
+    """`a { X } a { X }` nested: few selections per set, 4**depth comparisons."""
+    return (
+        "name" if depth == 0 else f"a {{ {_doubling(depth - 1)} }} a {{ {_doubling(depth - 1)} }}"
+    )
+
+
+def _shape(query: str):
+    from schema.api.build import core_schema
+
+    limits = get_settings().limits
+    return measure(core_schema()._schema, parse(query), None, None, limits, 20)
+
+
+def test_the_overlap_check_is_counted_before_it_runs_and_the_count_stops_at_the_limit():
+    limits = get_settings().limits
+    assert _shape(REPEATED).selections == 490
+    assert _shape(" ".join(["{", "city { name }" * 20, "}"])).merge_checks == 20 + 20 + 190 * 2
+    # Seven levels of doubling: 19,305 steps for graphql-core, counted only just past the limit.
+    assert _shape("{" + _doubling(7) + "}").merge_checks == limits.max_merge_checks + 1
+    # GraphiQL's introspection query passes with room to spare.
+    from graphql import get_introspection_query
+
+    assert _shape(get_introspection_query()).merge_checks < limits.max_merge_checks / 5
+
+
+async def test_repeated_fields_are_refused_before_validation(cities, client: httpx.AsyncClient):
+    from graphql.validation import rules
+
+    compared = []
+    original = rules.overlapping_fields_can_be_merged.find_conflict
+
+    def counting(*args, **kwargs):  # a probe on graphql-core's rule, not on our code
+        compared.append(1)
+        return original(*args, **kwargs)
+
+    rules.overlapping_fields_can_be_merged.find_conflict = counting
+    try:
+        selections = await client.post("/graphql/dongguan", json={"query": REPEATED})
+        # Two fields per set, and unknown fields: validation would still compare them all.
+        doubling = await client.post("/graphql/dongguan", json={"query": "{" + _doubling(8) + "}"})
+    finally:
+        rules.overlapping_fields_can_be_merged.find_conflict = original
+    assert _code(selections.json()) == "TOO_MANY_SELECTIONS"
+    assert selections.json()["errors"][0]["extensions"]["actual"] == 490
+    assert _code(doubling.json()) == "TOO_MANY_MERGE_CHECKS"
+    assert compared == []
+
+
+async def test_the_schema_extension_refuses_them_too(cities):
+    # The same limits in the schema's own extension (the WebSocket and in-process path).
+    from schema.api.build import core_schema
+
+    result = await core_schema().execute(REPEATED)
+    assert result.errors and result.errors[0].extensions["code"] == "TOO_MANY_SELECTIONS"
+
+
+# Issue 17, finding 3: the cost was taken from the connection's default page (20) when the
+# variable was not sent, while graphql-core ran it with the variable's default (100).
+DEFAULTED = (
+    "query($n: Int = 100) { "
+    + " ".join(
+        f"a{i}: compounds(first: $n) {{ nodes {{ cases(first: $n) {{ nodes {{ id }} }} }} }}"
+        for i in range(3)
+    )
+    + " }"
+)
+
+
+def test_variable_defaults_count_as_the_value_that_runs():
+    query = "query($n: Int = 100) { compounds(first: $n) { nodes { name } } }"
+    assert _nodes(query) == 100
+    assert _nodes(query, {"n": 7}) == 7
+    assert _nodes(query, {"n": None}) == get_settings().default_page_size  # null: the default page
+    assert _nodes("query($n: Int) { compounds(first: $n) { nodes { name } } }", {"n": 7.0}) == 7
+    # Only the operation that runs is costed, with its own defaults.
+    two = """query Small($n: Int = 1) { compounds(first: $n) { nodes { name } } }
+             query Large($n: Int = 90) { compounds(first: $n) { nodes { name } } }"""
+    from schema.api.build import core_schema
+
+    limits = get_settings().limits
+    schema = core_schema()._schema
+    assert measure(schema, parse(two), "Small", None, limits, 20).nodes == 1
+    assert measure(schema, parse(two), "Large", None, limits, 20).nodes == 90
+
+
+async def test_cost_counts_variable_defaults(cities, client: httpx.AsyncClient):
+    response = await client.post("/graphql/dongguan", json={"query": DEFAULTED})
+    assert _code(response.json()) == "QUERY_TOO_COSTLY"
+    assert response.json()["errors"][0]["extensions"]["actual"] == 3 * (100 + 100 * 100)
 
 
 async def test_batches_are_refused_with_a_code(cities, client: httpx.AsyncClient):
