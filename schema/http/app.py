@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route, WebSocketRoute
@@ -38,18 +39,39 @@ from schema.http import serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
+    ReadDeadline,
+    address_key,
     caller_key,
     is_batch,
     read_body,
     replay,
     retry_after,
 )
+from schema.http.sockets import LimitedTransportWS
 
 _PRINCIPAL = "civicgraph.principal"
 _LANG = "civicgraph.lang"
 
 
 class CityGraphQL(GraphQL[Context, None]):
+    # Each WebSocket operation passes the HTTP limiter and deadline (schema/http/sockets.py).
+    graphql_transport_ws_handler_class = LimitedTransportWS
+
+    def __init__(self, schema: Any, limits: ApiLimits, rate_limiter: RateLimiter) -> None:
+        super().__init__(
+            schema,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            graphql_ide=None if get_settings().is_production else "graphiql",
+            max_subscriptions_per_connection=limits.max_socket_operations,
+        )
+        self.limits = limits
+        self.rate_limiter = rate_limiter
+
+    def caller_of(self, websocket: Any) -> str:
+        """The rate-limit bucket of a socket's caller, the same as over HTTP."""
+        scope = websocket.ws.scope  # strawberry's ASGIWebSocketAdapter around starlette's
+        return caller_key(scope[_PRINCIPAL], scope)
+
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
         return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
 
@@ -110,11 +132,7 @@ class GraphQLEndpoint:
         schema = schema_for_city(city)
         app = self._apps.get(id(schema))
         if app is None:
-            app = self._apps[id(schema)] = CityGraphQL(
-                schema,
-                subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-                graphql_ide=None if get_settings().is_production else "graphiql",
-            )
+            app = self._apps[id(schema)] = CityGraphQL(schema, self.limits, self.rate_limiter)
         return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -130,6 +148,12 @@ class GraphQLEndpoint:
         try:
             principal = await _principal(scope, city)
         except AuthError as e:
+            # A refused token is charged to the address, as an anonymous caller would be:
+            # guessing tokens is limited like any other request.
+            wait = self.rate_limiter.take(address_key(scope))
+            if wait:
+                await self._too_many(wait, lang, scope, receive, send)
+                return
             if scope["type"] == "websocket":
                 await WebSocket(scope, receive, send).close(code=4401)
                 return
@@ -138,12 +162,7 @@ class GraphQLEndpoint:
             return
         wait = self.rate_limiter.take(caller_key(principal, scope))
         if wait:
-            if scope["type"] == "websocket":
-                await WebSocket(scope, receive, send).close(code=4429)
-                return
-            response = _error(429, "RATE_LIMITED", lang)
-            response.headers["Retry-After"] = retry_after(wait)
-            await response(scope, receive, send)
+            await self._too_many(wait, lang, scope, receive, send)
             return
         body = None
         if scope["type"] == "http" and scope["method"] == "POST":
@@ -161,6 +180,16 @@ class GraphQLEndpoint:
         scope[_PRINCIPAL], scope[_LANG] = principal, lang
         with in_city(city):
             await self._serve(city, body, lang, principal, scope, receive, send)
+
+    async def _too_many(
+        self, wait: float, lang: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        if scope["type"] == "websocket":
+            await WebSocket(scope, receive, send).close(code=4429)
+            return
+        response = _error(429, "RATE_LIMITED", lang)
+        response.headers["Retry-After"] = retry_after(wait)
+        await response(scope, receive, send)
 
     async def _serve(
         self,
@@ -254,6 +283,7 @@ def create_app(
 
     check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
     check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
+    limits = limits or settings.limits
     endpoint = GraphQLEndpoint(limits)
     return Starlette(
         routes=[
@@ -261,7 +291,10 @@ def create_app(
             Route("/readyz", readyz),
             Route("/graphql/{city}", endpoint, methods=["GET", "POST"]),
             WebSocketRoute("/graphql/{city}", endpoint),
-            *admin_routes(),  # /admin/{city}: overview page and exports (schema/admin)
+            # /admin/{city}: overview page and exports (schema/admin), on the same buckets.
+            *admin_routes(endpoint.rate_limiter),
         ],
+        # Slow headers are uvicorn's to time out (docs/security.md); slow bodies are ours.
+        middleware=[Middleware(ReadDeadline, seconds=limits.read_timeout_seconds)],
         lifespan=lifespan,
     )

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import gc
 import socket
+from typing import Any
 
 import uvicorn
 from uvicorn.supervisors import Multiprocess
+
+from core.infra.settings import get_settings
 
 # A request on the resolver path allocates tens of thousands of objects (a page of 50 compounds
 # resolves ~400 fields). With CPython's default thresholds (700, 10, 10) the compounds list ran
@@ -43,11 +46,34 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
+def config(app: Any, host: str, port: int, workers: int = 1, **options: Any) -> uvicorn.Config:
+    """uvicorn's configuration for `app` (an ASGI app, or a "module:function" factory).
+
+    uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, so a client on the
+    same host (or any client, behind a proxy that passes the header on) could name a new
+    address with every request and get a fresh rate-limit bucket each time. Here only the
+    proxies listed in `[api] trusted_proxies` are believed, none by default. A WebSocket
+    message may be no larger than a request body.
+    """
+    limits = get_settings().limits
+    proxies = limits.trusted_proxies.strip()
+    trust = {"proxy_headers": True, "forwarded_allow_ips": proxies} if proxies else {}
+    settings: dict[str, Any] = {
+        "proxy_headers": False,
+        "ws_max_size": limits.max_body_bytes,
+        **trust,
+        **options,
+    }
+    return uvicorn.Config(
+        app, factory=isinstance(app, str), host=host, port=port, workers=workers, **settings
+    )
+
+
 def run(app: str, host: str, port: int, workers: int, **options: object) -> None:
     """Serve the ASGI app factory `app` ("module:function") with `workers` processes."""
-    config = uvicorn.Config(app, factory=True, host=host, port=port, workers=workers, **options)  # type: ignore[arg-type]
+    settings = config(app, host, port, workers, **options)
     sock = listening_socket(host, port)
     if workers == 1:
-        uvicorn.Server(config).run(sockets=[sock])
+        uvicorn.Server(settings).run(sockets=[sock])
     else:
-        Multiprocess(config, sockets=[sock]).run()
+        Multiprocess(settings, sockets=[sock]).run()
