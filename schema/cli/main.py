@@ -169,12 +169,20 @@ def bench(
         str, typer.Option(help="PostgreSQL URL prefix; the database name gets _c<cases>.")
     ] = "postgres://postgres@127.0.0.1:5432/civicgraph_bench",
     write_doc: Annotated[bool, typer.Option(help="Write the figures into docs/.")] = True,
+    limits: Annotated[
+        bool, typer.Option("--limits", help="Time refusals of hostile documents instead.")
+    ] = False,
 ) -> None:
     """Benchmark the GraphQL paths against a hand-written asyncpg baseline (PostgreSQL)."""
     from core.infra.settings import PROJECT_ROOT
 
     # The benchmark lives with the tests (tests/benchmarks), beside the package, not in it.
     sys.path.insert(0, str(PROJECT_ROOT))
+    if limits:
+        from tests.benchmarks import limits as limits_bench
+
+        limits_bench.main(requests if requests != 3000 else 200, say=typer.echo)
+        return
     from tests.benchmarks.run import Options, main
 
     main(

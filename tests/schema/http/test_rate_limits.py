@@ -78,3 +78,21 @@ def _compound(pk: int):
     from core.security.auth import Scope, ScopeKind
 
     return Scope(ScopeKind.COMPOUND, pk)
+
+
+async def test_refused_tokens_are_limited_like_anonymous_requests(cities):
+    # Tokens were checked before the limiter and a refusal was never charged: guessing was free.
+    async with _client(ApiLimits(rate_per_second=0.01, rate_burst=3)) as client:
+        assert await _statuses(client, 5, auth="not-a-token") == [401, 401, 401, 429, 429]
+        # The address's bucket: anonymous requests from it wait too.
+        assert await _statuses(client, 1) == [429]
+
+
+async def test_admin_pages_and_exports_are_limited(cities):
+    async with _client(ApiLimits(rate_per_second=0.01, rate_burst=2)) as client:
+        statuses = [
+            (await client.get(path)).status_code
+            for path in ["/admin/dongguan", "/admin/dongguan/export/cases.csv"] * 2
+        ]
+    # No token: refused 401 until the bucket is empty, then 429 before any work.
+    assert statuses == [401, 401, 429, 429]
