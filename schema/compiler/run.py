@@ -113,8 +113,11 @@ async def compiled_response(
         return None
     try:
         rows = await db.fetch(sql, params)
-    except Exception:  # a timeout or an outage: the resolver path words the error as usual
-        log.exception("compiled statement failed; resolver path")
+    except Exception as error:  # a timeout or an outage: the resolver path words the error
+        if db.is_unavailable(error):  # expected in an outage: one line, as schema/api/errors.py
+            log.warning("compiled statement: database unavailable (%s)", type(error).__name__)
+        else:
+            log.exception("compiled statement failed; resolver path")
         stats["fallback"] += 1
         return None
     stats["compiled"] += 1
