@@ -61,10 +61,9 @@ class Query:
         row = await CityModel.get(slug=info.context.city)
         return City(slug=row.slug, name=row.name, name_en=row.name_en)
 
-    @strawberry.field(
-        description="Fetch any object by its global ID; null when it does not exist, is of "
-        "another city or is not the caller's to read."
-    )
+    # Null too for an object the caller may not read (schema/api/nodes.py). The description
+    # is the committed SDL's.
+    @strawberry.field(description="Fetch any object by its global ID; another city's reads null.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)
         return await nodes.read_node(info, type_name, pk)
