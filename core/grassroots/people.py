@@ -77,6 +77,17 @@ async def list_people(principal: Principal, f: PeopleFilter, page: PageRequest) 
     return await paginate(query, Ordering("name"), page, PERSON_FIELDS)
 
 
+async def person_by_id(principal: Principal, person_id: int) -> dict[str, Any] | None:
+    """A person as `list_people` shows them to the caller (unmasked row), else None."""
+    require_role(principal, READERS)
+    query = Person.filter(id=person_id)
+    scope = _in_scope(principal)
+    if scope is not None:
+        query = query.filter(scope)
+    rows = await query.values(*PERSON_FIELDS)
+    return dict(rows[0]) if rows else None
+
+
 def shown(principal: Principal, row: dict[str, Any]) -> dict[str, Any]:
     """The row as this principal may see it: personal fields masked unless the role needs them."""
     phone = row["phone"]

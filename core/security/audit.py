@@ -212,3 +212,9 @@ async def list_entries(
     if before is not None:
         query = query.filter(created_at__lt=before)
     return await paginate(query, Ordering("created_at", descending=True), page, AUDIT_FIELDS)
+
+
+async def entry_by_id(entry_id: int) -> dict[str, Any] | None:
+    """One entry of the city's audit log; the caller checks the role (admins only)."""
+    rows = await AuditEntry.filter(id=entry_id).values(*AUDIT_FIELDS)
+    return dict(rows[0]) if rows else None

@@ -165,6 +165,14 @@ async def ballot_by_id(principal: Principal, ballot_id: int) -> dict[str, Any] |
     return own if own is not None and own["id"] == ballot_id else None
 
 
+async def option_by_id(principal: Principal, option_id: int) -> dict[str, Any] | None:
+    """An option of a vote the caller sees (as `Vote.options` shows it), else None."""
+    rows = await VoteOption.filter(id=option_id).values(*OPTION_FIELDS)
+    if not rows or not await votes_by_id(principal, [rows[0]["vote_id"]]):
+        return None
+    return dict(rows[0])
+
+
 def _tally_sql(count: int) -> str:
     # Whole numbers summed in SQL (exact on both databases); compared as Fractions later.
     return (
@@ -213,6 +221,17 @@ async def list_electors(principal: Principal, vote_id: int, page: PageRequest) -
     for row in result.rows:
         row["voted"] = row["id"] in voted
     return result
+
+
+async def elector_by_id(principal: Principal, elector_id: int) -> dict[str, Any] | None:
+    """An elector as `voteElectors` shows it (admins, a vote they see), else None."""
+    require_role(principal, ADMINS)
+    rows = await Elector.filter(id=elector_id).values(*ELECTOR_FIELDS)
+    if not rows or not await votes_by_id(principal, [rows[0]["vote_id"]]):
+        return None
+    row = dict(rows[0])
+    row["voted"] = await Ballot.filter(vote_id=row["vote_id"], elector_id=elector_id).exists()
+    return row
 
 
 @dataclass(frozen=True)

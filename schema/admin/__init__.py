@@ -14,6 +14,7 @@ from core.security.auth import principal_from_token
 from schema.admin.access import token_of
 from schema.admin.downloads import export
 from schema.admin.page import overview
+from schema.admin.sign_in import sign_in
 from schema.http.guard import RateLimiter, address_key, caller_key, retry_after
 
 Endpoint = Callable[[Request], Awaitable[Response]]
@@ -25,6 +26,8 @@ def routes(limiter: RateLimiter | None = None) -> list[Route]:
     return [
         Route("/admin/{city}", guard(overview), methods=["GET"]),
         Route("/admin/{city}/export/{what}.{fmt}", guard(export), methods=["GET"]),
+        # Development only; limited like the pages, as a sign-in form invites guessing.
+        Route("/admin/{city}/sign-in", guard(sign_in), methods=["GET", "POST"]),
     ]
 
 

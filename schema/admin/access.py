@@ -1,8 +1,9 @@
-"""Who is asking for an admin page: the token, from a header, a query parameter or a cookie.
+"""Who is asking for an admin page: the token, from the Authorization header or the cookie.
 
-A browser cannot send an Authorization header when a person opens a link, so the page also
-takes `?token=...` once and keeps it in an HttpOnly cookie scoped to /admin/{city}; the
-export links on the page then need no token in their URL.
+A browser cannot send an Authorization header when a person opens a link, so the pages also
+read an HttpOnly cookie scoped to /admin/{city}, set by a sign-in (schema/admin/sign_in.py in
+development). A token is never taken from a URL: URLs end up in browser history, access logs
+and referrers.
 """
 
 from __future__ import annotations
@@ -27,13 +28,11 @@ COOKIE = "civicgraph_admin_token"
 
 
 def token_of(request: Request) -> tuple[str | None, str]:
-    """The token and where it came from: 'header', 'query' or 'cookie'."""
+    """The token and where it came from: 'header' or 'cookie'."""
     auth = request.headers.get("authorization", "")
     kind, _, value = auth.partition(" ")
     if kind.lower() == "bearer" and value.strip():
         return value.strip(), "header"
-    if request.query_params.get("token"):
-        return request.query_params["token"], "query"
     if request.cookies.get(COOKIE):
         return request.cookies[COOKIE], "cookie"
     return None, ""

@@ -18,7 +18,7 @@ from core.figures.report import AreaKind
 from core.infra.enums import CaseStage
 from core.infra.tenancy import in_city
 from core.models import City, Community, Street
-from schema.admin.access import COOKIE, AdminRequest, Refused, admin_request
+from schema.admin.access import AdminRequest, Refused, admin_request
 from schema.admin.charts import coverage_bars, percent, ranking_bars, stacked_columns
 from schema.api.ids import to_global_id
 
@@ -197,10 +197,4 @@ async def overview(request: Request) -> Response:
     with in_city(req.city):
         html = await _render(req)
     headers = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
-    response = HTMLResponse(html, headers=headers)
-    if req.token_source == "query":
-        # Keep the token for the export links, away from URLs, history and referrers.
-        response.set_cookie(
-            COOKIE, req.token, httponly=True, samesite="strict", path=f"/admin/{req.city}"
-        )
-    return response
+    return HTMLResponse(html, headers=headers)

@@ -15,6 +15,7 @@ from strawberry.tools import merge_types
 from core.plugins import calls as plugins
 from core.plugins.contributions import CityPlugins
 from schema.api.errors import CodedErrors
+from schema.api.errors import Schema as LoggedSchema
 from schema.api.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
 from schema.api.query import Query as DirectoryQuery
 from schema.cases.fields import CasesMutation, CasesQuery
@@ -74,7 +75,7 @@ def extensions() -> list[object]:
 def core_schema() -> strawberry.Schema:
     query = merge_types("Query", QUERY_PARTS)
     mutation = merge_types("Mutation", MUTATION_PARTS)
-    return strawberry.Schema(
+    return LoggedSchema(
         query=query,
         mutation=mutation,
         subscription=Subscription,
@@ -86,7 +87,7 @@ def core_schema() -> strawberry.Schema:
 def _build(
     query: tuple[type, ...], mutation: tuple[type, ...], types: tuple[type, ...]
 ) -> strawberry.Schema:
-    return strawberry.Schema(
+    return LoggedSchema(
         query=merge_types("Query", query),
         mutation=merge_types("Mutation", mutation),
         subscription=Subscription,

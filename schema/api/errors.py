@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.types import ExecutionContext
 
 from core.infra import db
 from core.infra.errors import AuthError, DomainError, ValidationErrors
@@ -144,7 +147,6 @@ class CodedErrors(MaskErrors):
             elif db.is_unavailable(original):
                 # Not a bug: the database is down or dropped the connection. Say so, briefly,
                 # so that clients retry instead of reporting an internal error.
-                log.warning("database unavailable at %s: %r", error.path, original)
                 out.append(
                     GraphQLError(
                         message("DATABASE_UNAVAILABLE", lang),
@@ -154,8 +156,62 @@ class CodedErrors(MaskErrors):
                     )
                 )
             else:
-                log.error("internal error at %s", error.path, exc_info=original)
                 masked = self.anonymise_error(error)
                 masked.extensions = {"code": "INTERNAL"}
                 out.append(masked)
         return out
+
+
+# -- what the server logs ----------------------------------------------------------------
+
+_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
+
+
+def _operation(context: ExecutionContext | None) -> str:
+    """The operation's name, if it is a GraphQL name: a client's free text is not logged."""
+    try:
+        name = context.operation_name if context else None
+    except Exception:  # a document that does not parse has no operation to name
+        name = None
+    return name if name and _NAME.fullmatch(name) else "-"
+
+
+def _document(context: ExecutionContext | None) -> str:
+    """A hash of the query text: it tells requests apart without a literal of it in the log."""
+    query = context.query if context else None
+    return hashlib.sha256(query.encode()).hexdigest()[:16] if query else "-"
+
+
+def _code(error: GraphQLError) -> str:
+    original = error.original_error
+    if isinstance(original, DomainError):
+        return original.code
+    if original is None or error.path is None or isinstance(original, GraphQLError):
+        return str((error.extensions or {}).get("code", "GRAPHQL_VALIDATION"))
+    return "DATABASE_UNAVAILABLE" if db.is_unavailable(original) else "INTERNAL"
+
+
+def log_errors(errors: list[GraphQLError], context: ExecutionContext | None) -> None:
+    """One line per error: code, operation name, document hash and path, never the query text,
+    its literals or variables (an error's message and printed location quote them).
+    A client's error has no traceback; an unexpected one keeps its own."""
+    for error in errors:
+        code = _code(error)
+        where = (code, _operation(context), _document(context), error.path or "-")
+        line = "%s in operation %s (document %s) at %s"
+        if code == "INTERNAL":
+            log.error(line, *where, exc_info=error.original_error)
+        elif code == "DATABASE_UNAVAILABLE":
+            log.warning(line + ": %s", *where, type(error.original_error).__name__)
+        else:
+            log.info(line, *where)
+
+
+class Schema(strawberry.Schema):
+    """strawberry's Schema with errors logged by `log_errors`, not with their messages and the
+    query lines around them (strawberry's `strawberry.execution` logger)."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_errors(errors, execution_context)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import strawberry
 
 from core.cases import filing as cases
@@ -14,11 +12,10 @@ from core.models import City as CityModel
 from core.models import Community as CommunityModel
 from core.models import Compound as CompoundModel
 from core.models import Grid as GridModel
-from core.models import Organisation as OrganisationModel
 from core.models import Street as StreetModel
 from core.places import directory
 from core.security.access import require_role
-from schema.api import lookahead
+from schema.api import lookahead, nodes
 from schema.api.context import Info
 from schema.api.enums import CaseOrder, CompoundOrder, PlaceOrder, Role, ordering
 from schema.api.ids import from_global_id
@@ -53,18 +50,6 @@ class City:
         return str(info.context.principal.scope)
 
 
-# Global-ID type name -> (model for a plain row lookup, GraphQL type).
-_NODE_TYPES: dict[str, tuple[Any, Any]] = {
-    "Street": (StreetModel, Street),
-    "Community": (CommunityModel, Community),
-    "Compound": (CompoundModel, Compound),
-    "Building": (BuildingModel, Building),
-    "Grid": (GridModel, Grid),
-    "Organisation": (OrganisationModel, Organisation),
-    "Firm": (Firm.model, Firm),
-}
-
-
 def _place_order(order: PlaceOrder | None) -> Ordering:
     return ordering(order or PlaceOrder())
 
@@ -76,17 +61,12 @@ class Query:
         row = await CityModel.get(slug=info.context.city)
         return City(slug=row.slug, name=row.name, name_en=row.name_en)
 
+    # Null too for an object the caller may not read (schema/api/nodes.py). The description
+    # is the committed SDL's.
     @strawberry.field(description="Fetch any object by its global ID; another city's reads null.")
     async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         type_name, pk = from_global_id(id)
-        if type_name == "Case":
-            row = await info.context.loaders.case.load(pk)
-            return Case.from_row(row) if row else None
-        if type_name not in _NODE_TYPES:
-            return None
-        model, gql_type = _NODE_TYPES[type_name]
-        row = await info.context.loaders.rows[model].load(pk)
-        return gql_type.from_row(row) if row else None  # type: ignore[no-any-return]
+        return await nodes.read_node(info, type_name, pk)
 
     @strawberry.field
     async def streets(

@@ -361,8 +361,20 @@ def root_city(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
     return f"(SELECT json_build_object({', '.join(parts)}) FROM cities c WHERE c.slug = {CITY})"
 
 
-# Query.node's types (schema.api.query._NODE_TYPES, plus Case): others read as null.
-NODE_TYPES = ("Street", "Community", "Compound", "Building", "Grid", "Organisation", "Firm")
+# The Node types whose lookup compiles: the public directory and contracts (their reads in
+# schema/api/nodes.py serve every caller) and cases (the caller's case visibility, compiled
+# in). `node` of any other type goes to the resolver path, which applies that type's own
+# rules (schema/api/nodes.py): no compiled SQL may stand in for them.
+NODE_TYPES = (
+    "Street",
+    "Community",
+    "Compound",
+    "Building",
+    "Grid",
+    "Organisation",
+    "Firm",
+    "ManagementContract",
+)
 
 
 def root_node(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
@@ -375,7 +387,7 @@ def root_node(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
         visible = case_visibility_sql(b.principal, CITY, b.bind, "{a}.compound_id")
         return b.row("Case", "cases", nodes, f"{{a}}.id = {b.bind_id(pk)} AND {visible}")
     if type_name not in NODE_TYPES:
-        return "NULL::json"
+        raise Unsupported("node of a type without a compiled lookup")
     return b.row(type_name, TABLES[type_name], nodes, f"{{a}}.id = {b.bind_id(pk)}")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import re
 from collections import OrderedDict
 from typing import Any
 
@@ -16,7 +17,7 @@ from core.infra import db
 from core.security.auth import Principal
 from schema.compiler.catalog import CATALOG
 from schema.compiler.plan import Collector, PlanCache, Unsupported, variable_values
-from schema.compiler.sql import MAX_JSON_KEYS, Builder, lit
+from schema.compiler.sql import CITY, MAX_JSON_KEYS, Builder, lit
 
 log = logging.getLogger("civicgraph.compiler")
 
@@ -27,6 +28,7 @@ _statements: OrderedDict[tuple[Any, ...], tuple[str, list[Any]]] = OrderedDict()
 _STATEMENTS_MAX = 1024
 # How requests went, per process: the differential tests check the compiled path really ran.
 stats = {"compiled": 0, "fallback": 0}
+_CITY_USED = re.compile(re.escape(CITY) + r"(?!\d)")
 
 
 def enabled() -> bool:
@@ -74,6 +76,10 @@ def compile_operation(
             raise Unsupported(f"Query.{name}")
         parts.append(f"{lit(key_name)}, {expr}")
     sql = f"SELECT json_build_object('data', json_build_object({', '.join(parts)}))::text AS body"
+    if not _CITY_USED.search(sql):
+        # Nothing read a table (`{ __typename }`): the city is still the statement's $1, and
+        # PostgreSQL refuses a parameter that the statement does not mention.
+        sql += f" WHERE {CITY}::text IS NOT NULL"
     compiled = (sql, builder.params)
     _statements[key] = compiled
     if len(_statements) > _STATEMENTS_MAX:
@@ -107,8 +113,11 @@ async def compiled_response(
         return None
     try:
         rows = await db.fetch(sql, params)
-    except Exception:  # a timeout or an outage: the resolver path words the error as usual
-        log.exception("compiled statement failed; resolver path")
+    except Exception as error:  # a timeout or an outage: the resolver path words the error
+        if db.is_unavailable(error):  # expected in an outage: one line, as schema/api/errors.py
+            log.warning("compiled statement: database unavailable (%s)", type(error).__name__)
+        else:
+            log.exception("compiled statement failed; resolver path")
         stats["fallback"] += 1
         return None
     stats["compiled"] += 1

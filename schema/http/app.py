@@ -281,6 +281,7 @@ def create_app(
             if manage_db:
                 await db.close()
 
+    serving.quiet_access_log()  # however uvicorn was started: no query string in its log
     check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
     check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
     limits = limits or settings.limits

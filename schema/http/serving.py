@@ -13,6 +13,7 @@ worker and for many alike.
 from __future__ import annotations
 
 import gc
+import logging
 import socket
 from typing import Any
 
@@ -32,6 +33,25 @@ GC_THRESHOLDS = (50_000, 50, 100)
 def tune_gc() -> None:
     """For a serving process (the app's lifespan calls it; the benchmark's servers too)."""
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+class NoQueryString(logging.Filter):
+    """uvicorn's access log without the query string: a URL's parameters are the client's
+    (a token, a name, an ID number), and the log keeps none of them (docs/privacy.md)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        # uvicorn logs '%s - "%s %s HTTP/%s" %d' with (client, method, path?query, ...).
+        args = record.args
+        if isinstance(args, tuple) and len(args) >= 3 and isinstance(args[2], str):
+            record.args = (*args[:2], args[2].partition("?")[0], *args[3:])
+        return True
+
+
+def quiet_access_log() -> None:
+    """Install NoQueryString on uvicorn's access logger, once per process (the app does)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, NoQueryString) for f in access.filters):
+        access.addFilter(NoQueryString())
 
 
 def listening_socket(host: str, port: int) -> socket.socket:

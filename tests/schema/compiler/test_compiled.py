@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import datetime as dt
+import logging
 import os
 import zlib
 from collections.abc import AsyncIterator
@@ -32,9 +33,10 @@ from core.security.auth import Scope
 from schema.api.build import core_schema
 from schema.api.ids import to_global_id
 from schema.compiler import run
-from schema.compiler.catalog import CATALOG
+from schema.compiler.catalog import CATALOG, NODE_TYPES
 from tests.conftest import ON_POSTGRES, token
 from tests.factories import build_town
+from tests.schema.every_node import node_query, node_types, one_of_each
 
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="the compiled path runs on PostgreSQL only; SQLite always resolves"
@@ -528,6 +530,42 @@ async def test_an_operation_is_chosen_by_name(paths: TwoPaths):
             os.environ.pop("CIVICGRAPH_COMPILED", None)
     expected = {"data": {"city": {"nameEn": "Dongguan"}}}
     assert answers == [(expected, 1), (expected, 0)]  # compiled, then resolved
+
+
+@pytest.fixture
+async def every_node(ids: dict[str, str]) -> dict[str, str]:
+    return await one_of_each()
+
+
+@pytest.mark.parametrize("caller", ["admin", "anonymous", "street", "resident"])
+async def test_node_of_every_type(
+    paths: TwoPaths, every_node: dict[str, str], caller: str, caplog: pytest.LogCaptureFixture
+):
+    """Each Node type of the schema by `node(id:)`: both paths agree; the types with a compiled
+    lookup stay compiled; the others go to the resolvers without an error logged."""
+    assert set(every_node) == set(node_types())
+    compiled = set()
+    with caplog.at_level(logging.DEBUG):
+        for type_name in node_types():
+            query = node_query(type_name)
+            if await paths.check(query, {"id": every_node[type_name]}, caller):
+                compiled.add(type_name)
+            _, body = await paths.post(query, {"id": every_node[type_name]}, caller, "zh", True)
+            if caller == "admin":
+                assert body["data"]["node"]["id"] == every_node[type_name], type_name
+    # A case's lookup compiles too, but not every field of Case: it may go to the resolvers.
+    assert set(NODE_TYPES) <= compiled <= set(NODE_TYPES) | {"Case"}
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+
+
+async def test_a_query_that_reads_no_table_compiles(
+    paths: TwoPaths, caplog: pytest.LogCaptureFixture
+):
+    # The statement names no table, yet the city is its first parameter.
+    with caplog.at_level(logging.WARNING):
+        for caller in ("anonymous", "admin"):
+            assert await paths.check("{ __typename a: __typename }", None, caller)
+    assert not caplog.records
 
 
 # -- queries generated from the schema --------------------------------------------------------

@@ -92,3 +92,12 @@ async def test_tokens_signed_with_the_production_secret_work(cities, prod_client
     query = {"query": "{ city { viewerRole } }"}
     body = (await prod_client.post("/graphql/dongguan", json=query, headers=headers)).json()
     assert body["data"]["city"]["viewerRole"] == "CITY_ADMIN"
+
+
+async def test_no_development_sign_in_for_the_admin_pages(
+    cities: str, prod_client: httpx.AsyncClient
+) -> None:
+    admin = token("dongguan", Role.CITY_ADMIN)  # signed with the production secret
+    assert (await prod_client.get("/admin/dongguan/sign-in")).status_code == 404
+    signed = await prod_client.post("/admin/dongguan/sign-in", data={"token": admin})
+    assert signed.status_code == 404 and "set-cookie" not in signed.headers
