@@ -357,7 +357,9 @@ class CasesMutation:
         return [Case.from_row(rows[i]) for i in ids if i in rows]
 
 
-PlaceLevel = strawberry.enum(case_reports.PlaceLevel)
+PlaceLevel = case_reports.PlaceLevel
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(PlaceLevel)
 
 _PLACE_MODELS = {
     case_reports.PlaceLevel.COMPOUND: CompoundModel,

@@ -19,8 +19,11 @@ from schema.api.relay import Connection, Node, connection
 from schema.api.replays import attempt_create, by_pk, key_argument
 from schema.organisations.types import Organisation
 
-ProcurementMethod = strawberry.enum(enums.ProcurementMethod)
-PurchaseStatus = strawberry.enum(enums.PurchaseStatus)
+ProcurementMethod = enums.ProcurementMethod
+PurchaseStatus = enums.PurchaseStatus
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(ProcurementMethod)
+strawberry.enum(PurchaseStatus)
 
 
 @strawberry.type(description="A government purchase of services from a social organisation.")
