@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -16,7 +16,7 @@ from schema.api.context import Info
 from schema.api.errors import UserError
 from schema.api.ids import pk_of, to_global_id
 from schema.api.relay import Connection, Node, connection
-from schema.api.replays import attempt_create, by_pk, key_argument
+from schema.api.replays import attempt_create, by_pk, key_description
 from schema.organisations.types import Organisation
 
 ProcurementMethod = enums.ProcurementMethod
@@ -108,7 +108,7 @@ async def _purchase(info: Info, pk: int) -> ServicePurchase | None:
 
 
 SERVICE_PURCHASE = by_pk("ServicePurchase", _purchase)
-ProposeKey = key_argument("the purchase is proposed")
+ProposeKey = Annotated[str | None, key_description("the purchase is proposed")]
 
 
 @strawberry.type
