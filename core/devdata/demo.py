@@ -10,6 +10,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -269,7 +270,7 @@ class _Loader:
     def _count(self, table: str, n: int = 1) -> None:
         self.counts[table] = self.counts.get(table, 0) + n
 
-    async def org(self, kind: Org, name: str, **fields: object) -> Organisation:
+    async def org(self, kind: Org, name: str, **fields: Any) -> Organisation:
         self.orgs[name] = await Organisation.create(kind=kind, name=name, **fields)
         self._count("organisations")
         return self.orgs[name]

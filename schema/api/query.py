@@ -86,7 +86,7 @@ class Query:
             return None
         model, gql_type = _NODE_TYPES[type_name]
         row = await info.context.loaders.rows[model].load(pk)
-        return gql_type.from_row(row) if row else None  # type: ignore[no-any-return]
+        return gql_type.from_row(row) if row else None
 
     @strawberry.field
     async def streets(

@@ -115,7 +115,7 @@ class OpenVoteInput:
 class BallotInput:
     vote_id: strawberry.ID
     option_id: strawberry.ID
-    channel: BallotChannel = BallotChannel.ONLINE  # type: ignore[assignment]
+    channel: BallotChannel = BallotChannel.ONLINE
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Paper and proxy ballots: the owner (a Person)."
     )
@@ -138,7 +138,7 @@ class CreateManagementContractInput:
     compound_id: strawberry.ID
     firm_id: strawberry.ID
     starts_on: dt.date
-    mode: ManagementMode = ManagementMode.PROPERTY_FIRM  # type: ignore[assignment]
+    mode: ManagementMode = ManagementMode.PROPERTY_FIRM
     vote_id: strawberry.ID | None = strawberry.field(
         default=None, description="The owners' passed vote on hiring the firm."
     )
