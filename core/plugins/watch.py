@@ -60,7 +60,7 @@ class ConfigWatch:
             self._lost.set()
 
     async def _connect(self) -> None:
-        from core import db  # not at import: core.infra.db reads the plugins, which import this
+        from core.infra import db  # not at import: db reads the plugins, which import this
 
         conn = await asyncpg.connect(**db.listen_parameters())
         try:
@@ -111,7 +111,7 @@ _task: asyncio.Task[None] | None = None
 async def watching() -> AsyncIterator[ConfigWatch]:
     """For the app's lifetime: watch for configuration changes (PostgreSQL only)."""
     global _users, _task
-    from core import db  # not at import: see _connect
+    from core.infra import db  # not at import: see _connect
 
     if db.dialect() != "postgres":
         yield watch
