@@ -355,10 +355,10 @@ class _Loader:
                 founded_on=spec.founded_on,
             )
         self._count("firms", len(firms))
-        for spec in self.spec.compounds:
-            for firm, starts, ends in spec.contracts:
+        for compound in self.spec.compounds:
+            for firm, starts, ends in compound.contracts:
                 await ManagementContract.create(
-                    compound=self.compounds[spec.name],
+                    compound=self.compounds[compound.name],
                     firm=firms[firm],
                     starts_on=starts,
                     ends_on=ends,
@@ -384,7 +384,7 @@ class _Loader:
         compounds = list(self.compounds.values())
         # Yayuan is the compound everyone looks at first: give it the most cases.
         weights = [4 if c.name == YAYUAN else 1 for c in compounds]
-        filers = [p for p in people if Role.RESIDENT in p.roles] or [None]
+        filers: list[Person | None] = [p for p in people if Role.RESIDENT in p.roles] or [None]
         kinds, due_on = list(CaseKind), due_dates(self.spec.slug)
         for i in range(self.spec.cases):
             kind = kinds[i % len(kinds)]
