@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -41,11 +41,13 @@ from schema.grassroots.types import (
 )
 from schema.organisations.types import Organisation
 
+T = TypeVar("T")
+
 
 async def _people(
-    info: Info, model: Any, make: Callable[[dict[str, Any]], Any], first: int | None,
+    info: Info, model: Any, make: Callable[[dict[str, Any]], T], first: int | None,
     after: str | None, community_id: strawberry.ID | None, serving_on: dt.date | None,
-) -> Any:  # fmt: skip
+) -> Connection[T]:  # fmt: skip
     f = grassroots.PeopleFilter(
         community_id=optional_pk(community_id, "Community", "communityId"), serving_on=serving_on
     )
