@@ -40,6 +40,7 @@ test-postgres: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 schema: $(STAMP)
 	$(BIN)/python -c "from schema.api.build import core_schema; open('schema/schema.graphql', 'w').write(core_schema().as_str() + chr(10))"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from tortoise.expressions import Q, Subquery
 
@@ -150,8 +150,14 @@ async def record_meeting(principal: Principal, data: RecordInput) -> dict[str, A
         errors.append(DomainError("TOO_LONG", "minutes", max=MINUTES_MAX))
     if data.attendance < 0:
         errors.append(DomainError("NEGATIVE", "attendance"))
+    # Tortoise types every values_list() as rows of tuples; flat=True gives the values.
     agenda = set(
-        await CouncilAgendaItem.filter(meeting_id=data.meeting_id).values_list("case_id", flat=True)
+        cast(
+            list[int],
+            await CouncilAgendaItem.filter(meeting_id=data.meeting_id).values_list(
+                "case_id", flat=True
+            ),
+        )
     )
     for case_id, decision in data.decisions.items():
         if case_id not in agenda:

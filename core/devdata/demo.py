@@ -10,6 +10,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -269,7 +270,7 @@ class _Loader:
     def _count(self, table: str, n: int = 1) -> None:
         self.counts[table] = self.counts.get(table, 0) + n
 
-    async def org(self, kind: Org, name: str, **fields: object) -> Organisation:
+    async def org(self, kind: Org, name: str, **fields: Any) -> Organisation:
         self.orgs[name] = await Organisation.create(kind=kind, name=name, **fields)
         self._count("organisations")
         return self.orgs[name]
@@ -354,10 +355,10 @@ class _Loader:
                 founded_on=spec.founded_on,
             )
         self._count("firms", len(firms))
-        for spec in self.spec.compounds:
-            for firm, starts, ends in spec.contracts:
+        for compound in self.spec.compounds:
+            for firm, starts, ends in compound.contracts:
                 await ManagementContract.create(
-                    compound=self.compounds[spec.name],
+                    compound=self.compounds[compound.name],
                     firm=firms[firm],
                     starts_on=starts,
                     ends_on=ends,
@@ -383,7 +384,7 @@ class _Loader:
         compounds = list(self.compounds.values())
         # Yayuan is the compound everyone looks at first: give it the most cases.
         weights = [4 if c.name == YAYUAN else 1 for c in compounds]
-        filers = [p for p in people if Role.RESIDENT in p.roles] or [None]
+        filers: list[Person | None] = [p for p in people if Role.RESIDENT in p.roles] or [None]
         kinds, due_on = list(CaseKind), due_dates(self.spec.slug)
         for i in range(self.spec.cases):
             kind = kinds[i % len(kinds)]

@@ -119,7 +119,7 @@ CASE_TITLES: dict[CaseKind, tuple[str, ...]] = {
         " 共用楼道空间使用纠纷 租客与业主押金纠纷 广场舞噪音投诉".split()
     ),
 }
-_CASE_KIND_WEIGHTS = (
+_CASE_KIND_WEIGHTS: tuple[tuple[CaseKind, int], ...] = (
     (CaseKind.SERVICE_REQUEST, 55),
     (CaseKind.PROPERTY_DISPUTE, 30),
     (CaseKind.MEDIATION, 15),
@@ -290,7 +290,7 @@ def _defaults(table: str, now: datetime) -> dict[str, Any]:
             values[column] = now
         elif field.default is not None:
             default = field.default() if callable(field.default) else field.default
-            values[column] = field.to_db_value(default, None)
+            values[column] = field.to_db_value(default, None)  # type: ignore[arg-type]  # no row yet
     return values
 
 
@@ -336,8 +336,9 @@ class _Writer:
             return
         sqlite = db.dialect() == "sqlite"
         marks = ", ".join("?" * len(columns)) if sqlite else db.placeholders(1, len(columns))
-        await conn.execute_many(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", records
+        await conn.execute_many(  # tortoise annotates lists; tuples serve as well
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+            records,  # type: ignore[arg-type]
         )
 
 
@@ -501,7 +502,8 @@ class _Generator:
     async def contracts(self, compounds: list[_Compound], firms: list[int]) -> None:
         if not firms:
             return
-        rng, rows = self.rng, []
+        rng = self.rng
+        rows: list[Row] = []
         # Few firms manage many compounds, most manage a handful.
         weights = list(itertools.accumulate((k + 1) ** -0.9 for k in range(len(firms))))
         for c in (c for c in compounds if c.has_firm):

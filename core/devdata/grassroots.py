@@ -9,6 +9,7 @@ Names are made up; no phone numbers are written.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
@@ -106,7 +107,7 @@ async def _load_city() -> dict[str, int]:
             admitted_on=date(2020 + k, 7, 1),
             pay_grade=f"S{k + 1}",
         )
-        records = [
+        records: list[tuple[WorkerRecordKind, date, str, dict[str, Any]]] = [
             (WorkerRecordKind.ADMISSION, date(2020 + k, 7, 1), "公开招聘", {}),
             (WorkerRecordKind.TRAINING, date(2021 + k, 3, 15), "岗前培训", {}),
             (WorkerRecordKind.PAY_GRADE, date(2022 + k, 1, 1), "", {"pay_grade": f"S{k + 1}"}),
@@ -166,10 +167,12 @@ async def _load_city() -> dict[str, int]:
     # Opening hours of every service venue: office hours on weekdays, and staggered hours
     # (错时) on weekday evenings and Saturday so working residents can come.
     for venue in await Organisation.filter(kind=OrganisationKind.SERVICE_VENUE).order_by("id"):
-        for day in range(1, 6):
-            await VenueHours.create(venue=venue, weekday=day, opens_minute=540, closes_minute=1080)
+        for weekday in range(1, 6):
             await VenueHours.create(
-                venue=venue, weekday=day, opens_minute=1110, closes_minute=1260, staggered=True
+                venue=venue, weekday=weekday, opens_minute=540, closes_minute=1080
+            )
+            await VenueHours.create(
+                venue=venue, weekday=weekday, opens_minute=1110, closes_minute=1260, staggered=True
             )
         await VenueHours.create(
             venue=venue, weekday=6, opens_minute=540, closes_minute=1020, staggered=True

@@ -117,7 +117,7 @@ async def credit_ranking(as_of: dt.date | None, page: PageRequest) -> Page:
     chunk = ranked[start : start + page.first]
     ids = [f["id"] for f in chunk]
     rows_by_id = {r["id"]: r for r in await Firm.filter(id__in=ids).values(*_FIRM_FIELDS)}
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"rank": start + i + 1, "firm": rows_by_id[f["id"]], "standing": found.get(f["id"])}
         for i, f in enumerate(chunk)
     ]

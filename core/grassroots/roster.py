@@ -325,8 +325,9 @@ async def record_service(
     if served_on < rows[0][start]:
         errors.append(DomainError("DATE_ORDER", "servedOn"))
     _raise(errors)
+    owner: dict[str, Any] = {owner_field: owner_id}  # not matched against `using_db` by mypy
     record = await model.create(
-        **{owner_field: owner_id}, served_on=served_on, hours=hours, activity=activity.strip()
+        **owner, served_on=served_on, hours=hours, activity=activity.strip()
     )
     return await _row(model, record.id)
 
@@ -446,9 +447,10 @@ def _serving(model: type[CityModel], day: dt.date) -> Q:
         Mediator: ("appointed_on", "ended_on"),
         Volunteer: ("registered_on", None),
     }[model]
-    q = Q(**{f"{start}__lte": day})
+    # mypy matches a `**{lookup: value}` against Q's `join_type: str`.
+    q = Q(**{f"{start}__lte": day})  # type: ignore[arg-type]
     if end is not None:
-        q &= Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})
+        q &= Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gte": day})  # type: ignore[arg-type]
     return q
 
 

@@ -44,7 +44,7 @@ def is_provisional(day: dt.date) -> bool:
 
 @cache
 def _provisional_holidays(year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.China(years=year).keys())
+    return frozenset(holidays.country_holidays("CN", years=year).keys())
 
 
 def _check(day: dt.date, field: str | None) -> None:

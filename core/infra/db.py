@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
@@ -134,7 +134,7 @@ async def migrate(database_url: str | None = None) -> None:
 
 
 def connection() -> BaseDBAsyncClient:
-    return connections.get("default")
+    return cast(BaseDBAsyncClient, connections.get("default"))  # tortoise types it Any
 
 
 def listen_parameters() -> dict[str, Any]:
@@ -195,7 +195,7 @@ class StatementCounter(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         # Query records are logged as ("%s: %s", sql, values); connection events differ.
-        if record.msg == "%s: %s" and record.args:
+        if record.msg == "%s: %s" and isinstance(record.args, tuple) and record.args:
             self.statements.append(str(record.args[0]))
 
     @property

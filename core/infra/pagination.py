@@ -73,8 +73,10 @@ class Page:
 
 def _after(order: Ordering, value: Any, row_id: int) -> Q:
     op = "lt" if order.descending else "gt"
+    # mypy matches a `**{lookup: int}` against Q's `join_type: str`.
     return Q(**{f"{order.field}__{op}": value}) | Q(
-        Q(**{order.field: value}), Q(**{f"id__{op}": row_id})
+        Q(**{order.field: value}),
+        Q(**{f"id__{op}": row_id}),  # type: ignore[arg-type]
     )
 
 

@@ -53,7 +53,7 @@ def refused_unsent(error: BaseException) -> bool:
     return isinstance(error, asyncpg.InternalClientError) and str(error).startswith(_REFUSED)
 
 
-class CityConnection(asyncpg.connection.Connection):  # type: ignore[misc]
+class CityConnection(asyncpg.connection.Connection):
     """An asyncpg connection that remembers which city it was last told to serve."""
 
     __slots__ = ("civicgraph_city",)
@@ -94,7 +94,9 @@ class CityPool:
         return getattr(self._pool, name)
 
     async def acquire(self, *, timeout: float | None = None) -> Any:  # noqa: ASYNC109 (asyncpg's)
-        proxy = await self._pool.acquire(timeout=timeout)
+        # The pool's connections are CityConnections (CityScopedClient.connection_class), which
+        # asyncpg's stubs cannot know: the proxy forwards to one.
+        proxy: Any = await self._pool.acquire(timeout=timeout)
         try:
             if await proxy.serve_city(city_in_scope() or ""):
                 CityPool.switches += 1
@@ -143,7 +145,9 @@ class CityTransaction(TransactionContextPooled):
 
 
 class CityScopedClient(AsyncpgDBClient):
-    connection_class = CityConnection
+    # Tortoise's default (`asyncpg.connection.Connection`, unparametrised) makes mypy read the
+    # attribute as `type[Connection[_Record]]`, which no subclass matches.
+    connection_class = CityConnection  # type: ignore[assignment]
 
     async def create_pool(self, **kwargs: Any) -> Any:
         tuned = dict(get_settings().postgres_settings)  # [database.postgres] in the config

@@ -7,6 +7,8 @@ role has no UPDATE/DELETE on it and a trigger refuses both even to the owner (pu
 
 from __future__ import annotations
 
+from typing import Any
+
 from tortoise import fields
 
 from core.models.base import CityModel
@@ -19,8 +21,8 @@ class AuditEntry(CityModel):
     role = fields.CharField(max_length=32)
     scope = fields.CharField(max_length=64)
     operation = fields.CharField(max_length=64)
-    target_ids = fields.JSONField(default=list)
-    summary = fields.JSONField(default=dict)
+    target_ids: fields.JSONField[list[str]] = fields.JSONField(default=list)
+    summary: fields.JSONField[dict[str, Any]] = fields.JSONField(default=dict)
     outcome = fields.CharField(max_length=64)
 
     class Meta:

@@ -14,7 +14,7 @@ class _CityModelMeta(ModelMeta):
     # Tortoise does not inherit Meta.manager into a subclass that declares its own Meta,
     # so every city-owned model gets the scoping manager here, whether it asks or not.
     def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
-        meta = attrs.get("Meta") or type("Meta", (), {})
+        meta: Any = attrs.get("Meta") or type("Meta", (), {})
         if not getattr(meta, "abstract", False):
             meta.manager = CityManager()
         attrs["Meta"] = meta

@@ -6,12 +6,16 @@ from tortoise import fields
 
 from core.infra.enums import CaseStage, EscalationLevel, TransitionKind
 from core.models.base import CityModel
+from core.models.cases import Case
+from core.models.firms import Firm
+from core.models.organisations import Organisation
+from core.models.people import Person
 
 
 class CaseTransition(CityModel):
     # One entry of a case's timeline: filing, a move, a reopening or an escalation.
 
-    case = fields.ForeignKeyField(
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="transitions", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(TransitionKind, max_length=16)
@@ -31,13 +35,13 @@ class CaseTransition(CityModel):
 class ExecutorAssignment(CityModel):
     # Who carries out the council's decision: a firm, or a department or organisation.
 
-    case = fields.ForeignKeyField(
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="assignments", on_delete=fields.CASCADE
     )
-    firm = fields.ForeignKeyField(
+    firm: fields.ForeignKeyNullableRelation[Firm] = fields.ForeignKeyField(
         "models.Firm", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    organisation = fields.ForeignKeyField(
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     due_on = fields.DateField()
@@ -49,7 +53,9 @@ class ExecutorAssignment(CityModel):
 
 
 class ProgressReport(CityModel):
-    case = fields.ForeignKeyField("models.Case", related_name="progress", on_delete=fields.CASCADE)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="progress", on_delete=fields.CASCADE
+    )
     text = fields.TextField()
     percent = fields.IntField(null=True)
     reported_by_subject = fields.CharField(max_length=128, null=True)
@@ -62,7 +68,9 @@ class ProgressReport(CityModel):
 class ResidentRating(CityModel):
     # A resident's evaluation of a case: once per resident per round (a reopening is a round).
 
-    case = fields.ForeignKeyField("models.Case", related_name="ratings", on_delete=fields.CASCADE)
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="ratings", on_delete=fields.CASCADE
+    )
     round = fields.IntField(default=1)
     resident_subject = fields.CharField(max_length=128)
     score = fields.IntField()
@@ -75,11 +83,11 @@ class ResidentRating(CityModel):
 
 
 class MediationSession(CityModel):
-    case = fields.ForeignKeyField(
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="mediation_sessions", on_delete=fields.CASCADE
     )
     held_on = fields.DateField()
-    mediator = fields.ForeignKeyField(
+    mediator: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.SET_NULL
     )
     note = fields.TextField(default="")

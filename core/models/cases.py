@@ -6,6 +6,7 @@ from tortoise import fields
 
 from core.infra.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
 from core.models.base import CityModel
+from core.models.people import Person
 from core.models.places import Compound
 
 
@@ -17,7 +18,7 @@ class Case(CityModel):
         "models.Compound", related_name="cases", on_delete=fields.RESTRICT
     )
     # Who filed it: a known person when there is one, and always the principal's subject.
-    filed_by = fields.ForeignKeyField(
+    filed_by: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="filed_cases", null=True, on_delete=fields.SET_NULL
     )
     filed_by_subject = fields.CharField(max_length=128, null=True)
@@ -38,7 +39,7 @@ class Case(CityModel):
     # Each reopening starts a new round of resident ratings.
     round = fields.IntField(default=1)
     reply = fields.TextField(null=True)
-    mediator = fields.ForeignKeyField(
+    mediator: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name="mediated_cases", null=True, on_delete=fields.SET_NULL
     )
     mediation_outcome = fields.CharEnumField(MediationOutcome, max_length=16, null=True)

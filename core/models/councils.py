@@ -5,15 +5,19 @@ from __future__ import annotations
 from tortoise import fields
 
 from core.models.base import CityModel
+from core.models.cases import Case
+from core.models.organisations import Organisation
+from core.models.people import Person
+from core.models.places import Compound
 
 
 class CouncilMeeting(CityModel):
-    compound = fields.ForeignKeyField(
+    compound: fields.ForeignKeyRelation[Compound] = fields.ForeignKeyField(
         "models.Compound", related_name="council_meetings", on_delete=fields.RESTRICT
     )
     held_on = fields.DateField()
     # The community party organisation convenes (DOMAIN.md, processes 1).
-    convener = fields.ForeignKeyField(
+    convener: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     # Scheduled until its record is saved; only held meetings count for overdueCouncils.
@@ -29,13 +33,13 @@ class CouncilMeeting(CityModel):
 class CouncilParticipant(CityModel):
     # An organisation or a person invited; attended is filled in when the record is saved.
 
-    meeting = fields.ForeignKeyField(
+    meeting: fields.ForeignKeyRelation[CouncilMeeting] = fields.ForeignKeyField(
         "models.CouncilMeeting", related_name="participants", on_delete=fields.CASCADE
     )
-    organisation = fields.ForeignKeyField(
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
     )
-    person = fields.ForeignKeyField(
+    person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     attended = fields.BooleanField(null=True)
@@ -46,10 +50,10 @@ class CouncilParticipant(CityModel):
 
 
 class CouncilAgendaItem(CityModel):
-    meeting = fields.ForeignKeyField(
+    meeting: fields.ForeignKeyRelation[CouncilMeeting] = fields.ForeignKeyField(
         "models.CouncilMeeting", related_name="agenda", on_delete=fields.CASCADE
     )
-    case = fields.ForeignKeyField(
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="agenda_items", on_delete=fields.CASCADE
     )
     decision = fields.TextField(null=True)

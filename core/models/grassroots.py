@@ -11,14 +11,19 @@ from tortoise import fields
 
 from core.infra.enums import WorkerRecordKind
 from core.models.base import CityModel
+from core.models.organisations import Organisation
+from core.models.people import Person
+from core.models.places import Building, Community
 
 
 class BuildingHead(CityModel):
     # A building head (楼栋长): a person, the five duties, and the buildings covered.
 
-    person = fields.ForeignKeyField("models.Person", related_name=False, on_delete=fields.RESTRICT)
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name=False, on_delete=fields.RESTRICT
+    )
     # Every head carries the five duties (五员); a city may narrow them per head.
-    duties = fields.JSONField(default=list)
+    duties: fields.JSONField[list[str]] = fields.JSONField(default=list)
     appointed_on = fields.DateField()
     # The last day served, inclusive; null while serving.
     ended_on = fields.DateField(null=True)
@@ -29,10 +34,10 @@ class BuildingHead(CityModel):
 
 
 class BuildingHeadCoverage(CityModel):
-    head = fields.ForeignKeyField(
+    head: fields.ForeignKeyRelation[BuildingHead] = fields.ForeignKeyField(
         "models.BuildingHead", related_name="coverage", on_delete=fields.CASCADE
     )
-    building = fields.ForeignKeyField(
+    building: fields.ForeignKeyRelation[Building] = fields.ForeignKeyField(
         "models.Building", related_name=False, on_delete=fields.RESTRICT
     )
 
@@ -45,8 +50,10 @@ class BuildingHeadCoverage(CityModel):
 class CommunityWorker(CityModel):
     # A community worker (社区工作者); the lifecycle is in CommunityWorkerRecord.
 
-    person = fields.ForeignKeyField("models.Person", related_name=False, on_delete=fields.RESTRICT)
-    community = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name=False, on_delete=fields.RESTRICT
+    )
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name=False, on_delete=fields.RESTRICT
     )
     admitted_on = fields.DateField()
@@ -61,7 +68,7 @@ class CommunityWorker(CityModel):
 
 
 class CommunityWorkerRecord(CityModel):
-    worker = fields.ForeignKeyField(
+    worker: fields.ForeignKeyRelation[CommunityWorker] = fields.ForeignKeyField(
         "models.CommunityWorker", related_name="records", on_delete=fields.CASCADE
     )
     kind = fields.CharEnumField(WorkerRecordKind, max_length=16)
@@ -79,12 +86,14 @@ class CommunityWorkerRecord(CityModel):
 class PartyMemberReport(CityModel):
     # An in-service party member reporting to the community where they live (双报到).
 
-    person = fields.ForeignKeyField("models.Person", related_name=False, on_delete=fields.RESTRICT)
-    community = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name=False, on_delete=fields.RESTRICT
+    )
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name=False, on_delete=fields.RESTRICT
     )
     # The employer's party organisation, which reports to the community as well.
-    employer_organisation = fields.ForeignKeyField(
+    employer_organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     reported_on = fields.DateField()
@@ -96,7 +105,7 @@ class PartyMemberReport(CityModel):
 
 
 class PartyServiceRecord(CityModel):
-    member = fields.ForeignKeyField(
+    member: fields.ForeignKeyRelation[PartyMemberReport] = fields.ForeignKeyField(
         "models.PartyMemberReport", related_name="services", on_delete=fields.CASCADE
     )
     served_on = fields.DateField()
@@ -109,8 +118,10 @@ class PartyServiceRecord(CityModel):
 
 
 class Volunteer(CityModel):
-    person = fields.ForeignKeyField("models.Person", related_name=False, on_delete=fields.RESTRICT)
-    community = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name=False, on_delete=fields.RESTRICT
+    )
+    community: fields.ForeignKeyNullableRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     registered_on = fields.DateField()
@@ -121,7 +132,7 @@ class Volunteer(CityModel):
 
 
 class VolunteerService(CityModel):
-    volunteer = fields.ForeignKeyField(
+    volunteer: fields.ForeignKeyRelation[Volunteer] = fields.ForeignKeyField(
         "models.Volunteer", related_name="services", on_delete=fields.CASCADE
     )
     served_on = fields.DateField()
@@ -136,8 +147,10 @@ class VolunteerService(CityModel):
 class Mediator(CityModel):
     # A mediator of a people's mediation committee (an Organisation of that kind).
 
-    person = fields.ForeignKeyField("models.Person", related_name=False, on_delete=fields.RESTRICT)
-    committee = fields.ForeignKeyField(
+    person: fields.ForeignKeyRelation[Person] = fields.ForeignKeyField(
+        "models.Person", related_name=False, on_delete=fields.RESTRICT
+    )
+    committee: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, on_delete=fields.RESTRICT
     )
     is_chair = fields.BooleanField(default=False)
@@ -156,7 +169,7 @@ class VenueHours(CityModel):
     # flagged so residents who work office hours can find them.
     #
 
-    venue = fields.ForeignKeyField(
+    venue: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, on_delete=fields.CASCADE
     )
     weekday = fields.SmallIntField()

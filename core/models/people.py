@@ -5,6 +5,7 @@ from __future__ import annotations
 from tortoise import fields
 
 from core.models.base import CityModel
+from core.models.organisations import Organisation
 
 
 class Person(CityModel):
@@ -13,7 +14,7 @@ class Person(CityModel):
     PERSONAL_DATA = frozenset({"phone", "id_number_cipher", "id_number_hash"})
 
     name = fields.CharField(max_length=64)
-    roles = fields.JSONField(default=list)
+    roles: fields.JSONField[list[str]] = fields.JSONField(default=list)
     phone = fields.CharField(max_length=32, null=True)
     # The resident ID number (身份证号): AES-GCM ciphertext (core/security/personal.py), and a keyed
     # HMAC of it so "who has this ID number" is an index look-up without decrypting anything.
@@ -24,7 +25,7 @@ class Person(CityModel):
     left_at = fields.DatetimeField(null=True)
     # The JWT subject this person signs in as, when they have an account.
     subject = fields.CharField(max_length=128, null=True)
-    organisation = fields.ForeignKeyField(
+    organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name="people", null=True, on_delete=fields.SET_NULL
     )
 

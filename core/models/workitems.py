@@ -6,6 +6,8 @@ from tortoise import fields
 
 from core.infra.enums import WorkItemOutcome
 from core.models.base import CityModel
+from core.models.organisations import Organisation
+from core.models.places import Community
 
 
 class WorkItem(CityModel):
@@ -29,11 +31,11 @@ class WorkItemRequest(CityModel):
     # Refusals are kept, not raised away: the list of refusals is itself a report.
     #
 
-    department = fields.ForeignKeyField(
+    department: fields.ForeignKeyRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, on_delete=fields.RESTRICT
     )
     # The admitted item matched by name, when there is one.
-    work_item = fields.ForeignKeyField(
+    work_item: fields.ForeignKeyNullableRelation[WorkItem] = fields.ForeignKeyField(
         "models.WorkItem", related_name="requests", null=True, on_delete=fields.RESTRICT
     )
     item_name = fields.CharField(max_length=128)
@@ -50,10 +52,10 @@ class WorkItemRequest(CityModel):
 
 class WorkItemRequestCommunity(CityModel):
     # The communities a request names; for an accepted request, the assignments.
-    request = fields.ForeignKeyField(
+    request: fields.ForeignKeyRelation[WorkItemRequest] = fields.ForeignKeyField(
         "models.WorkItemRequest", related_name="communities", on_delete=fields.CASCADE
     )
-    community = fields.ForeignKeyField(
+    community: fields.ForeignKeyRelation[Community] = fields.ForeignKeyField(
         "models.Community", related_name=False, on_delete=fields.RESTRICT
     )
 

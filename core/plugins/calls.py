@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from core.infra.errors import DomainError
 from core.plugins.config import (
@@ -291,7 +291,8 @@ async def credit_record(plugin: str, record_id: str) -> CreditRecord | None:
     # Only the regime that made the record speaks for it: another's id space is its own.
     if not found or found[0][0] != plugin:
         return None
-    return _named(found[0][1], plugin)
+    record: CreditRecord = _named(found[0][1], plugin)
+    return record
 
 
 # -------------------------------------------------------------------------
@@ -376,14 +377,15 @@ def _named(item: Any, plugin: str) -> Any:
 
 def schema_contributions(city: CityPlugins) -> list[tuple[str, SchemaContribution]]:
     """What the city's enabled plugins add to its GraphQL schema, by plugin name (sorted)."""
-    found = []
+    found: list[tuple[str, SchemaContribution]] = []
     for impl in city_impls("register_schema", city.enabled):
         try:
             result = impl.function(*[{"city": city}[n] for n in impl.argnames])
         except Exception as e:
             raise PluginFailed(impl.plugin_name, "register_schema", e) from e
         if result is not None:
-            found.append((impl.plugin_name, result))
+            # pluggy types every hook's result as object; the hookspec says what it is.
+            found.append((impl.plugin_name, cast(SchemaContribution, result)))
     return sorted(found, key=lambda pair: pair[0])
 
 
@@ -398,7 +400,7 @@ async def running_workers() -> AsyncIterator[list[asyncio.Task[None]]]:
     stop = asyncio.Event()
     tasks = []
     for impl in manager().hook.register_workers.get_hookimpls():
-        for worker in impl.function() or []:
+        for worker in cast(list[Worker], impl.function() or []):  # as for schema_contributions
             task = asyncio.create_task(_supervised(impl.plugin_name, worker, stop))
             tasks.append(task)
     try:

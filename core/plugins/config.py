@@ -16,7 +16,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from pydantic import BaseModel, ValidationError
@@ -136,7 +136,9 @@ class InstalledPlugin:
 
 async def installation() -> list[InstalledPlugin]:
     """Every installed plugin with its version, hooks and enabling cities (needs the database)."""
-    slugs = sorted(set(load_city_configs()) | set(await City.all().values_list("slug", flat=True)))
+    # Tortoise types every values_list() as rows of tuples; flat=True gives the values.
+    stored = cast(list[str], await City.all().values_list("slug", flat=True))
+    slugs = sorted(set(load_city_configs()) | set(stored))
     enabled = {slug: (await load_city_plugins(slug)).enabled for slug in slugs}
     return [
         InstalledPlugin(

@@ -91,6 +91,7 @@ def _describe(plugin: str, active: bool, raw: dict[str, Any]) -> PluginSettings:
         if default is PydanticUndefined or name in secrets:
             default = None  # nothing secret is shown, not even a default
         else:
+            assert info.annotation is not None  # a settings model's fields are all annotated
             default = TypeAdapter(info.annotation).dump_python(default, mode="json")
         fields.append(
             SettingField(

@@ -29,7 +29,7 @@ class KeySet:
     def __init__(self, url: str, cache_seconds: float) -> None:
         self.url = url
         self.cache_seconds = cache_seconds
-        self._keys: dict[str, Any] = {}
+        self._keys: dict[str | None, Any] = {}  # by kid; a key without one under None
         self._fetched_at = float("-inf")
         self._lock = asyncio.Lock()
         self.fetches = 0  # how often the provider was asked (visible to tests and logs)
@@ -47,7 +47,7 @@ class KeySet:
         if kid is None and len(self._keys) == 1:
             return next(iter(self._keys.values()))
         try:
-            return self._keys[kid]  # type: ignore[index]
+            return self._keys[kid]
         except KeyError:
             raise AuthError("TOKEN_INVALID") from None
 

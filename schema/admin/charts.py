@@ -54,7 +54,7 @@ def stacked_columns(
              f'<text x="0" y="{top + plot_h}">0</text>']  # fmt: skip
     for i, (x_label, values) in enumerate(columns):
         x = left + 10 + i * (col_w + gap)
-        y = top + plot_h
+        y: float = top + plot_h
         for k, value in enumerate(values):
             if not value:
                 continue

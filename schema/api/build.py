@@ -16,7 +16,13 @@ from core.plugins import calls as plugins
 from core.plugins.contributions import CityPlugins
 from schema.api.errors import CodedErrors
 from schema.api.errors import Schema as LoggedSchema
-from schema.api.limits import GuardedValidationCache, QueryLimits, profile_extensions, schema_config
+from schema.api.limits import (
+    Extension,
+    GuardedValidationCache,
+    QueryLimits,
+    profile_extensions,
+    schema_config,
+)
 from schema.api.query import Query as DirectoryQuery
 from schema.cases.fields import CasesMutation, CasesQuery
 from schema.cases.filing import Mutation as CoreMutation
@@ -57,7 +63,7 @@ MUTATION_PARTS: tuple[type, ...] = (
 Subscription = merge_types("Subscription", (CaseSubscription,))
 
 
-def extensions() -> list[object]:
+def extensions() -> list[Extension]:
     # Factories, not instances: an instance would be shared by concurrent requests.
     # The parse and validation caches are module-level LRUs shared across requests.
     # QueryLimits comes first: it counts tokens before ParserCache parses and measures the

@@ -9,17 +9,30 @@ import strawberry
 from core.infra import enums
 from core.infra.pagination import Ordering
 
-CommunityKind = strawberry.enum(enums.CommunityKind)
-CompoundKind = strawberry.enum(enums.CompoundKind)
-ManagementMode = strawberry.enum(enums.ManagementMode)
-OrganisationKind = strawberry.enum(enums.OrganisationKind)
-CaseKind = strawberry.enum(enums.CaseKind)
-CaseStage = strawberry.enum(enums.CaseStage)
-Role = strawberry.enum(enums.Role)
-CaseCategory = strawberry.enum(enums.CaseCategory)
-EscalationLevel = strawberry.enum(enums.EscalationLevel)
-MediationOutcome = strawberry.enum(enums.MediationOutcome)
-TransitionKind = strawberry.enum(enums.TransitionKind)
+CommunityKind = enums.CommunityKind
+CompoundKind = enums.CompoundKind
+ManagementMode = enums.ManagementMode
+OrganisationKind = enums.OrganisationKind
+CaseKind = enums.CaseKind
+CaseStage = enums.CaseStage
+Role = enums.Role
+CaseCategory = enums.CaseCategory
+EscalationLevel = enums.EscalationLevel
+MediationOutcome = enums.MediationOutcome
+TransitionKind = enums.TransitionKind
+# strawberry.enum marks a class in place and returns it: called apart from the aliases above,
+# because mypy takes an alias as a type in annotations but not the result of a call.
+strawberry.enum(CommunityKind)
+strawberry.enum(CompoundKind)
+strawberry.enum(ManagementMode)
+strawberry.enum(OrganisationKind)
+strawberry.enum(CaseKind)
+strawberry.enum(CaseStage)
+strawberry.enum(Role)
+strawberry.enum(CaseCategory)
+strawberry.enum(EscalationLevel)
+strawberry.enum(MediationOutcome)
+strawberry.enum(TransitionKind)
 
 
 @strawberry.enum

@@ -12,6 +12,7 @@ import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.types import ExecutionContext
+from strawberry.types.nodes import SelectedField
 
 from core.infra import db
 from core.infra.errors import AuthError, DomainError, ValidationErrors
@@ -45,7 +46,8 @@ def _arguments(info: Info) -> dict[str, Any]:
     # The field's arguments as sent, variables substituted: summarised for the audit log
     # (no personal data) and fingerprinted for the idempotency key.
     fields = info.selected_fields
-    return dict(fields[0].arguments) if fields else {}
+    # The first is the resolver's own field, never a fragment.
+    return dict(fields[0].arguments) if fields and isinstance(fields[0], SelectedField) else {}
 
 
 async def attempt(
@@ -144,7 +146,7 @@ class CodedErrors(MaskErrors):
                         extensions={"code": original.code, "field": original.field},
                     )
                 )
-            elif db.is_unavailable(original):
+            elif original is not None and db.is_unavailable(original):
                 # Not a bug: the database is down or dropped the connection. Say so, briefly,
                 # so that clients retry instead of reporting an internal error.
                 out.append(

@@ -9,7 +9,7 @@ around `Schema.execute`. See docs/security.md for the numbers and how to change 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -44,6 +44,9 @@ from strawberry.schema.config import StrawberryConfig
 
 from core.infra.i18n import message
 from core.infra.settings import ApiLimits, get_settings
+
+# What strawberry.Schema(extensions=...) takes: an extension class, or a factory of instances.
+Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 
 def limit_error(
@@ -499,7 +502,7 @@ class GuardedValidationCache(ValidationCache):
         yield from super().on_validate()
 
 
-def profile_extensions() -> list[object]:
+def profile_extensions() -> list[Extension]:
     """Production hides the schema: no introspection (field suggestions: schema_config)."""
     return [DisableIntrospection] if get_settings().is_production else []
 

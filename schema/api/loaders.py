@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable, Hashable, Sequence
+from functools import partial
 from typing import Any
 
 from strawberry.dataloader import DataLoader
@@ -57,7 +58,7 @@ class Loaders:
     def __init__(self, principal: Principal) -> None:
         self.principal = principal
         self.rows: dict[type[CityModel], DataLoader[int, Row | None]] = {
-            model: _by_key(lambda ids, m=model: directory.rows_by_id(m, ids))
+            model: _by_key(partial(directory.rows_by_id, model))
             for model in (Street, Community, Compound, Building, Grid, Organisation, Firm)
         }
         self.children: dict[tuple[type[CityModel], str], DataLoader[int, list[Row]]] = {}

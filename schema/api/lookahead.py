@@ -51,7 +51,7 @@ def node_selections(info: Info) -> dict[str, list[SelectedField]]:
     return found
 
 
-def _selects(field: SelectedField, name: str) -> bool:
+def _selects(field: Selection, name: str) -> bool:
     return any(f.name == name for f in _fields(field.selections))
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Generic, TypeVar
 
 import strawberry
+from strawberry.types.arguments import StrawberryArgumentAnnotation
 
 from core.infra.errors import DomainError
 from core.security.idempotency import FIELD
@@ -25,25 +26,34 @@ from schema.api.ids import pk_of
 
 T = TypeVar("T")
 K = TypeVar("K")
+# Covariant (what `read` answers only goes out): a Reread[int, Case] serves where mypy asks
+# for a Reread[Any, Case | None].
+T_co = TypeVar("T_co", covariant=True)
+
+
+def key_description(effect: str) -> StrawberryArgumentAnnotation:
+    """The argument description of a create mutation's optional `idempotencyKey: String`, as
+    `Annotated[str | None, key_description(...)]` (an alias mypy reads as `str | None`);
+    `effect` says what happens once, e.g. "the case is filed"."""
+    return strawberry.argument(
+        description=f"Send the same key again to retry safely: {effect} once."
+    )
 
 
 def key_argument(effect: str) -> Any:
-    """The optional `idempotencyKey: String` of a create mutation; `effect` says what
-    happens once, e.g. "the case is filed"."""
-    return Annotated[
-        str | None,
-        strawberry.argument(description=f"Send the same key again to retry safely: {effect} once."),
-    ]
+    """The optional `idempotencyKey: String` of a create mutation, for code mypy does not
+    check; `key_description` says more."""
+    return Annotated[str | None, key_description(effect)]
 
 
 @dataclass(frozen=True)
-class Reread(Generic[K, T]):
+class Reread(Generic[K, T_co]):
     """How a replay reads again the object a keyed create made: `key` turns the object's ID
     (as the payload gave it) into what `read` takes; `read` answers as the object's read does
     for this caller, None when the object is gone or out of sight."""
 
     key: Callable[[str], K]
-    read: Callable[[Info, K], Awaitable[T | None]]
+    read: Callable[[Info, K], Awaitable[T_co | None]]
 
 
 def by_pk(type_name: str, read: Callable[[Info, int], Awaitable[T | None]]) -> Reread[int, T]:

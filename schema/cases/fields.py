@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -31,15 +31,15 @@ from schema.api.errors import UserError, attempt
 from schema.api.ids import optional_pk, pk_of, to_global_id
 from schema.api.inputs import CaseFilter
 from schema.api.relay import Connection, connection
-from schema.api.replays import attempt_create, key_argument
+from schema.api.replays import attempt_create, key_description
 from schema.api.rereads import CASE, COUNCIL_MEETING
 from schema.cases.record_types import CouncilMeeting
 from schema.cases.types import Case
 from schema.places.types import Compound
 
-MeetingKey = key_argument("the meeting is scheduled")
-SessionKey = key_argument("the session is recorded")
-ReportKey = key_argument("the report is written")
+MeetingKey = Annotated[str | None, key_description("the meeting is scheduled")]
+SessionKey = Annotated[str | None, key_description("the session is recorded")]
+ReportKey = Annotated[str | None, key_description("the report is written")]
 
 
 @strawberry.type
@@ -357,7 +357,9 @@ class CasesMutation:
         return [Case.from_row(rows[i]) for i in ids if i in rows]
 
 
-PlaceLevel = strawberry.enum(case_reports.PlaceLevel)
+PlaceLevel = case_reports.PlaceLevel
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(PlaceLevel)
 
 _PLACE_MODELS = {
     case_reports.PlaceLevel.COMPOUND: CompoundModel,

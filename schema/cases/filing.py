@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from core.cases import filing as cases
@@ -10,11 +12,11 @@ from schema.api.context import Info
 from schema.api.enums import CaseKind
 from schema.api.errors import UserError
 from schema.api.ids import pk_of
-from schema.api.replays import attempt_create, key_argument
+from schema.api.replays import attempt_create, key_description
 from schema.api.rereads import CASE
 from schema.cases.types import Case
 
-FileKey = key_argument("the case is filed")
+FileKey = Annotated[str | None, key_description("the case is filed")]
 
 
 @strawberry.input

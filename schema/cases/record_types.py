@@ -60,14 +60,14 @@ class ExecutorAssignment:
         if self.firm_id is None:
             return None
         row = await info.context.loaders.rows[FirmModel].load(self.firm_id)
-        return Firm.from_row(row) if row else None  # type: ignore[arg-type]
+        return Firm.from_row(row) if row else None
 
     @strawberry.field(description="The department or organisation, when not a firm.")
     async def organisation(self, info: Info) -> Organisation | None:
         if self.organisation_id is None:
             return None
         row = await info.context.loaders.rows[OrganisationModel].load(self.organisation_id)
-        return Organisation.from_row(row) if row else None  # type: ignore[arg-type]
+        return Organisation.from_row(row) if row else None
 
 
 @strawberry.type

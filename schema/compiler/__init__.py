@@ -7,6 +7,7 @@ case visibility and the page bounds compiled in. Anything it cannot compile rais
 `Unsupported` and the request goes to the resolver path unchanged.
 """
 
-from schema.compiler.run import Unsupported, compiled_response, enabled
+from schema.compiler.plan import Unsupported
+from schema.compiler.run import compiled_response, enabled
 
 __all__ = ["Unsupported", "compiled_response", "enabled"]

@@ -117,7 +117,7 @@ class Collector:
         return (
             target is not None
             and is_abstract_type(target)
-            and self.plan.schema.is_sub_type(target, runtime)  # type: ignore[arg-type]
+            and self.plan.schema.is_sub_type(target, runtime)
         )
 
     def collect(self, runtime: GraphQLObjectType, sets: list[SelectionSetNode]) -> Fields:

@@ -15,7 +15,9 @@ from schema.api.context import Info
 from schema.api.enums import CaseStage
 from schema.api.ids import optional_pk, to_global_id
 
-AreaKind = strawberry.enum(figures.AreaKind)
+AreaKind = figures.AreaKind
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(AreaKind)
 
 
 @strawberry.type(description="covered of total; share is null when total is 0.")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -22,7 +22,7 @@ from schema.api.context import Info
 from schema.api.errors import UserError
 from schema.api.ids import pk_of
 from schema.api.relay import Connection, connection
-from schema.api.replays import Reread, attempt_create, key_argument
+from schema.api.replays import Reread, attempt_create, key_description
 from schema.firms.types import Firm
 
 
@@ -148,7 +148,7 @@ def _record_key(made: str) -> tuple[str, str]:
 
 
 CREDIT_RECORD = Reread(_record_key, _record)
-RecordKey = key_argument("the event is recorded")
+RecordKey = Annotated[str | None, key_description("the event is recorded")]
 
 
 @strawberry.type

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 
@@ -24,7 +24,7 @@ from schema.api.context import Info
 from schema.api.errors import UserError, attempt
 from schema.api.ids import optional_pk, pk_of
 from schema.api.relay import Connection, connection
-from schema.api.replays import attempt_create, attempt_record, key_argument
+from schema.api.replays import attempt_create, attempt_record, key_description
 from schema.api.rereads import BUILDING_HEAD, COMMUNITY_WORKER, WORK_ITEM, WORK_ITEM_REQUEST
 from schema.grassroots.types import (
     BuildingHead,
@@ -41,11 +41,13 @@ from schema.grassroots.types import (
 )
 from schema.organisations.types import Organisation
 
+T = TypeVar("T")
+
 
 async def _people(
-    info: Info, model: Any, make: Callable[[dict[str, Any]], Any], first: int | None,
+    info: Info, model: Any, make: Callable[[dict[str, Any]], T], first: int | None,
     after: str | None, community_id: strawberry.ID | None, serving_on: dt.date | None,
-) -> Any:  # fmt: skip
+) -> Connection[T]:  # fmt: skip
     f = grassroots.PeopleFilter(
         community_id=optional_pk(community_id, "Community", "communityId"), serving_on=serving_on
     )
@@ -132,12 +134,12 @@ class GrassrootsQuery:
         return connection(page, WorkItemRequest.from_row)
 
 
-AdmitItemKey = key_argument("the work item is admitted")
-RequestKey = key_argument("the request is recorded")
-AppointKey = key_argument("the building head is appointed")
-AdmitWorkerKey = key_argument("the worker is admitted")
-WorkerEventKey = key_argument("the event is recorded")
-ServiceKey = key_argument("the hours are recorded")
+AdmitItemKey = Annotated[str | None, key_description("the work item is admitted")]
+RequestKey = Annotated[str | None, key_description("the request is recorded")]
+AppointKey = Annotated[str | None, key_description("the building head is appointed")]
+AdmitWorkerKey = Annotated[str | None, key_description("the worker is admitted")]
+WorkerEventKey = Annotated[str | None, key_description("the event is recorded")]
+ServiceKey = Annotated[str | None, key_description("the hours are recorded")]
 
 
 @strawberry.input

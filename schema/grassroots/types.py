@@ -19,9 +19,13 @@ from schema.grassroots.loaders import grassroots_loaders
 from schema.organisations.types import Organisation
 from schema.places.types import Building, Community
 
-BuildingHeadDuty = strawberry.enum(domain.BuildingHeadDuty)
-WorkerRecordKind = strawberry.enum(domain.WorkerRecordKind)
-WorkItemOutcome = strawberry.enum(domain.WorkItemOutcome)
+BuildingHeadDuty = domain.BuildingHeadDuty
+WorkerRecordKind = domain.WorkerRecordKind
+WorkItemOutcome = domain.WorkItemOutcome
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(BuildingHeadDuty)
+strawberry.enum(WorkerRecordKind)
+strawberry.enum(WorkItemOutcome)
 
 
 def _gid(type_name: str, pk: int) -> strawberry.ID:

@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
+from typing import Any, cast
 
 import orjson
+import strawberry
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -54,6 +55,8 @@ _LANG = "civicgraph.lang"
 
 
 class CityGraphQL(GraphQL[Context, None]):
+    schema: strawberry.Schema  # as built by schema_for_city (strawberry's view says BaseSchema)
+
     # Each WebSocket operation passes the HTTP limiter and deadline (schema/http/sockets.py).
     graphql_transport_ws_handler_class = LimitedTransportWS
 
@@ -86,7 +89,8 @@ class CityGraphQL(GraphQL[Context, None]):
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         response = await super().process_result(request, result)
-        for error in response.get("errors") or ():
+        # strawberry types the formatted errors as objects: they are dicts.
+        for error in cast(list[dict[str, Any]], response.get("errors") or []):
             # Syntax errors are raised before any extension can code them.
             error.setdefault("extensions", {}).setdefault("code", "GRAPHQL_VALIDATION")
         return response

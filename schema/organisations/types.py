@@ -79,5 +79,5 @@ class Organisation(Node):
             place_id = self.row[column]
             if place_id is not None:
                 row = await info.context.loaders.rows[model].load(place_id)
-                return gql_type.from_row(row) if row else None  # type: ignore[attr-defined]
+                return gql_type.from_row(row) if row else None
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -16,11 +16,14 @@ from schema.api.context import Info
 from schema.api.errors import UserError
 from schema.api.ids import pk_of, to_global_id
 from schema.api.relay import Connection, Node, connection
-from schema.api.replays import attempt_create, by_pk, key_argument
+from schema.api.replays import attempt_create, by_pk, key_description
 from schema.organisations.types import Organisation
 
-ProcurementMethod = strawberry.enum(enums.ProcurementMethod)
-PurchaseStatus = strawberry.enum(enums.PurchaseStatus)
+ProcurementMethod = enums.ProcurementMethod
+PurchaseStatus = enums.PurchaseStatus
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(ProcurementMethod)
+strawberry.enum(PurchaseStatus)
 
 
 @strawberry.type(description="A government purchase of services from a social organisation.")
@@ -105,7 +108,7 @@ async def _purchase(info: Info, pk: int) -> ServicePurchase | None:
 
 
 SERVICE_PURCHASE = by_pk("ServicePurchase", _purchase)
-ProposeKey = key_argument("the purchase is proposed")
+ProposeKey = Annotated[str | None, key_description("the purchase is proposed")]
 
 
 @strawberry.type

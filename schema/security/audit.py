@@ -40,7 +40,7 @@ class AuditEntry(Node):
             scope=r["scope"],
             operation=r["operation"],
             target_ids=list(r["target_ids"] or []),
-            summary=r["summary"] or {},
+            summary=JSON(r["summary"] or {}),
             outcome=r["outcome"],
         )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 
@@ -20,17 +20,17 @@ from schema.api.enums import ManagementMode
 from schema.api.errors import UserError, attempt
 from schema.api.ids import optional_pk, pk_of
 from schema.api.relay import Connection, connection
-from schema.api.replays import attempt_create, by_pk, key_argument
+from schema.api.replays import attempt_create, by_pk, key_description
 from schema.api.rereads import BALLOT, UNIT, VOTE
 from schema.firms.types import ManagementContract
 from schema.places.types import Compound
 from schema.votes.loaders import vote_loaders
 from schema.votes.types import Ballot, BallotChannel, Elector, Unit, Vote, VoteMatter
 
-OpenKey = key_argument("the vote is opened")
-CastKey = key_argument("the ballot is cast")
-HireKey = key_argument("the contract is recorded")
-UnitKey = key_argument("the unit is recorded")
+OpenKey = Annotated[str | None, key_description("the vote is opened")]
+CastKey = Annotated[str | None, key_description("the ballot is cast")]
+HireKey = Annotated[str | None, key_description("the contract is recorded")]
+UnitKey = Annotated[str | None, key_description("the unit is recorded")]
 
 
 @strawberry.input
@@ -115,7 +115,7 @@ class OpenVoteInput:
 class BallotInput:
     vote_id: strawberry.ID
     option_id: strawberry.ID
-    channel: BallotChannel = BallotChannel.ONLINE  # type: ignore[assignment]
+    channel: BallotChannel = BallotChannel.ONLINE
     owner_id: strawberry.ID | None = strawberry.field(
         default=None, description="Paper and proxy ballots: the owner (a Person)."
     )
@@ -138,7 +138,7 @@ class CreateManagementContractInput:
     compound_id: strawberry.ID
     firm_id: strawberry.ID
     starts_on: dt.date
-    mode: ManagementMode = ManagementMode.PROPERTY_FIRM  # type: ignore[assignment]
+    mode: ManagementMode = ManagementMode.PROPERTY_FIRM
     vote_id: strawberry.ID | None = strawberry.field(
         default=None, description="The owners' passed vote on hiring the firm."
     )

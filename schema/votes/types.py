@@ -21,11 +21,17 @@ from schema.firms.types import Firm
 from schema.places.types import Compound
 from schema.votes.loaders import vote_loaders
 
-VoteMatter = strawberry.enum(domain.VoteMatter, description="The matters of Article 278 (1)-(9).")
-BallotChannel = strawberry.enum(domain.BallotChannel)
-VoteVerdict = strawberry.enum(domain.VoteVerdict)
-VoteRule = strawberry.enum(domain.VoteRule)
-VoteMeasure = strawberry.enum(domain.VoteMeasure)
+VoteMatter = domain.VoteMatter
+BallotChannel = domain.BallotChannel
+VoteVerdict = domain.VoteVerdict
+VoteRule = domain.VoteRule
+VoteMeasure = domain.VoteMeasure
+# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
+strawberry.enum(VoteMatter, description="The matters of Article 278 (1)-(9).")
+strawberry.enum(BallotChannel)
+strawberry.enum(VoteVerdict)
+strawberry.enum(VoteRule)
+strawberry.enum(VoteMeasure)
 
 
 def square_metres(area_cm: int) -> str:
