@@ -71,6 +71,15 @@ def _fallback(model: type[CityModel], f: Field[Any], now: datetime) -> Any:
     return None if f.null else _REQUIRED
 
 
+@dataclass(frozen=True)
+class Layout:
+    """The columns of a batch whose rows give the same fields, and how to make its records."""
+
+    columns: tuple[str, ...]
+    pick: Callable[[Row], Any]  # the given fields' values, in `columns` order
+    constants: tuple[Any, ...]  # then the fallbacks of the fields left out, and the tail
+
+
 class Table:
     """A model's bulk columns: id, city, creation time, the exposed fields, then the rest of
     its columns that the ORM would fill (defaults, `auto_now`)."""
@@ -79,32 +88,45 @@ class Table:
         meta = model._meta
         self.name: str = meta.db_table
         self.fields = model.EXPOSED
+        self.column = {f: column_of(model, f) for f in self.fields}
         fallbacks = {f: _fallback(model, meta.fields_map[f], now) for f in self.fields}
         self.missing = {f: v for f, v in fallbacks.items() if v is not _REQUIRED}
-        given_columns = tuple(column_of(model, f) for f in self.fields)
-        given = {"id", "city_id", "created_at", *given_columns}
-        tail = {
+        given = {"id", "city_id", "created_at", *self.column.values()}
+        self.tail = {
             column: value
             for name, column in meta.fields_db_projection.items()
             if column not in given
             and (value := _fallback(model, meta.fields_map[name], now)) is not None
             and value is not _REQUIRED
         }
-        self.tail = tuple(tail.values())
-        self.columns = ("id", "city_id", "created_at", *given_columns, *tail)
-        self._pick = operator.itemgetter(*self.fields)
+        self.layouts: dict[frozenset[str], Layout] = {}
 
-    def check(self, row: Row) -> None:
-        """Refuse a row naming a field the shape lacks, or lacking one that has no fallback."""
-        unknown = row.keys() - set(self.fields)
-        lacking = set(self.fields) - row.keys() - self.missing.keys()
-        if unknown or lacking:
-            raise ValueError(f"{self.name}: unknown {sorted(unknown)}, lacking {sorted(lacking)}")
-
-    def values(self, row: Row) -> tuple[Any, ...]:
-        """The row's values in `columns` order, after id, city and creation time."""
-        picked = self._pick({**self.missing, **row})
-        return (*(picked if len(self.fields) > 1 else (picked,)), *self.tail)
+    def layout(self, row: Row) -> Layout:
+        """How to write rows giving the fields `row` gives; a row naming a field the shape
+        lacks, or lacking one that has no fallback, is refused."""
+        keys = frozenset(row)
+        if keys not in self.layouts:
+            unknown = keys - set(self.fields)
+            lacking = set(self.fields) - keys - self.missing.keys()
+            if unknown or lacking:
+                raise ValueError(
+                    f"{self.name}: unknown {sorted(unknown)}, lacking {sorted(lacking)}"
+                )
+            given = [f for f in self.fields if f in keys]
+            left = [f for f in self.fields if f not in keys]
+            get = operator.itemgetter(*given)
+            self.layouts[keys] = Layout(
+                (
+                    "id",
+                    "city_id",
+                    "created_at",
+                    *(self.column[f] for f in given + left),
+                    *self.tail,
+                ),
+                get if len(given) > 1 else lambda r: (get(r),),
+                (*(self.missing[f] for f in left), *self.tail.values()),
+            )
+        return self.layouts[keys]
 
 
 @dataclass
@@ -136,13 +158,15 @@ class Writer:
         table = self.table(model)
         written = 0
         while batch := list(itertools.islice(rows, BATCH)):
-            table.check(batch[0][1])  # rows of one batch are made alike: one check suffices
+            # The rows of one stream are made alike: the first of a batch lays it out.
+            layout = table.layout(batch[0][1])
+            pick, constants = layout.pick, layout.constants
             keys = ids[written : written + len(batch)]
             records = [
-                [i, self.city, t, *table.values(row)]
+                [i, self.city, t, *pick(row), *constants]
                 for i, (t, row) in zip(keys, batch, strict=True)
             ]
-            await self._write(table.name, table.columns, records)
+            await self._write(table.name, layout.columns, records)
             written += len(batch)
             self.progress(table.name, written, len(ids))
         self.counts[table.name] = self.counts.get(table.name, 0) + written
