@@ -19,6 +19,7 @@ from core.infra.errors import DomainError, ValidationErrors
 from core.infra.pagination import Ordering, Page, PageRequest, encode_cursor, paginate
 from core.infra.tenancy import current_city
 from core.models import Case, Compound
+from core.models.shapes import fields_of
 from core.plugins.events import CaseFiled
 from core.security.access import (
     FILERS,
@@ -29,28 +30,7 @@ from core.security.access import (
 )
 from core.security.auth import Principal
 
-CASE_FIELDS = (
-    "id",
-    "kind",
-    "title",
-    "description",
-    "compound_id",
-    "filed_by_id",
-    "filed_by_subject",
-    "stage",
-    "stage_entered_at",
-    "version",
-    "created_at",
-    "on_behalf_of",
-    "topic",
-    "category",
-    "stage_due_on",
-    "escalation_level",
-    "round",
-    "reply",
-    "mediator_id",
-    "mediation_outcome",
-)
+CASE_FIELDS = fields_of(Case)
 TITLE_MAX = 200
 
 

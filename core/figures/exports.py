@@ -19,6 +19,9 @@ from core.figures.report import Area
 from core.infra import db
 from core.infra.enums import CaseStage
 from core.infra.tenancy import current_city
+from core.models import Building, Community, Compound, Firm, Grid, Organisation, Street
+from core.models.base import CityModel
+from core.models.shapes import foreign_keys, scalar_kind
 
 PAGE = 1000
 Row = list[Any]
@@ -32,66 +35,37 @@ class Listing:
     select: str  # SELECT <alias>.id AS id, ... FROM ... (joins reaching `communities cm`)
     alias: str
     area: bool = True  # whether the list narrows to a street or community
+    booleans: frozenset[str] = frozenset()  # columns SQLite hands over as 0 or 1
 
 
 _CM = "JOIN communities cm ON cm.id = {}.community_id"
 
+
+def _table(model: type[CityModel], alias: str, joins: str = "", area: bool = True) -> Listing:
+    """A table's listing: its id and exposed columns (core/models/shapes.py), in that order.
+
+    A field's column is its name: no model renames one (`source_field`), and the export test
+    reads every listing from the database.
+    """
+    names = ("id", *model.EXPOSED)
+    picks = ", ".join(f"{alias}.{name}" for name in model.EXPOSED)
+    select = f"SELECT {alias}.id AS id, {picks} FROM {model._meta.db_table} {alias}"
+    values = set(model.EXPOSED) - foreign_keys(model)
+    booleans = frozenset(n for n in values if scalar_kind(model, n) == "bool")
+    return Listing(names, f"{select} {joins}".rstrip(), alias, area, booleans)
+
+
 LISTINGS: dict[str, Listing] = {
-    "streets": Listing(
-        ("id", "name", "code"),
-        "SELECT s.id AS id, s.name, s.code FROM streets s",
-        "s",
-        area=False,
+    "streets": _table(Street, "s", area=False),
+    "communities": _table(Community, "cm"),
+    "compounds": _table(Compound, "co", _CM.format("co")),
+    "buildings": _table(
+        Building, "b", f"JOIN compounds co ON co.id = b.compound_id {_CM.format('co')}"
     ),
-    "communities": Listing(
-        ("id", "name", "kind", "street_id"),
-        "SELECT cm.id AS id, cm.name, cm.kind, cm.street_id FROM communities cm",
-        "cm",
-    ),
-    "compounds": Listing(
-        ("id", "name", "kind", "community_id", "homes", "residents", "mature", "management_mode"),
-        "SELECT co.id AS id, co.name, co.kind, co.community_id, co.homes, co.residents, "
-        f"co.mature, co.management_mode FROM compounds co {_CM.format('co')}",
-        "co",
-    ),
-    "buildings": Listing(
-        ("id", "name", "compound_id", "grid_id", "floors", "homes"),
-        "SELECT b.id AS id, b.name, b.compound_id, b.grid_id, b.floors, b.homes "
-        f"FROM buildings b JOIN compounds co ON co.id = b.compound_id {_CM.format('co')}",
-        "b",
-    ),
-    "grids": Listing(
-        ("id", "name", "code", "community_id"),
-        f"SELECT g.id AS id, g.name, g.code, g.community_id FROM grids g {_CM.format('g')}",
-        "g",
-    ),
-    "organisations": Listing(
-        (
-            "id",
-            "kind",
-            "name",
-            "parent_id",
-            "street_id",
-            "community_id",
-            "compound_id",
-            "grid_id",
-            "building_id",
-            "members_count",
-            "founded_on",
-        ),
-        "SELECT o.id AS id, o.kind, o.name, o.parent_id, o.street_id, o.community_id, "
-        "o.compound_id, o.grid_id, o.building_id, o.members_count, o.founded_on "
-        "FROM organisations o",
-        "o",
-        area=False,
-    ),
-    "firms": Listing(
-        ("id", "name", "registration_number", "is_state_owned", "owning_group"),
-        "SELECT f.id AS id, f.name, f.registration_number, f.is_state_owned, f.owning_group "
-        "FROM firms f",
-        "f",
-        area=False,
-    ),
+    "grids": _table(Grid, "g", _CM.format("g")),
+    "organisations": _table(Organisation, "o", area=False),
+    "firms": _table(Firm, "f", area=False),
+    # Grassroots people by name only, with what is counted or joined for them.
     "building-heads": Listing(
         ("id", "person", "duties", "appointed_on", "ended_on", "buildings"),
         "SELECT h.id AS id, p.name AS person, h.duties, h.appointed_on, h.ended_on, "
@@ -138,6 +112,7 @@ LISTINGS: dict[str, Listing] = {
         "JOIN persons p ON p.id = md.person_id JOIN organisations o ON o.id = md.committee_id",
         "md",
         area=False,
+        booleans=frozenset({"is_chair"}),
     ),
     "venue-hours": Listing(
         ("id", "venue_id", "venue", "weekday", "opens", "closes", "staggered"),
@@ -146,6 +121,7 @@ LISTINGS: dict[str, Listing] = {
         "JOIN organisations o ON o.id = vh.venue_id",
         "vh",
         area=False,
+        booleans=frozenset({"staggered"}),
     ),
     "work-items": Listing(
         ("id", "name", "basis", "admitted_on", "withdrawn_on"),
@@ -167,10 +143,10 @@ def _hhmm(minute: Any) -> str:
     return f"{int(minute) // 60:02d}:{int(minute) % 60:02d}"
 
 
-def _cell(column: str, value: Any) -> Any:
+def _cell(column: str, value: Any, booleans: frozenset[str]) -> Any:
     if column in ("opens", "closes"):
         return _hhmm(value)
-    if isinstance(value, bool) or column in ("mature", "is_state_owned", "is_chair", "staggered"):
+    if isinstance(value, bool) or column in booleans:
         return bool(value) if value is not None else None
     if isinstance(value, list):
         return " ".join(str(v) for v in value)
@@ -192,7 +168,7 @@ async def listing_rows(name: str, area: Area) -> AsyncIterator[Row]:
     while True:
         rows = await db.fetch(sql, [current_city(), after, *extra])
         for r in rows:
-            yield [_cell(c, r[c]) for c in spec.columns]
+            yield [_cell(c, r[c], spec.booleans) for c in spec.columns]
         if len(rows) < PAGE:
             return
         after = rows[-1]["id"]

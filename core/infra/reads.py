@@ -3,7 +3,8 @@
 The DataLoaders' statements have a handful of fixed shapes (rows by id, children by parent,
 contracts in force), yet tortoise builds each one anew on every call: Q resolution and pypika
 copies cost ~300 µs a statement measured here, as much as the round trip to PostgreSQL. Here
-a model's column list and converters are worked out once (`columns`), each statement is a
+a model's column list (its row shape, core/models/shapes.py, unless told otherwise) and
+converters are worked out once (`columns`), each statement is a
 format string around them, and it runs through `core.infra.db.fetch`, so
 `$n` placeholders serve both databases. The rows come out exactly as `.values(*fields)` gives
 them (the same per-field converters), so callers cannot tell the two apart.
@@ -24,6 +25,7 @@ import orjson
 from core.infra import db
 from core.infra.tenancy import current_city
 from core.models.base import CityModel
+from core.models.shapes import fields_of
 
 Row = dict[str, Any]
 
@@ -60,9 +62,10 @@ def _column(column: str, name: str) -> str:
     return column if column == name else f"{column} AS {name}"
 
 
-def columns(model: type[CityModel], fields: tuple[str, ...]) -> Columns:
+def columns(model: type[CityModel], fields: tuple[str, ...] | None = None) -> Columns:
+    """`fields` of the model, by default its row shape (core/models/shapes.py)."""
     # Which fields are native (need no converter) depends on the database.
-    return _columns(model, fields, db.dialect())
+    return _columns(model, fields or fields_of(model), db.dialect())
 
 
 @cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from tortoise import fields
 from tortoise.models import Model, ModelMeta
@@ -22,6 +22,10 @@ class _CityModelMeta(ModelMeta):
 
 
 class CityModel(Model, metaclass=_CityModelMeta):
+    # The table's row shape, declared once: the columns read and written besides `id` and
+    # `created_at`, named as `.values()` names them (core/models/shapes.py derives the rest).
+    EXPOSED: ClassVar[tuple[str, ...]] = ()
+
     id = fields.IntField(primary_key=True)
     city: fields.ForeignKeyRelation[Any] = fields.ForeignKeyField(
         "models.City", related_name=False, on_delete=fields.RESTRICT, db_index=True

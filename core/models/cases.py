@@ -44,6 +44,27 @@ class Case(CityModel):
     )
     mediation_outcome = fields.CharEnumField(MediationOutcome, max_length=16, null=True)
 
+    EXPOSED = (
+        "kind",
+        "title",
+        "description",
+        "compound_id",
+        "filed_by_id",
+        "filed_by_subject",
+        "stage",
+        "stage_entered_at",
+        "version",
+        "on_behalf_of",
+        "topic",
+        "category",
+        "stage_due_on",
+        "escalation_level",
+        "round",
+        "reply",
+        "mediator_id",
+        "mediation_outcome",
+    )
+
     class Meta:
         table = "cases"
         # The (compound, created_at desc) index every list view needs is created in the

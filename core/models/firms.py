@@ -19,6 +19,8 @@ class Firm(CityModel):
     owning_group = fields.CharField(max_length=128, null=True)
     founded_on = fields.DateField(null=True)
 
+    EXPOSED = ("name", "registration_number", "is_state_owned", "owning_group", "founded_on")
+
     class Meta:
         table = "firms"
         unique_together = (("city", "registration_number"),)
@@ -41,6 +43,8 @@ class ManagementContract(CityModel):
         "models.Vote", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     authority_decision = fields.CharField(max_length=200, null=True)
+
+    EXPOSED = ("compound_id", "firm_id", "starts_on", "ends_on", "mode")
 
     class Meta:
         table = "management_contracts"

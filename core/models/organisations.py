@@ -36,6 +36,19 @@ class Organisation(CityModel):
     members_count = fields.IntField(default=0)
     founded_on = fields.DateField(null=True)
 
+    EXPOSED = (
+        "kind",
+        "name",
+        "parent_id",
+        "street_id",
+        "community_id",
+        "compound_id",
+        "grid_id",
+        "building_id",
+        "members_count",
+        "founded_on",
+    )
+
     class Meta:
         table = "organisations"
         indexes = (("city_id", "kind"), ("city_id", "parent_id"), ("city_id", "compound_id"))

@@ -25,6 +25,8 @@ class Street(CityModel):
     name = fields.CharField(max_length=64)
     code = fields.CharField(max_length=32, null=True)
 
+    EXPOSED = ("name", "code")
+
     class Meta:
         table = "streets"
         unique_together = (("city", "name"),)
@@ -36,6 +38,8 @@ class Community(CityModel):
     )
     name = fields.CharField(max_length=64)
     kind = fields.CharEnumField(CommunityKind, max_length=16, default=CommunityKind.URBAN)
+
+    EXPOSED = ("name", "kind", "street_id")
 
     class Meta:
         table = "communities"
@@ -57,6 +61,18 @@ class Compound(CityModel):
         ManagementMode, max_length=32, default=ManagementMode.PROPERTY_FIRM
     )
 
+    EXPOSED = (
+        "name",
+        "kind",
+        "community_id",
+        "homes",
+        "residents",
+        "mature",
+        "management_mode",
+        "land_area",
+        "floor_area",
+    )
+
     class Meta:
         table = "compounds"
         indexes = (("city_id", "community_id"), ("city_id", "name"))
@@ -68,6 +84,8 @@ class Grid(CityModel):
     )
     name = fields.CharField(max_length=64)
     code = fields.CharField(max_length=32, null=True)
+
+    EXPOSED = ("name", "code", "community_id")
 
     class Meta:
         table = "grids"
@@ -83,6 +101,8 @@ class Building(CityModel):
     name = fields.CharField(max_length=64)
     floors = fields.IntField(default=0)
     homes = fields.IntField(default=0)
+
+    EXPOSED = ("name", "compound_id", "grid_id", "floors", "homes")
 
     class Meta:
         table = "buildings"

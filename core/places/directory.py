@@ -27,51 +27,15 @@ from core.models import (
     Street,
 )
 from core.models.base import CityModel
+from core.models.shapes import fields_of
 
+# Each model's row shape (core/models/shapes.py): what the directory reads of it.
 FIELDS: dict[type[CityModel], tuple[str, ...]] = {
-    Street: ("id", "name", "code", "created_at"),
-    Community: ("id", "street_id", "name", "kind", "created_at"),
-    Compound: (
-        "id",
-        "community_id",
-        "name",
-        "kind",
-        "homes",
-        "residents",
-        "land_area",
-        "floor_area",
-        "mature",
-        "management_mode",
-        "created_at",
-    ),
-    Building: ("id", "compound_id", "grid_id", "name", "floors", "homes", "created_at"),
-    Grid: ("id", "community_id", "name", "code", "created_at"),
-    Organisation: (
-        "id",
-        "kind",
-        "name",
-        "parent_id",
-        "street_id",
-        "community_id",
-        "compound_id",
-        "grid_id",
-        "building_id",
-        "members_count",
-        "founded_on",
-        "created_at",
-    ),
-    Firm: (
-        "id",
-        "name",
-        "registration_number",
-        "is_state_owned",
-        "owning_group",
-        "founded_on",
-        "created_at",
-    ),
+    model: fields_of(model)
+    for model in (Street, Community, Compound, Building, Grid, Organisation, Firm)
 }
 
-CONTRACT_FIELDS = ("id", "compound_id", "firm_id", "starts_on", "ends_on", "mode", "created_at")
+CONTRACT_FIELDS = fields_of(ManagementContract)
 
 
 @dataclass(frozen=True)
@@ -208,7 +172,7 @@ async def current_contracts(
         return {}
     b = reads.Binder()
     found = await reads.select(
-        reads.columns(ManagementContract, CONTRACT_FIELDS),
+        reads.columns(ManagementContract),
         f"compound_id {b.any_of(keys)} AND {_in_force_sql(b, '', today)}",
         b,
         "starts_on, id",
@@ -226,7 +190,7 @@ async def current_firms(
     if not keys:
         return {}
     b = reads.Binder()
-    firm = reads.columns(Firm, FIELDS[Firm])
+    firm = reads.columns(Firm)
     columns = ", ".join(f"f.{c.column} AS {c.name}" for c in firm.each)
     found = await db.fetch(
         f"SELECT mc.compound_id AS _compound, {columns} FROM management_contracts mc "
@@ -250,9 +214,9 @@ async def place_chains(compound_ids: Iterable[int]) -> dict[int, PlaceChain]:
         return {}
     b = reads.Binder()
     parts = [
-        (reads.columns(Compound, FIELDS[Compound]), "c", ""),
-        (reads.columns(Community, FIELDS[Community]), "m", "m__"),
-        (reads.columns(Street, FIELDS[Street]), "s", "s__"),
+        (reads.columns(Compound), "c", ""),
+        (reads.columns(Community), "m", "m__"),
+        (reads.columns(Street), "s", "s__"),
     ]
     select = ", ".join(
         f"{alias}.{c.column} AS {prefix}{c.name}"

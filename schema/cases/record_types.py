@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
@@ -14,6 +13,7 @@ from core.models import Organisation as OrganisationModel
 from schema.api.context import Info
 from schema.api.enums import CaseStage, EscalationLevel, TransitionKind
 from schema.api.ids import to_global_id
+from schema.api.rows import FromRow
 from schema.firms.types import Firm
 from schema.organisations.types import Organisation
 from schema.places.types import Compound
@@ -30,18 +30,7 @@ class CaseTransition:
     escalation_level: EscalationLevel | None
     occurred_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> CaseTransition:
-        return cls(
-            kind=r["kind"],
-            from_stage=r["from_stage"],
-            to_stage=r["to_stage"],
-            actor=r["actor_subject"],
-            actor_role=r["actor_role"],
-            note=r["note"],
-            escalation_level=r["escalation_level"],
-            occurred_at=r["occurred_at"],
-        )
+    from_row = FromRow(renamed={"actor": "actor_subject"})
 
     @strawberry.field
     def kind_label(self, info: Info) -> str:
@@ -121,18 +110,7 @@ class CouncilMeeting:
         default=None, description="Read through a case: the decision on that case."
     )
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> CouncilMeeting:
-        return cls(
-            id=strawberry.ID(to_global_id("CouncilMeeting", r["id"])),
-            pk=r["id"],
-            compound_id=r["compound_id"],
-            held_on=r["held_on"],
-            held=r["held"],
-            attendance=r["attendance"],
-            minutes=r["minutes"],
-            decision=r.get("decision"),
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def compound(self, info: Info) -> Compound:

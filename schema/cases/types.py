@@ -15,9 +15,9 @@ from core.models import Compound as CompoundModel
 from schema.api import lookahead
 from schema.api.context import Info
 from schema.api.enums import CaseCategory, CaseKind, CaseStage, EscalationLevel, MediationOutcome
-from schema.api.ids import to_global_id
 from schema.api.loaders import MISSING, answer, later, loaded
 from schema.api.relay import Node
+from schema.api.rows import FromRow
 from schema.cases.loaders import case_loaders
 from schema.cases.record_types import (
     CaseTransition,
@@ -28,6 +28,10 @@ from schema.cases.record_types import (
     RatingSummary,
 )
 from schema.places.types import Compound
+
+
+def _escalation_level(r: dict[str, Any]) -> domain.EscalationLevel:
+    return r.get("escalation_level") or domain.EscalationLevel.COMMUNITY
 
 
 @strawberry.type(description="A case a resident brought: dispute, service request or mediation.")
@@ -56,28 +60,7 @@ class Case(Node):
     reply: str | None = strawberry.field(default=None, description="Service requests: the reply.")
     mediation_outcome: MediationOutcome | None = None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Case:
-        return cls(
-            round=r.get("round", 1),
-            on_behalf_of=r.get("on_behalf_of"),
-            topic=r.get("topic"),
-            category=r.get("category"),
-            stage_due_on=r.get("stage_due_on"),
-            escalation_level=r.get("escalation_level") or domain.EscalationLevel.COMMUNITY,
-            reply=r.get("reply"),
-            mediation_outcome=r.get("mediation_outcome"),
-            id=strawberry.ID(to_global_id("Case", r["id"])),
-            pk=r["id"],
-            compound_id=r["compound_id"],
-            kind=r["kind"],
-            title=r["title"],
-            description=r["description"],
-            stage=r["stage"],
-            stage_entered_at=r["stage_entered_at"],
-            version=r["version"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow(computed={"escalation_level": _escalation_level})
 
     @strawberry.field
     def kind_label(self, info: Info) -> str:

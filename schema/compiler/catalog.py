@@ -12,12 +12,17 @@ import datetime as dt
 from typing import Any
 
 from graphql import FieldNode, GraphQLField, GraphQLObjectType, get_named_type
+from strawberry.types.private import is_private
+from strawberry.utils.str_converters import to_camel_case
 from tortoise.filters import escape_like
 
+from core import models
 from core.cases import filing as core_cases
 from core.infra import enums as domain
 from core.infra.errors import DomainError
 from core.infra.pagination import page_request
+from core.models.base import CityModel
+from core.models.shapes import fields_of, foreign_keys, scalar_kind
 from core.places import directory
 from core.security.access import case_visibility_sql, require_role
 from schema.api.enums import CaseOrder, CompoundOrder, PlaceOrder, ordering
@@ -30,23 +35,28 @@ from schema.api.inputs import (
     PlaceFilter,
 )
 from schema.api.query import _AUTHENTICATED
+from schema.cases.types import Case
 from schema.compiler.plan import Unsupported
 from schema.compiler.sql import CITY, Builder, FieldSql, PageSpec, global_id, iso_date, iso_ts, lit
+from schema.firms.types import Firm, ManagementContract
+from schema.organisations.types import Organisation
+from schema.places import types as place_types
 
 Nodes = list[FieldNode]
 
-# GraphQL type -> its table; the order of Organisation.place's candidates, most specific first.
-TABLES = {
-    "Street": "streets",
-    "Community": "communities",
-    "Compound": "compounds",
-    "Building": "buildings",
-    "Grid": "grids",
-    "Organisation": "organisations",
-    "Firm": "firms",
-    "ManagementContract": "management_contracts",
-    "Case": "cases",
+# GraphQL type -> its strawberry type and model, whose row shape gives the scalar fields.
+TYPES: dict[str, tuple[type[Any], type[CityModel]]] = {
+    "Street": (place_types.Street, models.Street),
+    "Community": (place_types.Community, models.Community),
+    "Compound": (place_types.Compound, models.Compound),
+    "Building": (place_types.Building, models.Building),
+    "Grid": (place_types.Grid, models.Grid),
+    "Organisation": (Organisation, models.Organisation),
+    "Firm": (Firm, models.Firm),
+    "ManagementContract": (ManagementContract, models.ManagementContract),
+    "Case": (Case, models.Case),
 }
+TABLES = {name: model._meta.db_table for name, (_, model) in TYPES.items()}
 SORT_KINDS = {
     "name": "text",
     "homes": "int",
@@ -81,6 +91,22 @@ def label(enum: type[domain.Labelled], column: str) -> FieldSql:
         return f"(CASE {a}.{column} {whens} END)"
 
     return compile_label
+
+
+def scalars(type_name: str) -> dict[str, FieldSql]:
+    """The type's fields that are columns of its model's row shape (core/models/shapes.py),
+    rendered as the resolver renders them; ids and relations are the catalog's own."""
+    gql_type, model = TYPES[type_name]
+    by_name = {f.python_name: f for f in gql_type.__strawberry_definition__.fields}
+    render = {"datetime": ts, "date": date}
+    found: dict[str, FieldSql] = {}
+    for name in fields_of(model):
+        field = by_name.get(name)
+        if name == "id" or name in foreign_keys(model) or field is None or is_private(field.type):
+            continue
+        column = model._meta.fields_map[name].source_field or name
+        found[to_camel_case(name)] = render.get(scalar_kind(model, name), col)(column)
+    return found
 
 
 # -- relations ---------------------------------------------------------------------------
@@ -409,33 +435,21 @@ CATALOG: dict[str, dict[str, FieldSql]] = {
         "cases": root_cases,
     },
     "Street": {
+        **scalars("Street"),
         "id": gid("Street"),
-        "name": col("name"),
-        "code": col("code"),
-        "createdAt": ts("created_at"),
         "communities": children("Community", "street_id"),
     },
     "Community": {
+        **scalars("Community"),
         "id": gid("Community"),
-        "name": col("name"),
-        "kind": col("kind"),
         "kindLabel": label(domain.CommunityKind, "kind"),
-        "createdAt": ts("created_at"),
         "street": one("Street", "street_id"),
         "compounds": children("Compound", "community_id"),
         "grids": children("Grid", "community_id"),
     },
     "Compound": {
+        **scalars("Compound"),
         "id": gid("Compound"),
-        "name": col("name"),
-        "kind": col("kind"),
-        "homes": col("homes"),
-        "residents": col("residents"),
-        "landArea": col("land_area"),
-        "floorArea": col("floor_area"),
-        "mature": col("mature"),
-        "managementMode": col("management_mode"),
-        "createdAt": ts("created_at"),
         "kindLabel": label(domain.CompoundKind, "kind"),
         "managementModeLabel": label(domain.ManagementMode, "management_mode"),
         "community": one("Community", "community_id"),
@@ -447,64 +461,42 @@ CATALOG: dict[str, dict[str, FieldSql]] = {
         "cases": compound_cases,
     },
     "Building": {
+        **scalars("Building"),
         "id": gid("Building"),
-        "name": col("name"),
-        "floors": col("floors"),
-        "homes": col("homes"),
-        "createdAt": ts("created_at"),
         "compound": one("Compound", "compound_id"),
         "grid": one("Grid", "grid_id"),
     },
     "Grid": {
+        **scalars("Grid"),
         "id": gid("Grid"),
-        "name": col("name"),
-        "code": col("code"),
-        "createdAt": ts("created_at"),
         "community": one("Community", "community_id"),
         "buildings": children("Building", "grid_id"),
     },
     "Organisation": {
+        **scalars("Organisation"),
         "id": gid("Organisation"),
-        "kind": col("kind"),
         "kindLabel": label(domain.OrganisationKind, "kind"),
-        "name": col("name"),
-        "membersCount": col("members_count"),
-        "foundedOn": date("founded_on"),
-        "createdAt": ts("created_at"),
         "parent": one("Organisation", "parent_id"),
         "children": children("Organisation", "parent_id"),
         "place": organisation_place,
     },
     "Firm": {
+        **scalars("Firm"),
         "id": gid("Firm"),
-        "name": col("name"),
-        "registrationNumber": col("registration_number"),
-        "isStateOwned": col("is_state_owned"),
-        "owningGroup": col("owning_group"),
-        "foundedOn": date("founded_on"),
-        "createdAt": ts("created_at"),
         "contracts": contracts_of("firm_id"),
     },
     "ManagementContract": {
+        **scalars("ManagementContract"),
         "id": gid("ManagementContract"),
-        "startsOn": date("starts_on"),
-        "endsOn": date("ends_on"),
-        "mode": col("mode"),
         "modeLabel": label(domain.ManagementMode, "mode"),
         "compound": one("Compound", "compound_id"),
         "firm": one("Firm", "firm_id"),
     },
     "Case": {
+        **scalars("Case"),
         "id": gid("Case"),
-        "kind": col("kind"),
         "kindLabel": label(domain.CaseKind, "kind"),
-        "title": col("title"),
-        "description": col("description"),
-        "stage": col("stage"),
         "stageLabel": label(domain.CaseStage, "stage"),
-        "stageEnteredAt": ts("stage_entered_at"),
-        "version": col("version"),
-        "createdAt": ts("created_at"),
         "compound": one("Compound", "compound_id"),
     },
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -13,8 +13,8 @@ from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
 from schema.api.context import Info
 from schema.api.enums import ManagementMode
-from schema.api.ids import to_global_id
 from schema.api.relay import Node
+from schema.api.rows import FromRow
 from schema.places.types import Compound
 
 if TYPE_CHECKING:
@@ -32,18 +32,7 @@ class Firm(Node):
     founded_on: dt.date | None
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Firm:
-        return cls(
-            id=strawberry.ID(to_global_id("Firm", r["id"])),
-            pk=r["id"],
-            name=r["name"],
-            registration_number=r["registration_number"],
-            is_state_owned=r["is_state_owned"],
-            owning_group=r["owning_group"],
-            founded_on=r["founded_on"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field(
         description="The firm's credit standing on a day (today by default) in the city's "
@@ -75,17 +64,7 @@ class ManagementContract(Node):
     ends_on: dt.date | None
     mode: ManagementMode
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> ManagementContract:
-        return cls(
-            id=strawberry.ID(to_global_id("ManagementContract", r["id"])),
-            pk=r["id"],
-            compound_id=r["compound_id"],
-            firm_id=r["firm_id"],
-            starts_on=r["starts_on"],
-            ends_on=r["ends_on"],
-            mode=r["mode"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     def mode_label(self, info: Info) -> str:

@@ -15,6 +15,7 @@ from core.models import Organisation as OrganisationModel
 from schema.api.context import Info
 from schema.api.ids import to_global_id
 from schema.api.relay import Node
+from schema.api.rows import FromRow
 from schema.grassroots.loaders import grassroots_loaders
 from schema.organisations.types import Organisation
 from schema.places.types import Building, Community
@@ -46,6 +47,11 @@ async def _organisation(info: Info, org_id: int | None) -> Organisation | None:
     return Organisation.from_row(row) if row else None
 
 
+def _duties(r: dict[str, Any]) -> list[domain.BuildingHeadDuty]:
+    duties = r["duties"] if isinstance(r["duties"], list) else []
+    return [domain.BuildingHeadDuty(d) for d in duties]
+
+
 @strawberry.type(description="A building head (楼栋长) with the five duties (五员).")
 class BuildingHead(Node):
     pk: strawberry.Private[int]
@@ -54,14 +60,7 @@ class BuildingHead(Node):
     appointed_on: dt.date
     ended_on: dt.date | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> BuildingHead:
-        duties = r["duties"] if isinstance(r["duties"], list) else []
-        return cls(
-            id=_gid("BuildingHead", r["id"]), pk=r["id"], person_name=r["person__name"],
-            duties=[domain.BuildingHeadDuty(d) for d in duties],
-            appointed_on=r["appointed_on"], ended_on=r["ended_on"],
-        )  # fmt: skip
+    from_row = FromRow(renamed={"person_name": "person__name"}, computed={"duties": _duties})
 
     @strawberry.field(description="The buildings this head covers.")
     async def buildings(self, info: Info) -> list[Building]:
@@ -90,13 +89,7 @@ class CommunityWorker(Node):
     exited_on: dt.date | None
     exit_reason: str | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> CommunityWorker:
-        return cls(
-            id=_gid("CommunityWorker", r["id"]), pk=r["id"], community_id=r["community_id"],
-            person_name=r["person__name"], admitted_on=r["admitted_on"],
-            pay_grade=r["pay_grade"], exited_on=r["exited_on"], exit_reason=r["exit_reason"],
-        )  # fmt: skip
+    from_row = FromRow(renamed={"person_name": "person__name"})
 
     @strawberry.field
     async def community(self, info: Info) -> Community | None:
@@ -127,13 +120,9 @@ class PartyMember(Node):
     reported_on: dt.date
     ended_on: dt.date | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> PartyMember:
-        return cls(
-            id=_gid("PartyMember", r["id"]), pk=r["id"], community_id=r["community_id"],
-            employer_id=r["employer_organisation_id"], person_name=r["person__name"],
-            reported_on=r["reported_on"], ended_on=r["ended_on"],
-        )  # fmt: skip
+    from_row = FromRow(
+        renamed={"person_name": "person__name", "employer_id": "employer_organisation_id"}
+    )
 
     @strawberry.field(description="The residential community reported to.")
     async def community(self, info: Info) -> Community | None:
@@ -155,12 +144,7 @@ class Volunteer(Node):
     person_name: str
     registered_on: dt.date
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Volunteer:
-        return cls(
-            id=_gid("Volunteer", r["id"]), pk=r["id"], community_id=r["community_id"],
-            person_name=r["person__name"], registered_on=r["registered_on"],
-        )  # fmt: skip
+    from_row = FromRow(renamed={"person_name": "person__name"})
 
     @strawberry.field
     async def community(self, info: Info) -> Community | None:
@@ -180,13 +164,10 @@ class Mediator(Node):
     appointed_on: dt.date
     ended_on: dt.date | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Mediator:
-        return cls(
-            id=_gid("Mediator", r["id"]), pk=r["id"], committee_id=r["committee_id"],
-            person_name=r["person__name"], is_chair=bool(r["is_chair"]),
-            appointed_on=r["appointed_on"], ended_on=r["ended_on"],
-        )  # fmt: skip
+    from_row = FromRow(
+        renamed={"person_name": "person__name"},
+        computed={"is_chair": lambda r: bool(r["is_chair"])},
+    )
 
     @strawberry.field
     async def committee(self, info: Info) -> Organisation | None:
@@ -204,12 +185,13 @@ class OpeningPeriod:
     closes: str
     staggered: bool
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> OpeningPeriod:
-        return cls(
-            weekday=r["weekday"], opens=_hhmm(r["opens_minute"]),
-            closes=_hhmm(r["closes_minute"]), staggered=bool(r["staggered"]),
-        )  # fmt: skip
+    from_row = FromRow(
+        computed={
+            "opens": lambda r: _hhmm(r["opens_minute"]),
+            "closes": lambda r: _hhmm(r["closes_minute"]),
+            "staggered": lambda r: bool(r["staggered"]),
+        }
+    )
 
 
 @strawberry.type(description="A service venue, who runs it, and its opening hours.")
@@ -218,7 +200,7 @@ class ServiceVenue:
 
     @strawberry.field(description="The social organisation running it (the venue's parent).")
     async def run_by(self, info: Info) -> Organisation | None:
-        return await _organisation(info, self.venue.row["parent_id"])
+        return await _organisation(info, self.venue.parent_id)
 
     @strawberry.field
     async def opening_hours(self, info: Info) -> list[OpeningPeriod]:
@@ -235,13 +217,7 @@ class WorkItem(Node):
     admitted_on: dt.date
     withdrawn_on: dt.date | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> WorkItem:
-        return cls(
-            id=_gid("WorkItem", r["id"]), pk=r["id"], name=r["name"],
-            description=r["description"], basis=r["basis"], admitted_on=r["admitted_on"],
-            withdrawn_on=r["withdrawn_on"],
-        )  # fmt: skip
+    from_row = FromRow()
 
 
 @strawberry.type(description="A department's request to hand a work item to communities.")
@@ -254,13 +230,7 @@ class WorkItemRequest(Node):
     outcome: WorkItemOutcome
     refusal_code: str | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> WorkItemRequest:
-        return cls(
-            id=_gid("WorkItemRequest", r["id"]), pk=r["id"], department_id=r["department_id"],
-            work_item_id=r["work_item_id"], item_name=r["item_name"],
-            requested_on=r["requested_on"], outcome=r["outcome"], refusal_code=r["refusal_code"],
-        )  # fmt: skip
+    from_row = FromRow()
 
     @strawberry.field(description="Why it was refused, in the caller's language.")
     async def refusal_reason(self, info: Info) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -16,8 +16,8 @@ from core.models import Organisation as OrganisationModel
 from core.models import Street as StreetModel
 from schema.api.context import Info
 from schema.api.enums import OrganisationKind
-from schema.api.ids import to_global_id
 from schema.api.relay import Node
+from schema.api.rows import FromRow
 from schema.places.types import Building, Community, Compound, Grid, Street
 
 Place = Annotated[Street | Community | Compound | Grid | Building, strawberry.union("Place")]
@@ -36,25 +36,19 @@ _PLACES = (
 class Organisation(Node):
     model = OrganisationModel
     pk: strawberry.Private[int]
-    row: strawberry.Private[dict[str, Any]]
+    parent_id: strawberry.Private[int | None]
+    street_id: strawberry.Private[int | None]
+    community_id: strawberry.Private[int | None]
+    compound_id: strawberry.Private[int | None]
+    grid_id: strawberry.Private[int | None]
+    building_id: strawberry.Private[int | None]
     kind: OrganisationKind
     name: str
     members_count: int
     founded_on: dt.date | None
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Organisation:
-        return cls(
-            id=strawberry.ID(to_global_id("Organisation", r["id"])),
-            pk=r["id"],
-            row=r,
-            kind=r["kind"],
-            name=r["name"],
-            members_count=r["members_count"],
-            founded_on=r["founded_on"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     def kind_label(self, info: Info) -> str:
@@ -62,10 +56,9 @@ class Organisation(Node):
 
     @strawberry.field
     async def parent(self, info: Info) -> Organisation | None:
-        parent_id = self.row["parent_id"]
-        if parent_id is None:
+        if self.parent_id is None:
             return None
-        row = await info.context.loaders.rows[OrganisationModel].load(parent_id)
+        row = await info.context.loaders.rows[OrganisationModel].load(self.parent_id)
         return Organisation.from_row(row) if row else None
 
     @strawberry.field
@@ -76,7 +69,7 @@ class Organisation(Node):
     @strawberry.field(description="The place it serves; null when it serves the whole city.")
     async def place(self, info: Info) -> Place | None:
         for column, model, gql_type in _PLACES:
-            place_id = self.row[column]
+            place_id = getattr(self, column)
             if place_id is not None:
                 row = await info.context.loaders.rows[model].load(place_id)
                 return gql_type.from_row(row) if row else None

@@ -17,9 +17,9 @@ from core.models import Street as StreetModel
 from schema.api import lookahead
 from schema.api.context import Info
 from schema.api.enums import CaseKind, CommunityKind, CompoundKind, ManagementMode
-from schema.api.ids import to_global_id
 from schema.api.loaders import answer
 from schema.api.relay import Connection, Node, connection
+from schema.api.rows import FromRow
 
 if TYPE_CHECKING:
     from schema.cases.types import Case
@@ -39,15 +39,7 @@ class Street(Node):
     code: str | None
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Street:
-        return cls(
-            id=strawberry.ID(to_global_id("Street", r["id"])),
-            pk=r["id"],
-            name=r["name"],
-            code=r["code"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def communities(self, info: Info) -> list[Community]:
@@ -63,16 +55,7 @@ class Community(Node):
     kind: CommunityKind
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Community:
-        return cls(
-            id=strawberry.ID(to_global_id("Community", r["id"])),
-            pk=r["id"],
-            street_id=r["street_id"],
-            name=r["name"],
-            kind=r["kind"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     def kind_label(self, info: Info) -> str:
@@ -109,22 +92,7 @@ class Compound(Node):
     management_mode: ManagementMode
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Compound:
-        return cls(
-            id=strawberry.ID(to_global_id("Compound", r["id"])),
-            pk=r["id"],
-            community_id=r["community_id"],
-            name=r["name"],
-            kind=r["kind"],
-            homes=r["homes"],
-            residents=r["residents"],
-            land_area=r["land_area"],
-            floor_area=r["floor_area"],
-            mature=r["mature"],
-            management_mode=r["management_mode"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     def kind_label(self, info: Info) -> str:
@@ -202,18 +170,7 @@ class Building(Node):
     homes: int
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Building:
-        return cls(
-            id=strawberry.ID(to_global_id("Building", r["id"])),
-            pk=r["id"],
-            compound_id=r["compound_id"],
-            grid_id=r["grid_id"],
-            name=r["name"],
-            floors=r["floors"],
-            homes=r["homes"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def compound(self, info: Info) -> Compound:
@@ -236,16 +193,7 @@ class Grid(Node):
     code: str | None
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Grid:
-        return cls(
-            id=strawberry.ID(to_global_id("Grid", r["id"])),
-            pk=r["id"],
-            community_id=r["community_id"],
-            name=r["name"],
-            code=r["code"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def community(self, info: Info) -> Community:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
 
 from core.plugins import settings as plugin_settings
 from schema.api.context import Info
+from schema.api.rows import FromRow
 
 CHANGES_MAX = 100
 
@@ -35,16 +35,7 @@ class PluginSettingsChange:
     settings_after: JSON | None
     changed_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> PluginSettingsChange:
-        return cls(
-            actor=r["actor"],
-            active_before=r["active_before"],
-            active_after=r["active_after"],
-            settings_before=r["settings_before"],
-            settings_after=r["settings_after"],
-            changed_at=r["created_at"],
-        )
+    from_row = FromRow(renamed={"changed_at": "created_at"})
 
 
 @strawberry.type(description="An installed plugin and this city's configuration of it.")

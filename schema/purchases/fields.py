@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
@@ -14,9 +14,10 @@ from core.models import Organisation as OrganisationModel
 from core.purchases import proposals as purchases
 from schema.api.context import Info
 from schema.api.errors import UserError
-from schema.api.ids import pk_of, to_global_id
+from schema.api.ids import pk_of
 from schema.api.relay import Connection, Node, connection
 from schema.api.replays import attempt_create, by_pk, key_description
+from schema.api.rows import FromRow
 from schema.organisations.types import Organisation
 
 ProcurementMethod = enums.ProcurementMethod
@@ -42,24 +43,7 @@ class ServicePurchase(Node):
     status: PurchaseStatus
     created_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> ServicePurchase:
-        return cls(
-            id=strawberry.ID(to_global_id("ServicePurchase", r["id"])),
-            pk=r["id"],
-            provider_id=r["provider_id"],
-            title=r["title"],
-            category=r["category"],
-            amount=r["amount"],
-            period_start=r["period_start"],
-            period_end=r["period_end"],
-            procurement_method=r["procurement_method"],
-            deliverables=r["deliverables"],
-            evaluation_score=r["evaluation_score"],
-            evaluation=r["evaluation"],
-            status=r["status"],
-            created_at=r["created_at"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def provider(self, info: Info) -> Organisation:

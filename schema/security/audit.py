@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -13,8 +12,8 @@ from core.infra.pagination import page_request
 from core.security import audit
 from core.security.access import require_role
 from schema.api.context import Info
-from schema.api.ids import to_global_id
 from schema.api.relay import Connection, Node, connection
+from schema.api.rows import FromRow
 
 AUDITORS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 
@@ -30,19 +29,13 @@ class AuditEntry(Node):
     summary: JSON = strawberry.field(description="The input's shape; free text by its length.")
     outcome: str = strawberry.field(description="OK, REPLAYED, FAILED or the refusal's code.")
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> AuditEntry:
-        return cls(
-            id=strawberry.ID(to_global_id("AuditEntry", r["id"])),
-            at=r["created_at"],
-            subject=r["subject"],
-            role=r["role"],
-            scope=r["scope"],
-            operation=r["operation"],
-            target_ids=list(r["target_ids"] or []),
-            summary=JSON(r["summary"] or {}),
-            outcome=r["outcome"],
-        )
+    from_row = FromRow(
+        renamed={"at": "created_at"},
+        computed={
+            "target_ids": lambda r: list(r["target_ids"] or []),
+            "summary": lambda r: r["summary"] or {},
+        },
+    )
 
 
 @strawberry.input

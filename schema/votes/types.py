@@ -17,6 +17,7 @@ from core.votes.rules import Count
 from schema.api.context import Info
 from schema.api.ids import to_global_id
 from schema.api.relay import Node
+from schema.api.rows import FromRow
 from schema.firms.types import Firm
 from schema.places.types import Compound
 from schema.votes.loaders import vote_loaders
@@ -72,15 +73,7 @@ class VoteOption(Node):
     label: str
     approves: bool
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> VoteOption:
-        return cls(
-            id=strawberry.ID(to_global_id("VoteOption", r["id"])),
-            pk=r["id"],
-            position=r["position"],
-            label=r["label"],
-            approves=r["approves"],
-        )
+    from_row = FromRow()
 
 
 @strawberry.type
@@ -140,18 +133,7 @@ class Ballot(Node):
     cast_at: dt.datetime
     revision: int = strawberry.field(description="1 when cast, one more for each change.")
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Ballot:
-        return cls(
-            id=strawberry.ID(to_global_id("Ballot", r["id"])),
-            pk=r["id"],
-            vote_id=r["vote_id"],
-            option_id=r["option_id"],
-            channel=r["channel"],
-            proxy_name=r["proxy_name"],
-            cast_at=r["cast_at"],
-            revision=r["revision"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def option(self, info: Info) -> VoteOption:
@@ -172,21 +154,14 @@ class Vote(Node):
     ballots_changeable: bool = strawberry.field(description="The city's rule, frozen at opening.")
     electorate: OwnerCount = strawberry.field(description="Every owner, frozen at opening.")
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Vote:
-        return cls(
-            id=strawberry.ID(to_global_id("Vote", r["id"])),
-            pk=r["id"],
-            row=r,
-            matter=r["matter"],
-            title=r["title"],
-            description=r["description"],
-            opens_at=r["opens_at"],
-            closes_at=r["closes_at"],
-            closed_at=r["closed_at"],
-            ballots_changeable=r["ballots_changeable"],
-            electorate=OwnerCount.of(Count(r["electorate_heads"], r["electorate_area_cm"])),
-        )
+    from_row = FromRow(
+        computed={
+            "row": lambda r: r,
+            "electorate": lambda r: OwnerCount.of(
+                Count(r["electorate_heads"], r["electorate_area_cm"])
+            ),
+        }
+    )
 
     @strawberry.field
     def matter_label(self, info: Info) -> str:
@@ -261,16 +236,7 @@ class Elector(Node):
     area: str
     voted: bool = strawberry.field(description="Whether this owner has a ballot (not which).")
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> Elector:
-        return cls(
-            id=strawberry.ID(to_global_id("Elector", r["id"])),
-            pk=r["id"],
-            units=r["units"],
-            heads=r["heads"],
-            area=square_metres(r["area_cm"]),
-            voted=r["voted"],
-        )
+    from_row = FromRow(computed={"area": lambda r: square_metres(r["area_cm"])})
 
 
 @strawberry.type(description="A unit under exclusive ownership, with its registered area.")

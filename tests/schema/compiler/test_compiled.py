@@ -26,7 +26,16 @@ from hypothesis_graphql import nodes, queries
 
 from core.infra import db
 from core.infra.db import StatementCounter
-from core.infra.enums import CaseKind, CaseStage, ManagementMode, OrganisationKind, Role
+from core.infra.enums import (
+    CaseCategory,
+    CaseKind,
+    CaseStage,
+    EscalationLevel,
+    ManagementMode,
+    MediationOutcome,
+    OrganisationKind,
+    Role,
+)
 from core.infra.tenancy import in_city
 from core.models import Building, Case, Compound, Firm, Grid, ManagementContract, Organisation
 from core.security.auth import Scope
@@ -134,6 +143,12 @@ async def _city() -> None:
             )  # fmt: skip
             # Whole seconds and microseconds: both render as Python's isoformat() does.
             await Case.filter(id=case.id).update(created_at=stamp + dt.timedelta(seconds=i))
+        # The case columns the row shape gives the compiled path, set on the newest case.
+        await Case.filter(id=case.id).update(
+            on_behalf_of="王阿姨", topic="议题", category=CaseCategory.PARKING,
+            stage_due_on=dt.date(2026, 3, 20), escalation_level=EscalationLevel.STREET,
+            reply="已答复", mediation_outcome=MediationOutcome.SETTLED,
+        )  # fmt: skip
 
 
 @pytest.fixture
@@ -383,7 +398,8 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
         "cases",
         """query($compound: ID, $community: ID, $street: ID) {
           all: cases(first: 5) { totalCount edges { cursor node { title stage stageLabel
-            kindLabel } } pageInfo { hasNextPage endCursor } }
+            kindLabel onBehalfOf topic category stageDueOn escalationLevel reply
+            mediationOutcome } } pageInfo { hasNextPage endCursor } }
           byCompound: cases(first: 5, filter: {compoundId: $compound}) { totalCount }
           byCommunity: cases(first: 5, filter: {communityId: $community}) { totalCount }
           byStreet: cases(first: 5, filter: {streetId: $street}) { totalCount }
@@ -406,7 +422,8 @@ QUERIES: list[tuple[str, str, dict[str, Any]]] = [
           e: node(id: $e) { ... on Organisation { name } }
           f: node(id: $f) { ... on Building { name } }
           g: node(id: $g) { ... on Grid { name } }
-          h: node(id: $h) { id ... on Case { title compound { name } } }
+          h: node(id: $h) { id ... on Case { title compound { name } onBehalfOf topic category
+            stageDueOn escalationLevel reply mediationOutcome } }
           gone: node(id: "Q29tcG91bmQ6OTk5OTk5") { id }
           other: node(id: "TWFuYWdlbWVudENvbnRyYWN0OjE") { id }
         }""",
