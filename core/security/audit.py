@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
 
+from core.infra import ids
 from core.infra.errors import DomainError
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.infra.tenancy import current_city
@@ -45,9 +46,13 @@ AUDIT_FIELDS = (
     "summary",
     "outcome",
 )
-_ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
-# Text kept as is: global IDs (`id`, `compoundId`, `personIds`), keys and cursors.
-_KEPT_TEXT = frozenset({"id", "ids", "idempotencyKey", "after", "before"})
+_ENUM = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+# Global IDs (`id`, `compoundId`, `personIds`): kept when canonical, else INVALID_ID_TEXT,
+# since a client may send any text, personal data included, in an ID field.
+_ID_KEYS = frozenset({"id", "ids"})
+# Text kept as is (bounded): keys and cursors.
+_KEPT_TEXT = frozenset({"idempotencyKey", "after", "before"})
+INVALID_ID_TEXT = "<invalid>"
 _MAX_ITEMS = 20
 
 
@@ -66,7 +71,9 @@ def _summary(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_summary(key, v) for v in value[:_MAX_ITEMS]]
     if isinstance(value, str):
-        if key in _KEPT_TEXT or key.endswith(("Id", "Ids")) or _ENUM.match(value):
+        if key in _ID_KEYS or key.endswith(("Id", "Ids")):
+            return value if ids.decode(value) is not None else INVALID_ID_TEXT
+        if key in _KEPT_TEXT or _ENUM.match(value):
             return value[:128]
         return f"<{len(value)} chars>"
     if value is None or isinstance(value, bool | int | float):
