@@ -132,12 +132,12 @@ class _Literals(Visitor):
         self.refusal: DomainError | None = None
 
     def enter_string_value(
-        self, node: StringValueNode, _key: Any, _parent: Any, _path: Any, ancestors: Any
+        self, node: StringValueNode, _key: Any, parent: Any, _path: Any, ancestors: Any
     ) -> object:
         if not _bad_text(node.value):
             return None
         field = "value"
-        for ancestor in reversed(ancestors):
+        for ancestor in (parent, *reversed(ancestors)):
             if isinstance(ancestor, ArgumentNode | ObjectFieldNode):
                 field = ancestor.name.value
                 break
