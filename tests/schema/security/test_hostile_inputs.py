@@ -157,7 +157,8 @@ async def test_dates_outside_the_supported_range(town, gql: GraphQLClient, day: 
         ("query($d: Date!) { caseStageFigures(asOf: $d, level: STREET) { openCases } }", None),
         ("query($d: Date!) { overdueCouncils(asOf: $d) { totalCount } }", None),
         (
-            "query($d: Date!, $id: ID!) { node(id: $id) { ... on Case { workingDaysInStage(asOf: $d) } } }",
+            "query($d: Date!, $id: ID!) {"
+            " node(id: $id) { ... on Case { workingDaysInStage(asOf: $d) } } }",
             {"id": case_id},
         ),
     ]
