@@ -312,3 +312,18 @@ async def test_the_admin_page_refuses_the_same_inputs(town, client, params) -> N
     headers = {"Authorization": f"Bearer {admin()}"}
     page = await client.get("/admin/dongguan", params=params, headers=headers)
     assert page.status_code == 400, page.text
+
+
+async def test_free_text_in_an_id_field_stays_out_of_the_audit_log(town, gql) -> None:
+    personal = "王芳 13912345678"
+    variables = {
+        "input": {"kind": "PROPERTY_DISPUTE", "title": "电梯故障", "compoundId": personal},
+        "key": "k-1",
+    }
+    body = await gql(FILE, variables, auth=_resident(town))
+    assert body["data"]["fileCase"]["errors"] == [{"field": "compoundId", "code": "INVALID_ID"}]
+    with in_city("dongguan"):
+        entry = await AuditEntry.get(operation="fileCase")
+    assert entry.outcome == "INVALID_ID"
+    assert entry.summary["input"]["compoundId"] == "<invalid>"
+    assert "13912345678" not in str(entry.summary)
