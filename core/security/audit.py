@@ -11,6 +11,7 @@ that would use the transaction's connection after it ended).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -102,10 +103,24 @@ async def _record(
 async def _record_failure(
     principal: Principal, operation: str, summary: dict[str, Any], outcome: str
 ) -> None:
-    try:
-        await _record(principal, operation, summary, outcome, [])
-    except Exception:  # the database may be what failed; the caller sees the first error
-        log.warning("could not audit a failed %s in %s", operation, current_city())
+    """The entry of a write that did not commit, after its rollback (docs/security.md, "What
+    the audit log guarantees"): tried twice, the second time on another connection (the
+    first may have been the one the backend kill took); if the database still cannot take
+    it, the server log says what was lost. The caller sees the action's own error."""
+    for attempt in (1, 2):
+        try:
+            await _record(principal, operation, summary, outcome, [])
+            return
+        except Exception as e:
+            if attempt == 2:
+                log.error(
+                    "audit entry lost: %s by %s in %s, outcome %s (%s)",
+                    operation,
+                    principal.subject,
+                    current_city(),
+                    outcome,
+                    type(e).__name__,
+                )
 
 
 def _ids(made: Targets) -> list[str]:
@@ -172,7 +187,8 @@ async def perform(
     except DomainError as error:  # AuthError included: refusals are audited too
         await _record_failure(principal, operation, summary, error.code)
         raise
-    except Exception:
+    except (Exception, asyncio.CancelledError):
+        # Cancelled too: the request's time limit or the client hanging up rolled it back.
         await _record_failure(principal, operation, summary, FAILED)
         raise
 
@@ -189,7 +205,7 @@ async def _perform_in_steps(
     except DomainError as error:
         await _record_failure(principal, operation, summary, error.code)
         raise
-    except Exception:
+    except (Exception, asyncio.CancelledError):
         await _record_failure(principal, operation, summary, FAILED)
         raise
     # Not in the except clauses above: the action's writes are committed, so a failure to
