@@ -89,3 +89,30 @@ async def build_town(city: str, compounds: int = 6, cases_each: int = 4) -> Town
             community=town.communities[0],
         )
     return town
+
+
+async def back_dated_audit_entry(city: str, at: dt.datetime, operation: str = "x") -> None:
+    """An audit entry dated `at`, for retention tests: the database refuses such an insert
+    from anyone (migration 0013), so the test lifts the rule for this one statement, as only
+    the table's owner (PostgreSQL) or the file's owner (SQLite) could."""
+    from core.infra import db
+    from core.security.rls import sqlite_audit_sql
+
+    insert = (
+        "INSERT INTO audit_entries (city_id, created_at, role, scope, operation, target_ids, "
+        "summary, outcome) VALUES ($1, $2, 'CITY_ADMIN', 'city', $3, '[]', '{}', 'OK')"
+    )
+    if db.dialect() == "postgres":
+        trigger = "TRIGGER audit_entries_written_now"
+        await db.connection().execute_script(f"ALTER TABLE audit_entries DISABLE {trigger}")
+        try:
+            await db.fetch(insert, [city, at, operation])
+        finally:
+            await db.connection().execute_script(f"ALTER TABLE audit_entries ENABLE {trigger}")
+    else:
+        await db.connection().execute_script("DROP TRIGGER IF EXISTS audit_entries_written_now")
+        try:
+            await db.fetch(insert, [city, at.isoformat(" "), operation])
+        finally:
+            for sql in sqlite_audit_sql():
+                await db.connection().execute_query(sql)

@@ -27,6 +27,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "TOKEN_WRONG_CITY": ("令牌属于其他城市", "the token belongs to another city"),
     "UNKNOWN_CITY": ("未知城市：{city}", "unknown city: {city}"),
     "INVALID_ENUM": ("{field} 的取值无效", "{field} has an invalid value"),
+    # Inputs refused at the boundary, whatever the field (schema/api/checks.py, docs/api.md)
+    "INVALID_TEXT": (
+        "{field} 含有不允许的控制字符",
+        "{field} contains a control character that is not allowed",
+    ),
+    "INVALID_NUMBER": ("{field} 必须是有限的数", "{field} must be a finite number"),
+    "JSON_TOO_DEEP": (
+        "{field} 的嵌套层数不能超过 {max}",
+        "{field} must not nest more than {max} levels deep",
+    ),
     # Cases (docs/cases.md)
     "CASE_CLOSED": ("案件已结案，不可再修改", "the case is closed and read-only"),
     "VERSION_CONFLICT": (

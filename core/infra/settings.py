@@ -49,9 +49,18 @@ def _section(cls: type, raw: dict[str, object]) -> object:
     return cls(**{k: v for k, v in raw.items() if k in names})
 
 
+PROFILES = ("development", "production")
+
+
+class SettingsError(RuntimeError):
+    """The deployment settings are unusable: the server refuses to start (docs/security.md)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
+    # The HS256 secret; "" in production without CIVICGRAPH_JWT_SECRET (HS256 then refused:
+    # the development secret is never used in production, whatever else is configured).
     jwt_secret: str
     jwt_issuer: str
     token_ttl_minutes: int
@@ -62,6 +71,9 @@ class Settings:
     # An external identity provider's key set (RS256/ES256); None: HS256 tokens only.
     jwks_url: str | None = None
     jwt_secret_is_dev: bool = False  # the checked-in secret: refused in production
+    jwt_dev_secret: str = ""  # that secret, so that no other secret may equal it
+    # No token is accepted whose expiry lies further ahead than this, whoever signed it.
+    max_token_ttl_minutes: int = 1440
     limits: ApiLimits = field(default_factory=lambda: ApiLimits())
     database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
     # PostgreSQL settings for every pooled connection ([database.postgres] in the TOML).
@@ -83,24 +95,42 @@ def _sqlite_url_absolute(url: str) -> str:
     return url
 
 
+def _profile() -> str:
+    profile = os.environ.get("CIVICGRAPH_PROFILE", "development")
+    if profile not in PROFILES:
+        # "Production" must not quietly mean development: an unknown profile stops the process.
+        raise SettingsError(f"CIVICGRAPH_PROFILE={profile!r}: use one of {', '.join(PROFILES)}")
+    return profile
+
+
 @cache
 def get_settings() -> Settings:
     config_dir = Path(os.environ.get("CIVICGRAPH_CONFIG_DIR", PROJECT_ROOT / "config"))
     with open(config_dir / "civicgraph.toml", "rb") as f:
         raw = tomllib.load(f)
+    profile = _profile()
+    dev_secret = str(raw["auth"]["dev_secret"])
+    secret = os.environ.get("CIVICGRAPH_JWT_SECRET", "")
+    if not secret and profile == "development":
+        secret = dev_secret  # the public development secret, for development only
+    token_ttl = int(raw["auth"]["token_ttl_minutes"])
+    max_ttl = int(raw["auth"].get("max_token_ttl_minutes", 1440))
+    if not 0 < token_ttl <= max_ttl:
+        raise SettingsError(f"[auth] token_ttl_minutes must be 1..{max_ttl}, not {token_ttl}")
     return Settings(
         database_url=_sqlite_url_absolute(
             os.environ.get("CIVICGRAPH_DATABASE_URL") or raw["database"]["url"]
         ),
-        jwt_secret=os.environ.get("CIVICGRAPH_JWT_SECRET") or raw["auth"]["dev_secret"],
+        jwt_secret=secret,
         jwt_issuer=raw["auth"]["issuer"],
-        token_ttl_minutes=int(raw["auth"]["token_ttl_minutes"]),
+        token_ttl_minutes=token_ttl,
+        max_token_ttl_minutes=max_ttl,
         max_page_size=int(raw["api"]["max_page_size"]),
         default_page_size=int(raw["api"]["default_page_size"]),
-        profile=os.environ.get("CIVICGRAPH_PROFILE", "development"),
+        profile=profile,
         config_dir=config_dir,
-        jwt_secret_is_dev=os.environ.get("CIVICGRAPH_JWT_SECRET", raw["auth"]["dev_secret"])
-        == raw["auth"]["dev_secret"],
+        jwt_secret_is_dev=secret == dev_secret,
+        jwt_dev_secret=dev_secret,
         jwks_url=os.environ.get("CIVICGRAPH_JWKS_URL") or raw["auth"].get("jwks_url") or None,
         limits=_section(ApiLimits, raw["api"]),  # type: ignore[arg-type]
         database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]

@@ -94,6 +94,10 @@ def _place_q(model: type[CityModel], f: PlaceFilter) -> Q:
         value = getattr(f, attr)
         if value is not None:
             q &= Q(**{path: value})
+    if model is Grid and f.compound_id is not None:
+        # A grid is drawn over buildings, not compounds: a compound's grids are those
+        # holding one of its buildings (several, when the grid line crosses the compound).
+        q &= Q(id__in=Subquery(Building.filter(compound_id=f.compound_id).values("grid_id")))
     return q
 
 

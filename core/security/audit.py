@@ -11,6 +11,7 @@ that would use the transaction's connection after it ended).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -18,6 +19,7 @@ from typing import Any, TypeVar
 
 from tortoise.transactions import in_transaction
 
+from core.infra import ids
 from core.infra.errors import DomainError
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.infra.tenancy import current_city
@@ -45,9 +47,13 @@ AUDIT_FIELDS = (
     "summary",
     "outcome",
 )
-_ENUM = re.compile(r"^[A-Z][A-Z0-9_]*$")
-# Text kept as is: global IDs (`id`, `compoundId`, `personIds`), keys and cursors.
-_KEPT_TEXT = frozenset({"id", "ids", "idempotencyKey", "after", "before"})
+_ENUM = re.compile(r"^[A-Z][A-Z0-9_]{0,63}$")
+# Global IDs (`id`, `compoundId`, `personIds`): kept when canonical, else INVALID_ID_TEXT,
+# since a client may send any text, personal data included, in an ID field.
+_ID_KEYS = frozenset({"id", "ids"})
+# Text kept as is (bounded): keys and cursors.
+_KEPT_TEXT = frozenset({"idempotencyKey", "after", "before"})
+INVALID_ID_TEXT = "<invalid>"
 _MAX_ITEMS = 20
 
 
@@ -66,7 +72,9 @@ def _summary(key: str, value: Any) -> Any:
     if isinstance(value, list | tuple):
         return [_summary(key, v) for v in value[:_MAX_ITEMS]]
     if isinstance(value, str):
-        if key in _KEPT_TEXT or key.endswith(("Id", "Ids")) or _ENUM.match(value):
+        if key in _ID_KEYS or key.endswith(("Id", "Ids")):
+            return value if ids.decode(value) is not None else INVALID_ID_TEXT
+        if key in _KEPT_TEXT or _ENUM.match(value):
             return value[:128]
         return f"<{len(value)} chars>"
     if value is None or isinstance(value, bool | int | float):
@@ -95,10 +103,24 @@ async def _record(
 async def _record_failure(
     principal: Principal, operation: str, summary: dict[str, Any], outcome: str
 ) -> None:
-    try:
-        await _record(principal, operation, summary, outcome, [])
-    except Exception:  # the database may be what failed; the caller sees the first error
-        log.warning("could not audit a failed %s in %s", operation, current_city())
+    """The entry of a write that did not commit, after its rollback (docs/security.md, "What
+    the audit log guarantees"): tried twice, the second time on another connection (the
+    first may have been the one the backend kill took); if the database still cannot take
+    it, the server log says what was lost. The caller sees the action's own error."""
+    for attempt in (1, 2):
+        try:
+            await _record(principal, operation, summary, outcome, [])
+            return
+        except Exception as e:
+            if attempt == 2:
+                log.error(
+                    "audit entry lost: %s by %s in %s, outcome %s (%s)",
+                    operation,
+                    principal.subject,
+                    current_city(),
+                    outcome,
+                    type(e).__name__,
+                )
 
 
 def _ids(made: Targets) -> list[str]:
@@ -165,7 +187,8 @@ async def perform(
     except DomainError as error:  # AuthError included: refusals are audited too
         await _record_failure(principal, operation, summary, error.code)
         raise
-    except Exception:
+    except (Exception, asyncio.CancelledError):
+        # Cancelled too: the request's time limit or the client hanging up rolled it back.
         await _record_failure(principal, operation, summary, FAILED)
         raise
 
@@ -182,7 +205,7 @@ async def _perform_in_steps(
     except DomainError as error:
         await _record_failure(principal, operation, summary, error.code)
         raise
-    except Exception:
+    except (Exception, asyncio.CancelledError):
         await _record_failure(principal, operation, summary, FAILED)
         raise
     # Not in the except clauses above: the action's writes are committed, so a failure to

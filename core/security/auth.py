@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from enum import StrEnum
@@ -11,8 +12,11 @@ import jwt
 
 from core.infra.enums import Role
 from core.infra.errors import AuthError
+from core.infra.ids import MAX_PK
 from core.infra.settings import get_settings
 from core.security.jwks import ASYMMETRIC, key_set
+
+_SCOPE_ID = re.compile(r"[1-9][0-9]{0,9}", re.ASCII)
 
 
 class ScopeKind(StrEnum):
@@ -39,7 +43,8 @@ class Scope:
             raise ValueError(f"unknown scope kind {kind!r}") from None
         if scope_kind is ScopeKind.CITY:
             return cls(scope_kind)
-        if not ident.isdigit():
+        # ASCII decimal within the database's keys: `str.isdigit` also takes '²' and '٣'.
+        if _SCOPE_ID.fullmatch(ident) is None or int(ident) > MAX_PK:
             raise ValueError(f"scope {text!r} needs a numeric id, e.g. {kind}:12")
         return cls(scope_kind, int(ident))
 
@@ -92,8 +97,12 @@ def mint_token(
         allowed = ", ".join(sorted(k.value for k in ROLE_SCOPES[role]))
         raise ValueError(f"role {role.value} acts within scope {allowed}, not {scope.kind.value}")
     settings = get_settings()
+    if not settings.jwt_secret:
+        raise ValueError("no HS256 secret is configured (CIVICGRAPH_JWT_SECRET)")
     now = int(time.time())
     ttl = ttl_seconds if ttl_seconds is not None else settings.token_ttl_minutes * 60
+    if ttl > settings.max_token_ttl_minutes * 60:
+        raise ValueError(f"a token lives at most {settings.max_token_ttl_minutes} minutes")
     claims = {
         "iss": settings.jwt_issuer,
         "sub": subject or f"{role.value.lower()}@{city}",
@@ -108,8 +117,7 @@ def mint_token(
 
 def principal_from_token(token: str, city: str) -> Principal:
     """Verify an HS256 bearer token for `city`; AuthError with a code saying why it is refused."""
-    settings = get_settings()
-    return _principal(_decode(token, settings.jwt_secret, ["HS256"]), city)
+    return _principal(_decode_hs256(token), city)
 
 
 # Verified tokens: a frontend sends the same token with every request, and checking its
@@ -154,8 +162,17 @@ async def _verify(token: str, city: str) -> tuple[Principal, float]:
         # talk us into checking an HMAC against the public key.
         claims = _decode(token, public_key, [algorithm])
     else:
-        claims = _decode(token, settings.jwt_secret, ["HS256"])
+        claims = _decode_hs256(token)
     return _principal(claims, city), float(claims["exp"])
+
+
+def _decode_hs256(token: str) -> dict[str, Any]:
+    secret = get_settings().jwt_secret
+    if not secret:
+        # Production with only an identity provider: HS256 is off. An empty key would
+        # verify a token anyone can sign.
+        raise AuthError("TOKEN_INVALID")
+    return _decode(token, secret, ["HS256"])
 
 
 def _decode(token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
@@ -166,13 +183,41 @@ def _decode(token: str, key: Any, algorithms: list[str]) -> dict[str, Any]:
             key,
             algorithms=algorithms,
             issuer=settings.jwt_issuer,
-            options={"require": ["exp", "sub", "city", "role"]},
+            # The expiry is checked below, once its type is: PyJWT takes "123" and true.
+            options={"require": ["exp", "sub", "city", "role"], "verify_exp": False},
         )
-    except jwt.ExpiredSignatureError:
-        raise AuthError("TOKEN_EXPIRED") from None
     except jwt.PyJWTError:
         raise AuthError("TOKEN_INVALID") from None
+    _check_claims(claims, settings.max_token_ttl_minutes * 60)
     return claims
+
+
+# Claims and the JSON types they must have; a validly signed token may still carry anything.
+_TEXT_CLAIMS = ("sub", "city", "role", "scope")
+_TIME_CLAIMS = ("exp", "iat", "nbf")
+# Clock skew allowed between the signer and us when checking a token's lifetime.
+_LEEWAY_SECONDS = 60
+
+
+def _is_time(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
+
+
+def _check_claims(claims: dict[str, Any], max_ttl: int) -> None:
+    """TOKEN_INVALID for a claim of the wrong type, or an expiry too far ahead."""
+    for name in _TEXT_CLAIMS:
+        if name in claims and not isinstance(claims[name], str):
+            raise AuthError("TOKEN_INVALID")
+    for name in _TIME_CLAIMS:
+        if name in claims and not _is_time(claims[name]):
+            raise AuthError("TOKEN_INVALID")
+    expires, now = claims["exp"], time.time()
+    if expires <= now:
+        raise AuthError("TOKEN_EXPIRED")
+    if expires - now > max_ttl + _LEEWAY_SECONDS:
+        raise AuthError("TOKEN_INVALID")  # a lifetime longer than any token may have
+    if "iat" in claims and expires - claims["iat"] > max_ttl:
+        raise AuthError("TOKEN_INVALID")
 
 
 def _principal(claims: dict[str, Any], city: str) -> Principal:

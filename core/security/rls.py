@@ -174,19 +174,58 @@ def statements(dialect: str, tables: list[CityTable], names: set[str]) -> list[s
     return sql
 
 
+# An audit entry is written when it happens: one dated further from the database's clock
+# than this is refused, so nobody can insert an entry old enough for the purge to delete
+# (or one from the future, which no purge would reach). The margin is clock skew between
+# the application and the database, far below any retention period.
+AUDIT_CLOCK_MARGIN_SECONDS = 300
+_WRITTEN_NOW = "audit entries are written when they happen"
+
+
 def sqlite_audit_sql() -> list[str]:
-    """SQLite has no roles, but the same triggers: no UPDATE, no DELETE before retention."""
+    """SQLite has no roles, but the same triggers: no UPDATE, no DELETE before retention,
+    no INSERT dated other than now."""
     refuse = "BEGIN SELECT RAISE(ABORT, 'audit_entries is append-only'); END"
     young = f"julianday(OLD.created_at) >= julianday('now', '-{AUDIT_RETENTION_DAYS} days')"
+    margin = AUDIT_CLOCK_MARGIN_SECONDS / 86400
+    not_now = (
+        "NEW.created_at IS NULL OR julianday(NEW.created_at) IS NULL OR "
+        f"abs(julianday(NEW.created_at) - julianday('now')) > {margin!r}"
+    )
     return [
         "CREATE TRIGGER IF NOT EXISTS audit_entries_no_update BEFORE UPDATE ON audit_entries "
         f"FOR EACH ROW {refuse}",
         "CREATE TRIGGER IF NOT EXISTS audit_entries_no_delete BEFORE DELETE ON audit_entries "
         f"FOR EACH ROW WHEN {young} {refuse}",
+        "CREATE TRIGGER IF NOT EXISTS audit_entries_written_now BEFORE INSERT ON audit_entries "
+        f"FOR EACH ROW WHEN {not_now} BEGIN SELECT RAISE(ABORT, '{_WRITTEN_NOW}'); END",
     ]
 
 
-SQLITE_AUDIT_TRIGGERS = ("audit_entries_no_update", "audit_entries_no_delete")
+SQLITE_AUDIT_TRIGGERS = (
+    "audit_entries_no_update",
+    "audit_entries_no_delete",
+    "audit_entries_written_now",
+)
+
+
+def postgres_audit_written_now_sql() -> list[str]:
+    """PostgreSQL: `created_at` defaults to the time of the insert, and a trigger refuses,
+    for every role, an entry dated further than the margin from the database's clock."""
+    margin = f"interval '{AUDIT_CLOCK_MARGIN_SECONDS} seconds'"
+    return [
+        "ALTER TABLE audit_entries ALTER COLUMN created_at SET DEFAULT clock_timestamp()",
+        "CREATE OR REPLACE FUNCTION civicgraph_audit_written_now() RETURNS trigger "
+        "LANGUAGE plpgsql AS $$ BEGIN "
+        # clock_timestamp(), not now(): now() is when the mutation's transaction began.
+        f"IF NEW.created_at IS NULL OR NEW.created_at < clock_timestamp() - {margin} "
+        f"OR NEW.created_at > clock_timestamp() + {margin} THEN "
+        f"RAISE EXCEPTION '{_WRITTEN_NOW}' USING ERRCODE = 'check_violation'; END IF; "
+        "RETURN NEW; END $$",
+        "DROP TRIGGER IF EXISTS audit_entries_written_now ON audit_entries",
+        "CREATE TRIGGER audit_entries_written_now BEFORE INSERT ON audit_entries "
+        "FOR EACH ROW EXECUTE FUNCTION civicgraph_audit_written_now()",
+    ]
 
 
 async def secure_city_tables(apps: Any, schema_editor: Any) -> None:

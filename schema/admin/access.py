@@ -22,6 +22,7 @@ from core.infra.errors import AuthError, DomainError
 from core.infra.i18n import language, message
 from core.infra.tenancy import in_city
 from core.security.auth import Principal, principal_from_token
+from schema.api.checks import check_date
 from schema.api.ids import optional_pk
 
 COOKIE = "civicgraph_admin_token"
@@ -92,6 +93,7 @@ def _as_of(text: str | None, city: str) -> dt.date:
     if not text:
         return clock.local_date(clock.now(), city)
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise DomainError("INVALID_DATE", "asOf") from None
+    return check_date(day, "asOf")  # the range the GraphQL Date takes (schema/api/checks.py)

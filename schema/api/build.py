@@ -14,6 +14,7 @@ from strawberry.tools import merge_types
 
 from core.plugins import calls as plugins
 from core.plugins.contributions import CityPlugins
+from schema.api.checks import InputChecks, scalar_overrides
 from schema.api.errors import CodedErrors
 from schema.api.errors import Schema as LoggedSchema
 from schema.api.limits import (
@@ -72,6 +73,7 @@ def extensions() -> list[Extension]:
         QueryLimits,
         CodedErrors,
         lambda: ParserCache(maxsize=512),
+        InputChecks,  # refuses control characters in any string input (schema/api/checks.py)
         lambda: GuardedValidationCache(maxsize=512),
         *profile_extensions(),
     ]
@@ -87,6 +89,7 @@ def core_schema() -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions(),
         config=schema_config(),
+        scalar_overrides=scalar_overrides(),  # checked Date, DateTime, Decimal, JSON
     )
 
 
@@ -100,6 +103,7 @@ def _build(
         types=types,
         extensions=extensions(),
         config=schema_config(),
+        scalar_overrides=scalar_overrides(),  # checked Date, DateTime, Decimal, JSON
     )
 
 

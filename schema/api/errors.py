@@ -116,6 +116,19 @@ async def audited(
     )
 
 
+def _domain_cause(error: GraphQLError) -> DomainError | None:
+    """The DomainError under an input coercion error: graphql-core wraps a scalar's refusal
+    (schema/api/checks.py) in one GraphQLError per level, variable or literal."""
+    cause: BaseException | None = error.original_error
+    for _ in range(8):
+        if isinstance(cause, DomainError):
+            return cause
+        if not isinstance(cause, GraphQLError):
+            return None
+        cause = cause.original_error
+    return None
+
+
 class CodedErrors(MaskErrors):
     """Domain errors keep their code and localised message; anything unexpected is masked."""
 
@@ -127,7 +140,7 @@ class CodedErrors(MaskErrors):
         lang = getattr(context, "lang", "zh")
         out = []
         for error in errors:
-            original = error.original_error
+            original = _domain_cause(error) or error.original_error
             # A domain error keeps its code even without a path (a subscription's refusal).
             domain = isinstance(original, DomainError)
             if not domain and (

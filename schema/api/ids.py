@@ -1,26 +1,25 @@
-"""Relay global IDs: base64("Type:pk"), opaque to clients."""
+"""Relay global IDs: base64("Type:pk"), opaque to clients.
+
+An ID is canonical (core/infra/ids.py): `Case:0001`, `Case:²`, `Case:٣` or a key past
+2^31-1 is INVALID_ID, so one object has one ID and no ID reaches the database as a number
+it cannot hold.
+"""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
+from core.infra import ids
 from core.infra.errors import DomainError
 
 
 def to_global_id(type_name: str, pk: int) -> str:
-    return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
+    return ids.encode(type_name, pk)
 
 
 def from_global_id(global_id: str, field: str = "id") -> tuple[str, int]:
-    padded = global_id + "=" * (-len(global_id) % 4)
-    try:
-        type_name, _, pk = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        raise DomainError("INVALID_ID", field) from None
-    if not type_name or not pk.isdigit():
+    decoded = ids.decode(global_id)
+    if decoded is None:
         raise DomainError("INVALID_ID", field)
-    return type_name, int(pk)
+    return decoded
 
 
 def pk_of(global_id: str, expected: str, field: str) -> int:

@@ -110,11 +110,14 @@ def serve(
 
     if database_url:
         os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
+    from core.infra.settings import SettingsError
+    from core.security import production
     from core.security.personal import DataKeyError, check_data_key
 
     try:
         check_data_key()  # production refuses the development data key (docs/privacy.md)
-    except DataKeyError as e:
+        production.check()  # and a missing, weak or public secret (docs/security.md)
+    except (DataKeyError, SettingsError) as e:
         typer.echo(f"refusing to serve: {e}", err=True)
         raise typer.Exit(2) from None
     for slug in sorted(load_city_configs()):

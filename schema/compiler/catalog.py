@@ -252,6 +252,11 @@ def _place_where(b: Builder, type_name: str, t: str, f: directory.PlaceFilter) -
                 f"WHERE sm.street_id = {b.bind_id(f.street_id)})"
             )
         parts.append(_eq(b, f"{t}.community_id", f.community_id))
+    if type_name == "Grid" and f.compound_id is not None:  # as directory._place_q
+        parts.append(
+            f"{t}.id IN (SELECT gb.grid_id FROM buildings gb "
+            f"WHERE gb.compound_id = {b.bind_id(f.compound_id)})"
+        )
     if type_name == "Building":
         if f.street_id is not None:
             parts.append(f"{t}.compound_id IN ({_compounds_of_street(b, f.street_id)})")

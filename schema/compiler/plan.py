@@ -27,6 +27,8 @@ from graphql.execution.values import VariableValues, get_directive_values, get_v
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
+from schema.api.checks import text_refusal
+
 
 class Unsupported(Exception):
     """The operation leaves the compiled path; the resolver path answers it."""
@@ -76,8 +78,8 @@ def _make_plan(schema: GraphQLSchema, query: str, operation_name: str | None) ->
         document = _parse(query)
     except Exception:  # a syntax error: the resolver path words it
         return None
-    if _validate(schema, document, _RULES):
-        return None
+    if _validate(schema, document, _RULES) or text_refusal(None, document):
+        return None  # the resolver path words the refusal (INVALID_TEXT: schema/api/checks.py)
     operation = get_operation_ast(document, operation_name)
     if operation is None or operation.operation is not OperationType.QUERY:
         return None

@@ -15,6 +15,7 @@ from graphql import GraphQLObjectType
 
 from core.infra import db
 from core.security.auth import Principal
+from schema.api.checks import text_refusal
 from schema.compiler.catalog import CATALOG
 from schema.compiler.plan import Collector, PlanCache, Unsupported, variable_values
 from schema.compiler.sql import CITY, MAX_JSON_KEYS, Builder, lit
@@ -46,6 +47,8 @@ def compile_operation(
 ) -> tuple[str, list[Any]]:
     """The statement and its parameters; raises Unsupported for anything it cannot compile."""
     plan = _plans.get(schema, query, operation_name)
+    if text_refusal(variables):  # the literals are checked once, in the plan
+        raise Unsupported("a control character in the input")  # INVALID_TEXT on the resolver path
     key = (
         id(plan),
         orjson.dumps(variables, option=orjson.OPT_SORT_KEYS),

@@ -30,6 +30,7 @@ from core.infra.tenancy import in_city
 from core.plugins.calls import check_city_configs, city_plugins, pinned, running_workers
 from core.plugins.contributions import CityPlugins
 from core.plugins.watch import watching
+from core.security import production
 from core.security.auth import Principal, authenticate
 from schema.admin import routes as admin_routes
 from schema.api.build import check_plugin_schemas, schema_for_city
@@ -265,11 +266,9 @@ async def readyz(request: Request) -> Response:
 def create_app(
     database_url: str | None = None, manage_db: bool = True, limits: ApiLimits | None = None
 ) -> Starlette:
+    # An unknown profile, or production with a missing, weak or public secret: no start.
     settings = get_settings()
-    if settings.is_production and settings.jwt_secret_is_dev:
-        raise RuntimeError(
-            "production profile: set CIVICGRAPH_JWT_SECRET, the development secret is public"
-        )
+    production.check(settings)
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -7,23 +7,18 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from core.infra import db
 from core.infra.tenancy import in_city
 from core.models import AuditEntry, IdempotencyKey, Person
 from core.security.retention import ERASED_NAME, purge
+from tests.factories import back_dated_audit_entry
 
 NOW = dt.datetime.now(dt.UTC)
 LONG_AGO = NOW - dt.timedelta(days=1200)
 
 
 async def audit_entry(city: str, at: dt.datetime) -> None:
-    # No UPDATE on the audit log, on either database: insert the entry old instead.
-    when = at if db.dialect() == "postgres" else at.isoformat(" ")
-    await db.fetch(
-        "INSERT INTO audit_entries (city_id, created_at, role, scope, operation, target_ids, "
-        "summary, outcome) VALUES ($1, $2, 'CITY_ADMIN', 'city', 'x', '[]', '{}', 'OK')",
-        [city, when],
-    )
+    # No UPDATE on the audit log, and no back-dated INSERT either: lifted for the test.
+    await back_dated_audit_entry(city, at)
 
 
 async def seed(city: str) -> None:

@@ -4,6 +4,7 @@ idempotent; the log is append-only on PostgreSQL even for its owner."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 
 import asyncpg
 import pytest
@@ -15,7 +16,7 @@ from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
 from tests.app_role import raw_connection
 from tests.conftest import ON_POSTGRES, GraphQLClient, token
-from tests.factories import Town, build_town
+from tests.factories import Town, back_dated_audit_entry, build_town
 
 FILE = """mutation($input: FileCaseInput!, $key: String) {
   fileCase(input: $input, idempotencyKey: $key) {
@@ -145,13 +146,16 @@ async def test_the_audit_log_is_append_only_on_sqlite_too(town, gql) -> None:
     for sql in ("UPDATE audit_entries SET outcome = 'x'", "DELETE FROM audit_entries"):
         with pytest.raises(Exception, match="append-only"):
             await conn.execute_query(sql)
-    # Past the retention period an entry may go (civicgraph purge), and only then.
-    long_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1100)).isoformat(" ")
-    await db.fetch(
+    # A back-dated entry is refused (it could be purged at once)...
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=1100)
+    insert = (
         "INSERT INTO audit_entries (city_id, created_at, role, scope, operation, target_ids, "
-        "summary, outcome) VALUES ('dongguan', $1, 'CITY_ADMIN', 'city', 'old', '[]', '{}', 'OK')",
-        [long_ago],
+        "summary, outcome) VALUES ('dongguan', $1, 'CITY_ADMIN', 'city', 'old', '[]', '{}', 'OK')"
     )
+    with pytest.raises(Exception, match="written when they happen"):
+        await db.fetch(insert, [long_ago.isoformat(" ")])
+    # ...and past the retention period an entry may go (civicgraph purge), and only then.
+    await back_dated_audit_entry("dongguan", long_ago, "old")
     await conn.execute_query("DELETE FROM audit_entries WHERE operation = 'old'")
     assert [e["outcome"] for e in await entries()] == ["OK"]
 
@@ -171,11 +175,19 @@ async def test_the_audit_log_is_append_only(town, gql, database_url: str) -> Non
             # The owner (here even a superuser) is stopped by the trigger.
             with pytest.raises(asyncpg.InsufficientPrivilegeError, match="append-only"):
                 await owner.execute(sql)
+        # Nobody, the app role nor the owner, inserts an entry dated other than now: a
+        # back-dated one could be purged at once, a future one never.
+        for conn in (app, owner):
+            for when in ("now() - interval '1100 days'", "now() + interval '1 day'"):
+                with pytest.raises(asyncpg.CheckViolationError, match="when they happen"):
+                    await conn.execute(
+                        "INSERT INTO audit_entries (city_id, created_at, role, scope, "
+                        f"operation, target_ids, summary, outcome) VALUES ('dongguan', {when}, "
+                        "'CITY_ADMIN', 'city', 'old', '[]', '{}', 'OK')"
+                    )
         # Past the retention period an entry may go (civicgraph purge), and only then.
-        await owner.execute(
-            "INSERT INTO audit_entries (city_id, created_at, role, scope, operation, "
-            "target_ids, summary, outcome) VALUES ('dongguan', now() - interval '1100 days', "
-            "'CITY_ADMIN', 'city', 'old', '[]', '{}', 'OK')"
+        await back_dated_audit_entry(
+            "dongguan", dt.datetime.now(dt.UTC) - dt.timedelta(days=1100), "old"
         )
         assert await owner.execute("DELETE FROM audit_entries WHERE operation = 'old'") == (
             "DELETE 1"
