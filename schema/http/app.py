@@ -35,7 +35,7 @@ from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import serving
+from schema.http import bearer, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -47,15 +47,13 @@ from schema.http.guard import (
     replay,
     retry_after,
 )
-from schema.http.sockets import LimitedTransportWS
-
-_PRINCIPAL = "civicgraph.principal"
-_LANG = "civicgraph.lang"
+from schema.http.sockets import LimitedTransportWS, TextFrames
 
 
 class CityGraphQL(GraphQL[Context, None]):
     # Each WebSocket operation passes the HTTP limiter and deadline (schema/http/sockets.py).
     graphql_transport_ws_handler_class = LimitedTransportWS
+    websocket_adapter_class = TextFrames
 
     def __init__(self, schema: Any, limits: ApiLimits, rate_limiter: RateLimiter) -> None:
         super().__init__(
@@ -70,10 +68,10 @@ class CityGraphQL(GraphQL[Context, None]):
     def caller_of(self, websocket: Any) -> str:
         """The rate-limit bucket of a socket's caller, the same as over HTTP."""
         scope = websocket.ws.scope  # strawberry's ASGIWebSocketAdapter around starlette's
-        return caller_key(scope[_PRINCIPAL], scope)
+        return caller_key(scope[bearer.PRINCIPAL], scope)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
+        return Context(principal=request.scope[bearer.PRINCIPAL], lang=request.scope[bearer.LANG])
 
     # orjson rather than the json module: several times faster on a page of results, and
     # UTF-8 out rather than \u escapes (a Chinese title costs 3 bytes, not 6), as the
@@ -110,14 +108,9 @@ def _error(status: int, code: str, lang: str, **params: Any) -> JSONResponse:
 
 
 async def _principal(scope: Scope, city: str) -> Principal:
-    headers = dict(scope.get("headers") or [])
-    auth = headers.get(b"authorization", b"").decode("latin-1")
-    if not auth:
-        return Principal.anonymous(city)
-    kind, _, token = auth.partition(" ")
-    if kind.lower() != "bearer" or not token:
-        raise AuthError("TOKEN_INVALID")
-    return await authenticate(token.strip(), city)
+    token = bearer.from_header(scope)
+    scope[bearer.TOKEN] = token
+    return Principal.anonymous(city) if token is None else await authenticate(token, city)
 
 
 class GraphQLEndpoint:
@@ -177,7 +170,7 @@ class GraphQLEndpoint:
                 await _error(400, "BATCHING_DISABLED", lang)(scope, receive, send)
                 return
             receive = replay(body, receive)
-        scope[_PRINCIPAL], scope[_LANG] = principal, lang
+        scope[bearer.PRINCIPAL], scope[bearer.LANG] = principal, lang
         with in_city(city):
             await self._serve(city, body, lang, principal, scope, receive, send)
 
