@@ -9,6 +9,8 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -17,6 +19,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
@@ -35,7 +38,7 @@ from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import bearer, serving
+from schema.http import bearer, media, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -82,22 +85,50 @@ class CityGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as e:  # strawberry's refusals, in the shape of every other error
+            code = "METHOD_NOT_ALLOWED" if e.status_code == 405 else "BAD_REQUEST"
+            errors = [{"message": e.reason, "extensions": {"code": code}}]
+            response = JSONResponse({"errors": errors}, status_code=e.status_code)
+            if e.status_code == 405:
+                response.headers["Allow"] = "POST"
+        await response(scope, receive, send)
+
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         response = await super().process_result(request, result)
         for error in response.get("errors") or ():
             # Syntax errors are raised before any extension can code them.
             error.setdefault("extensions", {}).setdefault("code", "GRAPHQL_VALIDATION")
+        if media.wants_graphql_response(request.scope) and media.is_request_error(
+            result.data, result.errors
+        ):
+            response.pop("data", None)  # the spec: never executed, no data entry
         return response
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        result = await super().execute_single(*args, **kwargs)
+        try:
+            result = await super().execute_single(*args, **kwargs)
+        except HTTPException as e:
+            if isinstance(e.__cause__, InvalidOperationTypeError):
+                # A mutation over GET: the method is wrong, not the request (GraphQL over HTTP).
+                raise HTTPException(405, e.reason) from e
+            raise
+        sub_response = kwargs["sub_response"]
         if any(
             (e.extensions or {}).get("code") == "DATABASE_UNAVAILABLE" for e in result.errors or ()
         ):
             # A retryable outage, not a bad query: tell HTTP clients and proxies so.
-            sub_response = kwargs["sub_response"]
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = "1"
+        elif media.wants_graphql_response(kwargs["request"].scope) and media.is_request_error(
+            result.data, result.errors
+        ):
+            sub_response.status_code = 400
         return result
 
 
@@ -130,6 +161,8 @@ class GraphQLEndpoint:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         city = scope["path_params"]["city"]
+        if scope["type"] == "http" and media.wants_graphql_response(scope):
+            send = media.negotiated(send)
         headers = dict(scope.get("headers") or [])
         lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
         if city not in load_city_configs():
@@ -210,10 +243,7 @@ class GraphQLEndpoint:
                     app = self._app_for(enabled)
                     refused = check_request(app.schema._schema, _json(body), lang)
                     if refused:
-                        response = JSONResponse(
-                            {"data": None, "errors": [e.formatted for e in refused]}
-                        )
-                        await response(scope, receive, tracked_send)
+                        await _refusal(refused, scope)(scope, receive, tracked_send)
                         return
                     await dispatch(app, principal, lang, scope, receive, tracked_send)
         except Exception as e:
@@ -228,6 +258,14 @@ class GraphQLEndpoint:
                 await response(scope, receive, send)
             else:
                 raise
+
+
+def _refusal(refused: list[GraphQLError], scope: Scope) -> JSONResponse:
+    """A document refused by a limit before it ran: a request error (schema/http/media.py)."""
+    errors = [e.formatted for e in refused]
+    if media.wants_graphql_response(scope):
+        return JSONResponse({"errors": errors}, status_code=400)
+    return JSONResponse({"data": None, "errors": errors})
 
 
 def _json(body: bytes | None) -> object:
