@@ -67,7 +67,8 @@ async def _compiled(
     except orjson.JSONDecodeError:
         payload = None
     # Malformed `extensions` are the resolver path's to refuse (400, as GraphQL over HTTP asks).
-    wellformed = isinstance(payload, dict) and isinstance(payload.get("extensions") or {}, dict)
+    extensions = payload.get("extensions") if isinstance(payload, dict) else None
+    wellformed = isinstance(payload, dict) and isinstance(extensions, dict | None)
     answer = (
         await compiled_response(resolver.schema, payload, principal, lang) if wellformed else None
     )
