@@ -27,7 +27,7 @@ from core.infra import db
 from core.infra.cities import load_city_configs
 from core.infra.errors import AuthError
 from core.infra.i18n import language, message
-from core.infra.settings import ApiLimits, get_settings
+from core.infra.settings import ApiLimits, Cors, get_settings
 from core.infra.tenancy import in_city
 from core.plugins.calls import check_city_configs, city_plugins, pinned, running_workers
 from core.plugins.contributions import CityPlugins
@@ -38,7 +38,7 @@ from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import bearer, media, serving
+from schema.http import bearer, cors, media, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -58,7 +58,9 @@ class CityGraphQL(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = LimitedTransportWS
     websocket_adapter_class = TextFrames
 
-    def __init__(self, schema: Any, limits: ApiLimits, rate_limiter: RateLimiter) -> None:
+    def __init__(
+        self, schema: Any, limits: ApiLimits, rate_limiter: RateLimiter, cors: Cors
+    ) -> None:
         super().__init__(
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -67,6 +69,13 @@ class CityGraphQL(GraphQL[Context, None]):
         )
         self.limits = limits
         self.rate_limiter = rate_limiter
+        self.cors = cors
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """Another origin's page may open a socket where the city's CORS lets it call."""
+        return cors.origin_allowed(
+            origin, cors.policy(request.scope["path_params"]["city"], self.cors)
+        )
 
     def caller_of(self, websocket: Any) -> str:
         """The rate-limit bucket of a socket's caller, the same as over HTTP."""
@@ -147,16 +156,19 @@ async def _principal(scope: Scope, city: str) -> Principal:
 class GraphQLEndpoint:
     """Dispatches /graphql/{city} to that city's schema, with the city and caller in scope."""
 
-    def __init__(self, limits: ApiLimits | None = None) -> None:
+    def __init__(self, limits: ApiLimits | None = None, cors: Cors | None = None) -> None:
         self._apps: dict[int, CityGraphQL] = {}
         self.limits = limits or get_settings().limits
+        self.cors = cors or get_settings().cors
         self.rate_limiter = RateLimiter(self.limits.rate_per_second, self.limits.rate_burst)
 
     def _app_for(self, city: CityPlugins) -> CityGraphQL:
         schema = schema_for_city(city)
         app = self._apps.get(id(schema))
         if app is None:
-            app = self._apps[id(schema)] = CityGraphQL(schema, self.limits, self.rate_limiter)
+            app = self._apps[id(schema)] = CityGraphQL(
+                schema, self.limits, self.rate_limiter, self.cors
+            )
         return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -290,7 +302,10 @@ async def readyz(request: Request) -> Response:
 
 
 def create_app(
-    database_url: str | None = None, manage_db: bool = True, limits: ApiLimits | None = None
+    database_url: str | None = None,
+    manage_db: bool = True,
+    limits: ApiLimits | None = None,
+    cors_settings: Cors | None = None,
 ) -> Starlette:
     settings = get_settings()
     if settings.is_production and settings.jwt_secret_is_dev:
@@ -316,7 +331,8 @@ def create_app(
     check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
     check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
     limits = limits or settings.limits
-    endpoint = GraphQLEndpoint(limits)
+    cors_settings = cors_settings or settings.cors
+    endpoint = GraphQLEndpoint(limits, cors_settings)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -327,6 +343,10 @@ def create_app(
             *admin_routes(endpoint.rate_limiter),
         ],
         # Slow headers are uvicorn's to time out (docs/security.md); slow bodies are ours.
-        middleware=[Middleware(ReadDeadline, seconds=limits.read_timeout_seconds)],
+        middleware=[
+            # Preflights are answered before anything else reads the request.
+            Middleware(cors.CityCors, deployment=cors_settings),
+            Middleware(ReadDeadline, seconds=limits.read_timeout_seconds),
+        ],
         lifespan=lifespan,
     )
