@@ -26,6 +26,8 @@ class CityConfig:
     cases: dict[str, Any] = field(default_factory=dict, hash=False)
     # [votes] ballots_changeable: may an owner change a cast ballot until closing (votes.md).
     ballots_changeable: bool = True
+    # [cors]: origins, methods, headers, max_age overriding [api] cors_* (schema/http/cors.py).
+    cors: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def _parse(path: Path) -> CityConfig:
@@ -45,6 +47,7 @@ def _parse(path: Path) -> CityConfig:
         settings=dict(raw.get("settings", {})),
         cases=dict(raw.get("cases", {})),
         ballots_changeable=bool(raw.get("votes", {}).get("ballots_changeable", True)),
+        cors=dict(raw.get("cors", {})),
     )
 
 

@@ -37,6 +37,44 @@ class ApiLimits:
 
 
 @dataclass(frozen=True)
+class Cors:
+    """Which other origins' pages may call the API: [api] cors_* in config/civicgraph.toml,
+    [cors] in a city's TOML (docs/api.md). No origins: CORS off, browsers refuse."""
+
+    origins: tuple[str, ...] = ()
+    methods: tuple[str, ...] = ("GET", "POST")
+    headers: tuple[str, ...] = (
+        "Authorization",
+        "Content-Type",
+        "Accept",
+        "Accept-Language",
+        "Idempotency-Key",
+    )
+    max_age: int = 600  # seconds a browser may keep a preflight's answer
+
+    @classmethod
+    def from_table(cls, raw: dict[str, object], prefix: str = "", base: Cors | None = None) -> Cors:
+        """From `raw`'s `<prefix>origins`, ... keys; a key not given keeps `base`'s value."""
+        base = base or cls()
+        max_age = raw.get(prefix + "max_age", base.max_age)
+        if not isinstance(max_age, int):
+            raise ValueError(f"{prefix}max_age must be a number of seconds")
+        return cls(
+            origins=_strings(raw, prefix + "origins", base.origins),
+            methods=tuple(m.upper() for m in _strings(raw, prefix + "methods", base.methods)),
+            headers=_strings(raw, prefix + "headers", base.headers),
+            max_age=max_age,
+        )
+
+
+def _strings(raw: dict[str, object], key: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    value = raw.get(key, default)
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key} must be a list of strings")
+    return tuple(value)
+
+
+@dataclass(frozen=True)
 class DatabaseTimeouts:
     """Bounds that turn a database outage into a quick error instead of a hang."""
 
@@ -76,6 +114,7 @@ class Settings:
     max_token_ttl_minutes: int = 1440
     limits: ApiLimits = field(default_factory=lambda: ApiLimits())
     database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
+    cors: Cors = field(default_factory=lambda: Cors())
     # PostgreSQL settings for every pooled connection ([database.postgres] in the TOML).
     postgres_settings: tuple[tuple[str, str], ...] = ()
 
@@ -134,6 +173,7 @@ def get_settings() -> Settings:
         jwks_url=os.environ.get("CIVICGRAPH_JWKS_URL") or raw["auth"].get("jwks_url") or None,
         limits=_section(ApiLimits, raw["api"]),  # type: ignore[arg-type]
         database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]
+        cors=Cors.from_table(raw["api"], prefix="cors_"),
         postgres_settings=tuple(
             (str(k), str(v)) for k, v in sorted(raw["database"].get("postgres", {}).items())
         ),

@@ -218,6 +218,11 @@ def schema_export(
     from core.plugins.calls import configured_plugins
     from schema.api.build import schema_for_city
 
+    if city not in load_city_configs():
+        known = ", ".join(sorted(load_city_configs()))
+        raise typer.BadParameter(
+            f"unknown city {city!r} (configured: {known})", param_hint="--city"
+        )
     # The plugins the city's TOML enables: an export needs no database.
     sdl = schema_for_city(configured_plugins(city)).as_str() + "\n"
     if output is None or str(output) == "-":

@@ -66,7 +66,12 @@ async def _compiled(
         payload = orjson.loads(body)
     except orjson.JSONDecodeError:
         payload = None
-    answer = await compiled_response(resolver.schema, payload, principal, lang) if payload else None
+    # Malformed `extensions` are the resolver path's to refuse (400, as GraphQL over HTTP asks).
+    extensions = payload.get("extensions") if isinstance(payload, dict) else None
+    wellformed = isinstance(payload, dict) and isinstance(extensions, dict | None)
+    answer = (
+        await compiled_response(resolver.schema, payload, principal, lang) if wellformed else None
+    )
     if answer is None:
         await resolver(scope, _replay(body, receive), send)
         return

@@ -10,6 +10,8 @@ from typing import Any, cast
 
 import orjson
 import strawberry
+from cross_web import HTTPException
+from graphql import GraphQLError
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -18,6 +20,7 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.types import Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from strawberry.types import ExecutionResult
 
@@ -25,7 +28,7 @@ from core.infra import db
 from core.infra.cities import load_city_configs
 from core.infra.errors import AuthError
 from core.infra.i18n import language, message
-from core.infra.settings import ApiLimits, get_settings
+from core.infra.settings import ApiLimits, Cors, get_settings
 from core.infra.tenancy import in_city
 from core.plugins.calls import check_city_configs, city_plugins, pinned, running_workers
 from core.plugins.contributions import CityPlugins
@@ -37,7 +40,7 @@ from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import serving
+from schema.http import bearer, cors, media, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -49,10 +52,7 @@ from schema.http.guard import (
     replay,
     retry_after,
 )
-from schema.http.sockets import LimitedTransportWS
-
-_PRINCIPAL = "civicgraph.principal"
-_LANG = "civicgraph.lang"
+from schema.http.sockets import LimitedTransportWS, TextFrames
 
 
 class CityGraphQL(GraphQL[Context, None]):
@@ -60,8 +60,11 @@ class CityGraphQL(GraphQL[Context, None]):
 
     # Each WebSocket operation passes the HTTP limiter and deadline (schema/http/sockets.py).
     graphql_transport_ws_handler_class = LimitedTransportWS
+    websocket_adapter_class = TextFrames
 
-    def __init__(self, schema: Any, limits: ApiLimits, rate_limiter: RateLimiter) -> None:
+    def __init__(
+        self, schema: Any, limits: ApiLimits, rate_limiter: RateLimiter, cors: Cors
+    ) -> None:
         super().__init__(
             schema,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
@@ -70,14 +73,21 @@ class CityGraphQL(GraphQL[Context, None]):
         )
         self.limits = limits
         self.rate_limiter = rate_limiter
+        self.cors = cors
+
+    def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
+        """Another origin's page may open a socket where the city's CORS lets it call."""
+        return cors.origin_allowed(
+            origin, cors.policy(request.scope["path_params"]["city"], self.cors)
+        )
 
     def caller_of(self, websocket: Any) -> str:
         """The rate-limit bucket of a socket's caller, the same as over HTTP."""
         scope = websocket.ws.scope  # strawberry's ASGIWebSocketAdapter around starlette's
-        return caller_key(scope[_PRINCIPAL], scope)
+        return caller_key(scope[bearer.PRINCIPAL], scope)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(principal=request.scope[_PRINCIPAL], lang=request.scope[_LANG])
+        return Context(principal=request.scope[bearer.PRINCIPAL], lang=request.scope[bearer.LANG])
 
     # orjson rather than the json module: several times faster on a page of results, and
     # UTF-8 out rather than \u escapes (a Chinese title costs 3 bytes, not 6), as the
@@ -88,23 +98,51 @@ class CityGraphQL(GraphQL[Context, None]):
     def decode_json(self, data: str | bytes) -> object:
         return orjson.loads(data)
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as e:  # strawberry's refusals, in the shape of every other error
+            code = "METHOD_NOT_ALLOWED" if e.status_code == 405 else "BAD_REQUEST"
+            errors = [{"message": e.reason, "extensions": {"code": code}}]
+            response = JSONResponse({"errors": errors}, status_code=e.status_code)
+            if e.status_code == 405:
+                response.headers["Allow"] = "POST"
+        await response(scope, receive, send)
+
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
         response = await super().process_result(request, result)
         # strawberry types the formatted errors as objects: they are dicts.
         for error in cast(list[dict[str, Any]], response.get("errors") or []):
             # Syntax errors are raised before any extension can code them.
             error.setdefault("extensions", {}).setdefault("code", "GRAPHQL_VALIDATION")
+        if media.wants_graphql_response(request.scope) and media.is_request_error(
+            result.data, result.errors
+        ):
+            response.pop("data", None)  # the spec: never executed, no data entry
         return response
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        result = await super().execute_single(*args, **kwargs)
+        try:
+            result = await super().execute_single(*args, **kwargs)
+        except HTTPException as e:
+            if isinstance(e.__cause__, InvalidOperationTypeError):
+                # A mutation over GET: the method is wrong, not the request (GraphQL over HTTP).
+                raise HTTPException(405, e.reason) from e
+            raise
+        sub_response = kwargs["sub_response"]
         if any(
             (e.extensions or {}).get("code") == "DATABASE_UNAVAILABLE" for e in result.errors or ()
         ):
             # A retryable outage, not a bad query: tell HTTP clients and proxies so.
-            sub_response = kwargs["sub_response"]
             sub_response.status_code = 503
             sub_response.headers["Retry-After"] = "1"
+        elif media.wants_graphql_response(kwargs["request"].scope) and media.is_request_error(
+            result.data, result.errors
+        ):
+            sub_response.status_code = 400
         return result
 
 
@@ -115,33 +153,33 @@ def _error(status: int, code: str, lang: str, **params: Any) -> JSONResponse:
 
 
 async def _principal(scope: Scope, city: str) -> Principal:
-    headers = dict(scope.get("headers") or [])
-    auth = headers.get(b"authorization", b"").decode("latin-1")
-    if not auth:
-        return Principal.anonymous(city)
-    kind, _, token = auth.partition(" ")
-    if kind.lower() != "bearer" or not token:
-        raise AuthError("TOKEN_INVALID")
-    return await authenticate(token.strip(), city)
+    token = bearer.from_header(scope)
+    scope[bearer.TOKEN] = token
+    return Principal.anonymous(city) if token is None else await authenticate(token, city)
 
 
 class GraphQLEndpoint:
     """Dispatches /graphql/{city} to that city's schema, with the city and caller in scope."""
 
-    def __init__(self, limits: ApiLimits | None = None) -> None:
+    def __init__(self, limits: ApiLimits | None = None, cors: Cors | None = None) -> None:
         self._apps: dict[int, CityGraphQL] = {}
         self.limits = limits or get_settings().limits
+        self.cors = cors or get_settings().cors
         self.rate_limiter = RateLimiter(self.limits.rate_per_second, self.limits.rate_burst)
 
     def _app_for(self, city: CityPlugins) -> CityGraphQL:
         schema = schema_for_city(city)
         app = self._apps.get(id(schema))
         if app is None:
-            app = self._apps[id(schema)] = CityGraphQL(schema, self.limits, self.rate_limiter)
+            app = self._apps[id(schema)] = CityGraphQL(
+                schema, self.limits, self.rate_limiter, self.cors
+            )
         return app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         city = scope["path_params"]["city"]
+        if scope["type"] == "http" and media.wants_graphql_response(scope):
+            send = media.negotiated(send)
         headers = dict(scope.get("headers") or [])
         lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
         if city not in load_city_configs():
@@ -182,7 +220,7 @@ class GraphQLEndpoint:
                 await _error(400, "BATCHING_DISABLED", lang)(scope, receive, send)
                 return
             receive = replay(body, receive)
-        scope[_PRINCIPAL], scope[_LANG] = principal, lang
+        scope[bearer.PRINCIPAL], scope[bearer.LANG] = principal, lang
         with in_city(city):
             await self._serve(city, body, lang, principal, scope, receive, send)
 
@@ -222,10 +260,7 @@ class GraphQLEndpoint:
                     app = self._app_for(enabled)
                     refused = check_request(app.schema._schema, _json(body), lang)
                     if refused:
-                        response = JSONResponse(
-                            {"data": None, "errors": [e.formatted for e in refused]}
-                        )
-                        await response(scope, receive, tracked_send)
+                        await _refusal(refused, scope)(scope, receive, tracked_send)
                         return
                     await dispatch(app, principal, lang, scope, receive, tracked_send)
         except Exception as e:
@@ -240,6 +275,14 @@ class GraphQLEndpoint:
                 await response(scope, receive, send)
             else:
                 raise
+
+
+def _refusal(refused: list[GraphQLError], scope: Scope) -> JSONResponse:
+    """A document refused by a limit before it ran: a request error (schema/http/media.py)."""
+    errors = [e.formatted for e in refused]
+    if media.wants_graphql_response(scope):
+        return JSONResponse({"errors": errors}, status_code=400)
+    return JSONResponse({"data": None, "errors": errors})
 
 
 def _json(body: bytes | None) -> object:
@@ -264,7 +307,10 @@ async def readyz(request: Request) -> Response:
 
 
 def create_app(
-    database_url: str | None = None, manage_db: bool = True, limits: ApiLimits | None = None
+    database_url: str | None = None,
+    manage_db: bool = True,
+    limits: ApiLimits | None = None,
+    cors_settings: Cors | None = None,
 ) -> Starlette:
     # An unknown profile, or production with a missing, weak or public secret: no start.
     settings = get_settings()
@@ -288,7 +334,8 @@ def create_app(
     check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
     check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
     limits = limits or settings.limits
-    endpoint = GraphQLEndpoint(limits)
+    cors_settings = cors_settings or settings.cors
+    endpoint = GraphQLEndpoint(limits, cors_settings)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -299,6 +346,10 @@ def create_app(
             *admin_routes(endpoint.rate_limiter),
         ],
         # Slow headers are uvicorn's to time out (docs/security.md); slow bodies are ours.
-        middleware=[Middleware(ReadDeadline, seconds=limits.read_timeout_seconds)],
+        middleware=[
+            # Preflights are answered before anything else reads the request.
+            Middleware(cors.CityCors, deployment=cors_settings),
+            Middleware(ReadDeadline, seconds=limits.read_timeout_seconds),
+        ],
         lifespan=lifespan,
     )

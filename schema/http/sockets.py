@@ -5,38 +5,119 @@ socket has a cap on operations in flight.
 Without this, one anonymous socket ran 1,246 operations in 8 s (HTTP allows 10 a second),
 mutations included, none of them bounded in time. The query limits (tokens, depth, cost...)
 need nothing here: they are a schema extension (schema/api/limits.py) and see every operation.
+
+A socket's caller is the handshake's Authorization header or, as browsers cannot set one, a
+token in `connection_init`'s payload, checked as a header token is; the socket is closed
+with 4403 `TOKEN_EXPIRED` when its token expires. Messages go out as text frames: standard
+clients (graphql-ws, gql) refuse binary ones.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Mapping
+from contextlib import suppress
 from typing import Any
 
+import orjson
 from graphql import GraphQLError, OperationType, get_operation_ast
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.extensions.parser_cache import _get_parse_cache
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
 
 from core.infra import i18n
+from core.infra.errors import AuthError
 from core.infra.settings import ApiLimits
+from core.security.auth import authenticate
 from schema.api.context import Context
 from schema.api.limits import limit_error
-from schema.http.guard import RateLimiter, retry_after
+from schema.http import bearer
+from schema.http.guard import RateLimiter, address_key, retry_after
 
 # strawberry's parse LRU with QueryLimits' options: the document is parsed once for both.
 _parse = _get_parse_cache(512)
 
 
+class TextFrames(ASGIWebSocketAdapter):
+    """Every message a text frame, whatever the view's encode_json returns for HTTP bodies."""
+
+    async def send_json(self, message: Mapping[str, object]) -> None:
+        try:
+            await self.ws.send_text(orjson.dumps(message).decode())
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
+
+
 class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     """The handler CityGraphQL uses; `limits`, `rate_limiter` and `caller` come from the view."""
+
+    _expiry: asyncio.Task[None] | None = None
 
     @property
     def _limits(self) -> ApiLimits:
         limits: ApiLimits = self.view.limits  # type: ignore[attr-defined]
         return limits
+
+    @property
+    def _scope(self) -> dict[str, Any]:
+        scope: dict[str, Any] = self.websocket.ws.scope  # type: ignore[attr-defined]
+        return scope
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        params = message.get("payload")
+        if not self.connection_init_received and isinstance(params, dict):
+            try:
+                await self._authenticate(params)
+            except AuthError as e:
+                await self._refuse_token(e)
+                return
+        await super().handle_connection_init(message)
+
+    async def _authenticate(self, params: Mapping[str, object]) -> None:
+        """The caller named by the payload's token; the socket closes when its token expires."""
+        header_token: str | None = self._scope[bearer.TOKEN]
+        token = bearer.from_connection_params(params)
+        if token is not None and header_token is not None and token != header_token:
+            raise AuthError("TOKEN_INVALID")  # two callers on one socket: neither is believed
+        if token is not None and token != header_token:
+            city: str = self._scope["path_params"]["city"]
+            principal = await authenticate(token, city)
+            self._scope[bearer.PRINCIPAL], self._scope[bearer.TOKEN] = principal, token
+            self.context = Context(principal=principal, lang=self.context.lang)
+        token = token or header_token
+        expires = bearer.expires_at(token) if token else None
+        if expires is not None:
+            self._expiry = asyncio.create_task(self._close_at(expires))
+
+    async def _refuse_token(self, error: AuthError) -> None:
+        # Charged to the address, as a refused header token is: guessing tokens is limited.
+        limiter: RateLimiter = self.view.rate_limiter  # type: ignore[attr-defined]
+        if limiter.take(address_key(self._scope)):
+            await self.websocket.close(code=4429, reason="RATE_LIMITED")
+        elif error.code == "JWKS_UNAVAILABLE":
+            await self.websocket.close(code=1013, reason=error.code)  # try again later
+        else:
+            await self.websocket.close(code=4403, reason=error.code)
+
+    async def _close_at(self, expires: float) -> None:
+        await asyncio.sleep(max(0.0, expires - time.time()))
+        with suppress(WebSocketDisconnected, RuntimeError):  # the client left first
+            await self.websocket.close(code=4403, reason="TOKEN_EXPIRED")
+
+    async def shutdown(self) -> None:
+        if self._expiry is not None:
+            self._expiry.cancel()
+        await super().shutdown()
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if not self.connection_acknowledged or message["id"] in self.operations:

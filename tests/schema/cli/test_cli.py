@@ -67,6 +67,13 @@ def test_schema_export_prints_the_sdl() -> None:
     assert "type Compound implements Node" in result.stdout
 
 
+def test_schema_export_refuses_an_unknown_city() -> None:
+    # It printed the core schema and exited 0: a typo went unnoticed into a frontend's build.
+    result = run("schema", "export", "--city", "nowhere", env={**os.environ, "COLUMNS": "200"})
+    assert result.returncode != 0 and result.stdout == ""
+    assert "unknown city 'nowhere'" in result.stderr and "dongguan" in result.stderr
+
+
 @pytest.fixture(scope="module")
 def server(sqlite_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with socket.socket() as s:
