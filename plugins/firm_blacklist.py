@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
-from core.models import Firm
-from core.plugins.contributions import (
+from schema.plugin_api import (
     BLACKLIST,
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
@@ -22,8 +21,9 @@ from core.plugins.contributions import (
     CreditConsequence,
     Refusal,
     Score,
+    hookimpl,
+    settings_of,
 )
-from core.plugins.hookspecs import hookimpl
 
 NAME = "firm_blacklist"
 
@@ -65,9 +65,7 @@ class FirmBlacklistSettings(BaseModel):
 
 
 def _settings(city: CityPlugins) -> FirmBlacklistSettings:
-    settings = city.settings_for(NAME)
-    assert isinstance(settings, FirmBlacklistSettings)
-    return settings
+    return settings_of(city, NAME, FirmBlacklistSettings)
 
 
 @hookimpl
@@ -84,6 +82,9 @@ def check_firm_eligibility(
         return None
 
     async def check() -> list[Refusal]:
+        # Not at the top: core/infra/db.py loads this module while core.models is importing.
+        from schema.plugin_api.models import Firm
+
         rows = await Firm.filter(id=firm_id).values("name", "registration_number")
         if rows and rows[0]["registration_number"].upper() in settings.registration_numbers:
             return [Refusal(f"{rows[0]['name']} is on the city's credit blacklist")]
