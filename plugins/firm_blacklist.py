@@ -24,6 +24,7 @@ from schema.plugin_api import (
     hookimpl,
     settings_of,
 )
+from schema.plugin_api.models import Firm
 
 NAME = "firm_blacklist"
 
@@ -82,9 +83,6 @@ def check_firm_eligibility(
         return None
 
     async def check() -> list[Refusal]:
-        # Not at the top: core/infra/db.py loads this module while core.models is importing.
-        from schema.plugin_api.models import Firm
-
         rows = await Firm.filter(id=firm_id).values("name", "registration_number")
         if rows and rows[0]["registration_number"].upper() in settings.registration_numbers:
             return [Refusal(f"{rows[0]['name']} is on the city's credit blacklist")]
