@@ -13,8 +13,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, field_validator
 
-from core.models import Firm
-from core.plugins.contributions import (
+from schema.plugin_api import (
     BLACKLIST,
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
@@ -22,8 +21,10 @@ from core.plugins.contributions import (
     CreditConsequence,
     Refusal,
     Score,
+    hookimpl,
+    settings_of,
 )
-from core.plugins.hookspecs import hookimpl
+from schema.plugin_api.models import Firm
 
 NAME = "firm_blacklist"
 
@@ -65,9 +66,7 @@ class FirmBlacklistSettings(BaseModel):
 
 
 def _settings(city: CityPlugins) -> FirmBlacklistSettings:
-    settings = city.settings_for(NAME)
-    assert isinstance(settings, FirmBlacklistSettings)
-    return settings
+    return settings_of(city, NAME, FirmBlacklistSettings)
 
 
 @hookimpl

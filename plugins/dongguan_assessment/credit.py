@@ -17,12 +17,9 @@ from typing import Any
 
 from tortoise.expressions import Q
 
-from core.infra.clock import local_date, now
-from core.infra.enums import Role
-from core.infra.errors import DomainError, ValidationErrors
-from core.infra.tenancy import current_city
-from core.models import Firm, Organisation
-from core.plugins.contributions import (
+from plugins.dongguan_assessment.models import BlacklistEntry, CreditDeduction, FirmAssessment
+from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
+from schema.plugin_api import (
     BLACKLIST,
     INCREASED_INSPECTION,
     NO_NEW_CONTRACTS,
@@ -34,17 +31,21 @@ from core.plugins.contributions import (
     CreditEvent,
     CreditRecord,
     CreditStanding,
+    DomainError,
+    Principal,
     Refusal,
+    Role,
     Score,
     ServicePurchase,
+    ValidationErrors,
     Violation,
+    current_city,
+    local_date,
+    now,
+    require_role,
 )
-from core.security.access import require_role
-from core.security.auth import Principal
-from plugins.dongguan_assessment.models import BlacklistEntry, CreditDeduction, FirmAssessment
-from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
+from schema.plugin_api.models import Firm, Organisation
 
-NAME = "dongguan_assessment"
 ADMINS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 LEVEL_LABELS = {
     "BLACKLISTED": ("黑名单", "Blacklisted"),

@@ -14,18 +14,25 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 
-from core.firms import credit
-from core.infra.clock import local_date, now
-from core.infra.enums import OrganisationKind, ProcurementMethod, Role
-from core.infra.errors import ValidationErrors
-from core.infra.tenancy import in_city
-from core.models import Compound, Firm, ManagementContract, Organisation
-from core.plugins import calls as plugins
-from core.purchases import proposals as purchases
-from core.security.auth import Principal
 from plugins.dongguan_assessment import scoring
 from plugins.dongguan_assessment.models import AssessmentRun
-from plugins.dongguan_assessment.plugin import NAME, settings_of
+from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
+from schema.plugin_api import (
+    OrganisationKind,
+    Principal,
+    ProcurementMethod,
+    ProposePurchaseInput,
+    Role,
+    ValidationErrors,
+    city_plugins,
+    in_city,
+    local_date,
+    now,
+    propose_service_purchase,
+    record_credit_event,
+    settings_of,
+)
+from schema.plugin_api.models import Compound, Firm, ManagementContract, Organisation
 
 CITY = "dongguan"
 ADMIN = Principal(city=CITY, role=Role.CITY_ADMIN, subject="demo")
@@ -46,14 +53,14 @@ async def load_dongguan_demo(progress: Callable[[str], None] | None = None) -> d
     say = progress or (lambda _: None)
     counts: dict[str, int] = {}
     with in_city(CITY):
-        city = await plugins.city_plugins(CITY)
+        city = await city_plugins(CITY)
         if NAME not in city.enabled:
             say(f"{CITY}: {NAME} not enabled, assessment demo skipped")
             return counts
         if not await Firm.exists() or await AssessmentRun.exists():
             say(f"{CITY}: no firms yet or assessments loaded already, skipped")
             return counts
-        s = settings_of(city)
+        s = settings_of(city, NAME, DongguanAssessmentSettings)
         today = local_date(now(), CITY)
         quarters = _last_quarters(today)
         managed = await ManagementContract.filter(ends_on__isnull=True).values(
@@ -89,7 +96,7 @@ async def load_dongguan_demo(progress: Callable[[str], None] | None = None) -> d
 
         others = [f for f in private[1:]] or [f for f in firm_names if f != weak]
         if others:
-            await credit.record_credit_event(
+            await record_credit_event(
                 ADMIN,
                 others[0],
                 "DEDUCTION",
@@ -133,7 +140,7 @@ async def _purchases(today: dt.date, say: Callable[[str], None]) -> dict[str, in
     ]
     accepted = 0
     for title, category, amount, method in proposals:
-        data = purchases.ProposePurchaseInput(
+        data = ProposePurchaseInput(
             title=title,
             category=category,
             provider_id=provider["id"],
@@ -145,7 +152,7 @@ async def _purchases(today: dt.date, say: Callable[[str], None]) -> dict[str, in
             community_id=community["community_id"] if community else None,
         )
         try:
-            await purchases.propose_service_purchase(ADMIN, data)
+            await propose_service_purchase(ADMIN, data)
             accepted += 1
         except ValidationErrors as refused:
             reasons = "; ".join(str(e.params.get("reason", e.code)) for e in refused.errors)

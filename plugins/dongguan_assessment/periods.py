@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from core.infra.errors import DomainError
+from schema.plugin_api import DomainError
 
 QUARTER, YEAR = "QUARTER", "YEAR"
 _PATTERN = re.compile(r"^(\d{4})(?:Q([1-4]))?$")

@@ -1,8 +1,4 @@
-"""The hooks of `dongguan_assessment` (entry point in the root pyproject.toml).
-
-ORM and GraphQL modules are imported inside the hooks: this module is loaded while the core
-builds its database configuration, before models may be imported.
-"""
+"""The hooks of `dongguan_assessment` (entry point in the root pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -12,7 +8,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from core.plugins.contributions import (
+from plugins.dongguan_assessment import credit, demo, scoring
+from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
+from schema.plugin_api import (
     CityPlugins,
     CreditConsequence,
     CreditEvent,
@@ -25,17 +23,13 @@ from core.plugins.contributions import (
     Score,
     ServicePurchase,
     Violation,
+    hookimpl,
+    settings_of,
 )
-from core.plugins.hookspecs import hookimpl
-from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
-
-NAME = "dongguan_assessment"
 
 
-def settings_of(city: CityPlugins) -> DongguanAssessmentSettings:
-    settings = city.settings_for(NAME)
-    assert isinstance(settings, DongguanAssessmentSettings)
-    return settings
+def _settings(city: CityPlugins) -> DongguanAssessmentSettings:
+    return settings_of(city, NAME, DongguanAssessmentSettings)
 
 
 @hookimpl
@@ -54,6 +48,7 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
+    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
     from plugins.dongguan_assessment import schema
 
     return SchemaContribution(
@@ -64,68 +59,52 @@ def register_schema(city: CityPlugins) -> SchemaContribution:
 
 @hookimpl
 def register_assessment_criteria(city: CityPlugins) -> list[Criterion]:
-    from plugins.dongguan_assessment.scoring import criteria
-
-    return criteria(settings_of(city))
+    return scoring.criteria(_settings(city))
 
 
 @hookimpl
 def compute_assessment_score(
     city: CityPlugins, firm_id: int, inputs: dict[str, Decimal]
 ) -> Score | None:
-    from plugins.dongguan_assessment.scoring import weighted_score
-
-    return weighted_score(settings_of(city), inputs)
+    return scoring.weighted_score(_settings(city), inputs)
 
 
 @hookimpl
 def credit_consequences(
     city: CityPlugins, firm_id: int, score: Score
 ) -> Awaitable[list[CreditConsequence]]:
-    from plugins.dongguan_assessment.credit import consequences
-
-    return consequences(settings_of(city), firm_id, score)
+    return credit.consequences(_settings(city), firm_id, score)
 
 
 @hookimpl
 def check_firm_eligibility(
     city: CityPlugins, firm_id: int, purpose: str
 ) -> Awaitable[list[Refusal]]:
-    from plugins.dongguan_assessment.credit import firm_refusals
-
-    return firm_refusals(firm_id)
+    return credit.firm_refusals(firm_id)
 
 
 @hookimpl
 def validate_service_purchase(
     city: CityPlugins, purchase: ServicePurchase
 ) -> Awaitable[list[Violation]]:
-    from plugins.dongguan_assessment.credit import provider_violations
-
-    return provider_violations(purchase)
+    return credit.provider_violations(purchase)
 
 
 @hookimpl
 def firm_credit_standings(
     city: CityPlugins, firm_ids: list[int], as_of: dt.date
 ) -> Awaitable[dict[int, CreditStanding]]:
-    from plugins.dongguan_assessment.credit import standings
-
-    return standings(settings_of(city), firm_ids, as_of)
+    return credit.standings(_settings(city), firm_ids, as_of)
 
 
 @hookimpl
 def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[CreditRecord]:
-    from plugins.dongguan_assessment.credit import record_event
-
-    return record_event(settings_of(city), event)
+    return credit.record_event(_settings(city), event)
 
 
 @hookimpl
 def credit_record(city: CityPlugins, record_id: str) -> Awaitable[CreditRecord | None]:
-    from plugins.dongguan_assessment.credit import record_by_id
-
-    return record_by_id(record_id)
+    return credit.record_by_id(record_id)
 
 
 @hookimpl
@@ -135,6 +114,4 @@ def load_demo_data(
     # Assessed quarters, a blacklisting and purchases of Dongguan's own demo firms.
     if city.slug != "dongguan":
         return None
-    from plugins.dongguan_assessment.demo import load_dongguan_demo
-
-    return load_dongguan_demo(progress)
+    return demo.load_dongguan_demo(progress)

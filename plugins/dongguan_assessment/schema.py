@@ -14,10 +14,6 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
-from core.infra.pagination import Ordering, page_request, paginate
-from core.models import Compound as CompoundModel
-from core.models import Firm as FirmModel
-from core.plugins import calls as plugins
 from plugins.dongguan_assessment import credit, scoring
 from plugins.dongguan_assessment.models import (
     BlacklistEntry,
@@ -26,15 +22,28 @@ from plugins.dongguan_assessment.models import (
     FirmAssessment,
 )
 from plugins.dongguan_assessment.periods import parse_period
-from plugins.dongguan_assessment.plugin import NAME, settings_of
-from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
-from schema.api.context import Info
-from schema.api.errors import UserError, attempt
-from schema.api.ids import pk_of, to_global_id
-from schema.api.relay import Connection, connection
-from schema.api.replays import attempt_create, by_pk, key_argument
-from schema.firms.types import Firm
-from schema.places.types import Compound
+from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
+from schema.plugin_api import (
+    Compound,
+    Connection,
+    Firm,
+    Info,
+    Ordering,
+    UserError,
+    attempt,
+    attempt_create,
+    by_pk,
+    city_plugins,
+    connection,
+    key_argument,
+    page_request,
+    paginate,
+    pk_of,
+    settings_of,
+    to_global_id,
+)
+from schema.plugin_api.models import Compound as CompoundModel
+from schema.plugin_api.models import Firm as FirmModel
 
 LABELS = {
     scoring.OWNER_SATISFACTION: ("业主满意度", "owners' satisfaction"),
@@ -46,7 +55,7 @@ ASSESSMENT_FIELDS = ("id", "firm_id", "period", "score", "grade", "passed", "ran
 
 
 async def _settings() -> DongguanAssessmentSettings:
-    return settings_of(await plugins.city_plugins())
+    return settings_of(await city_plugins(), NAME, DongguanAssessmentSettings)
 
 
 @strawberry.type(description="One criterion's input behind a compound score.")

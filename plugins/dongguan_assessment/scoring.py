@@ -18,21 +18,6 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from core.infra.clock import local_date, now
-from core.infra.enums import ManagementMode, Role
-from core.infra.errors import DomainError, ValidationErrors
-from core.infra.tenancy import current_city
-from core.models import Case, Compound, Firm, ManagementContract, ResidentRating
-from core.plugins import calls as plugins
-from core.plugins.contributions import (
-    BLACKLIST,
-    BLACKLIST_REMOVAL,
-    PENALTY_POINTS,
-    Criterion,
-    Score,
-)
-from core.security.access import require_role
-from core.security.auth import Principal
 from plugins.dongguan_assessment import credit
 from plugins.dongguan_assessment.models import (
     AssessmentInput,
@@ -41,9 +26,27 @@ from plugins.dongguan_assessment.models import (
     FirmAssessment,
 )
 from plugins.dongguan_assessment.periods import Period, parse_period
-from plugins.dongguan_assessment.settings import DongguanAssessmentSettings
+from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
+from schema.plugin_api import (
+    BLACKLIST,
+    BLACKLIST_REMOVAL,
+    PENALTY_POINTS,
+    Criterion,
+    DomainError,
+    ManagementMode,
+    Principal,
+    Role,
+    Score,
+    ValidationErrors,
+    assessment_score,
+    credit_effects,
+    current_city,
+    local_date,
+    now,
+    require_role,
+)
+from schema.plugin_api.models import Case, Compound, Firm, ManagementContract, ResidentRating
 
-NAME = "dongguan_assessment"
 ADMINS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 OWNER_SATISFACTION = "owner_satisfaction"
 PARTY_EVALUATION = "party_evaluation"
@@ -222,7 +225,7 @@ async def run_assessment(
     per_firm: dict[int, list[tuple[int, Decimal, dict[str, Any]]]] = defaultdict(list)
     for (firm_id, compound_id), found in sorted(inputs.items()):
         plain = {k: v["value"] for k, v in found.items()}
-        score = await plugins.assessment_score(firm_id, plain) or weighted_score(s, plain)
+        score = await assessment_score(firm_id, plain) or weighted_score(s, plain)
         if score is None:
             continue
         shown = {
@@ -278,7 +281,7 @@ async def run_assessment(
                     for c, v, shown in per_firm[firm_id]
                 ]
             )
-            effects = await plugins.credit_effects(firm_id, Score(value=value, grade=grade))
+            effects = await credit_effects(firm_id, Score(value=value, grade=grade))
             await apply_effects(s, firm_id, effects, period, principal.subject or "")
     return run.id
 

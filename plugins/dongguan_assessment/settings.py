@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field
 
+NAME = "dongguan_assessment"  # the entry point's name: city config, settings, errors
+
 
 class ChecklistItem(BaseModel):
     code: str = Field(max_length=40)

@@ -17,10 +17,6 @@ from collections.abc import Callable
 
 from tortoise.transactions import in_transaction
 
-from core.infra.enums import OrganisationKind
-from core.infra.tenancy import in_city
-from core.models import Community, Compound, ManagementContract, Organisation, Person
-from core.plugins import calls as plugins
 from plugins.dongguan_donghong.feed import parse
 from plugins.dongguan_donghong.models import (
     DonghongProject,
@@ -28,8 +24,10 @@ from plugins.dongguan_donghong.models import (
     JointMeeting,
     ServiceStation,
 )
-from plugins.dongguan_donghong.plugin import NAME, settings_of
+from plugins.dongguan_donghong.settings import NAME, DonghongSettings
 from plugins.dongguan_donghong.sync import COMPANY, company_firm, reconcile, record_run
+from schema.plugin_api import OrganisationKind, city_plugins, in_city, settings_of
+from schema.plugin_api.models import Community, Compound, ManagementContract, Organisation, Person
 
 CITY = "dongguan"
 YAYUAN = "雅园新村"
@@ -50,7 +48,7 @@ MEETINGS = (
 
 async def demo_feed(today: dt.date, registration_number: str) -> bytes:
     """The feed Donghong would answer with: its compounds here and a project elsewhere."""
-    firm = await company_firm(settings_of(await plugins.city_plugins(CITY)))
+    firm = await company_firm(settings_of(await city_plugins(CITY), NAME, DonghongSettings))
     projects = []
     if firm is not None:
         rows = (
@@ -107,11 +105,11 @@ async def load_donghong_demo(progress: Callable[[str], None] | None = None) -> d
     say = progress or (lambda _: None)
     counts: dict[str, int] = {}
     with in_city(CITY):
-        city = await plugins.city_plugins(CITY)
+        city = await city_plugins(CITY)
         if NAME not in city.enabled:
             say(f"{CITY}: {NAME} not enabled, Donghong demo skipped")
             return counts
-        settings = settings_of(city)
+        settings = settings_of(city, NAME, DonghongSettings)
         firm = await company_firm(settings)
         if firm is None or not await Compound.filter(name=YAYUAN).exists():
             say(f"{CITY}: no Donghong or Yayuan New Village yet, Donghong demo skipped")

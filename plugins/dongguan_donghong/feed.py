@@ -14,8 +14,8 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from core.infra.enums import CompoundKind
 from plugins.dongguan_donghong.settings import DonghongSettings
+from schema.plugin_api import CompoundKind
 
 
 class FeedError(Exception):

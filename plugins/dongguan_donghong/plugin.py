@@ -1,8 +1,4 @@
-"""The hooks of `dongguan_donghong` (entry point in the root pyproject.toml).
-
-ORM and GraphQL modules are imported inside the hooks and methods: this module is loaded
-while the core builds its database configuration, before models may be imported.
-"""
+"""The hooks of `dongguan_donghong` (entry point in the root pyproject.toml)."""
 
 from __future__ import annotations
 
@@ -12,26 +8,25 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from core.infra.enums import Role
-from core.plugins.contributions import (
+from plugins.dongguan_donghong import demo
+from plugins.dongguan_donghong.feed import fetch
+from plugins.dongguan_donghong.settings import NAME, DonghongSettings
+from plugins.dongguan_donghong.sync import company_firm
+from plugins.dongguan_donghong.sync import sync as synchronise
+from schema.plugin_api import (
     CityPlugins,
+    DomainError,
     ManagedProject,
     PluginModels,
+    Principal,
     Reconciliation,
+    Role,
     SchemaContribution,
     SyncReport,
+    hookimpl,
+    settings_of,
 )
-from core.plugins.hookspecs import hookimpl
-from core.security.auth import Principal
-from plugins.dongguan_donghong.settings import DonghongSettings
-
-NAME = "dongguan_donghong"
-
-
-def settings_of(city: CityPlugins) -> DonghongSettings:
-    settings = city.settings_for(NAME)
-    assert isinstance(settings, DonghongSettings)
-    return settings
+from schema.plugin_api.models import Compound, ManagementContract
 
 
 class DonghongConnector:
@@ -41,17 +36,13 @@ class DonghongConnector:
 
     def __init__(self, city: CityPlugins) -> None:
         self.city = city
-        self.settings = settings_of(city)
+        self.settings = settings_of(city, NAME, DonghongSettings)
         self.firm_registration_number = self.settings.company_registration_number
 
     async def sync(self, *, dry_run: bool, actor: str) -> SyncReport:
-        from plugins.dongguan_donghong.sync import sync
-
-        return await sync(self.settings, dry_run=dry_run, actor=actor)
+        return await synchronise(self.settings, dry_run=dry_run, actor=actor)
 
     async def fetch_projects(self) -> list[ManagedProject]:
-        from plugins.dongguan_donghong.feed import fetch
-
         feed = await fetch(self.settings)
         return [
             ManagedProject(
@@ -72,9 +63,6 @@ class DonghongConnector:
 
     async def reconcile(self, projects: list[ManagedProject]) -> Reconciliation:
         """How the projects line up, read only (`sync` is what writes)."""
-        from core.models import Compound, ManagementContract
-        from plugins.dongguan_donghong.sync import company_firm
-
         compounds = await Compound.all().values("id", "name", "community__name")
         firm = await company_firm(self.settings)
         ours = set()
@@ -110,6 +98,7 @@ class DonghongConnector:
         authority_decision: str | None = None,
         principal: Principal | None = None,
     ) -> None:
+        # Not at the top: core/infra/db.py loads this module while core.firms.contracts imports.
         from plugins.dongguan_donghong import takeover
 
         await takeover.take_over(
@@ -131,11 +120,11 @@ class DonghongConnector:
         authority_decision: str | None = None,
         principal: Principal | None = None,
     ) -> None:
-        from core.infra.errors import DomainError
-        from plugins.dongguan_donghong import takeover
-
         if to_firm_id is None:
             raise DomainError("REQUIRED", "toFirmId")
+        # Not at the top: core/infra/db.py loads this module while core.firms.contracts imports.
+        from plugins.dongguan_donghong import takeover
+
         await takeover.hand_over(
             principal or self._principal(),
             self.settings,
@@ -163,6 +152,7 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
+    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
     from plugins.dongguan_donghong import schema
 
     return SchemaContribution(query=schema.DonghongQuery, mutation=schema.DonghongMutation)
@@ -180,6 +170,4 @@ def load_demo_data(
     # A sync report and the Yayuan station, on the core demo's Donghong and Yayuan.
     if city.slug != "dongguan":
         return None
-    from plugins.dongguan_donghong.demo import load_donghong_demo
-
-    return load_donghong_demo(progress)
+    return demo.load_donghong_demo(progress)

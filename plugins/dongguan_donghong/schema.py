@@ -8,14 +8,6 @@ from typing import Any
 
 import strawberry
 
-from core.infra.enums import OrganisationKind, Role
-from core.infra.pagination import Ordering, page_request, paginate
-from core.models import Compound as CompoundModel
-from core.models import Organisation as OrganisationModel
-from core.models import Person
-from core.plugins import calls as plugins
-from core.plugins.contributions import SyncReport
-from core.security.access import require_role
 from plugins.dongguan_donghong import takeover
 from plugins.dongguan_donghong.models import (
     DonghongProject,
@@ -23,17 +15,38 @@ from plugins.dongguan_donghong.models import (
     JointMeeting,
     ServiceStation,
 )
-from plugins.dongguan_donghong.plugin import NAME, settings_of
+from plugins.dongguan_donghong.settings import NAME, DonghongSettings
 from plugins.dongguan_donghong.sync import PROJECT_FIELDS, STATUSES
-from schema.api.context import Info
-from schema.api.errors import UserError, attempt
-from schema.api.ids import optional_pk, pk_of, to_global_id
-from schema.api.relay import Connection, connection
-from schema.api.replays import attempt_create, key_argument
-from schema.api.rereads import MANAGEMENT_CONTRACT
-from schema.firms.types import ManagementContract
-from schema.organisations.types import Organisation
-from schema.places.types import Compound
+from schema.plugin_api import (
+    MANAGEMENT_CONTRACT_REREAD,
+    ROW_FIELDS,
+    Compound,
+    Connection,
+    Info,
+    ManagementContract,
+    Ordering,
+    Organisation,
+    OrganisationKind,
+    Role,
+    SyncReport,
+    UserError,
+    attempt,
+    attempt_create,
+    city_plugins,
+    connection,
+    key_argument,
+    optional_pk,
+    page_request,
+    paginate,
+    pk_of,
+    require_role,
+    settings_of,
+    sync_state_owned_projects,
+    to_global_id,
+)
+from schema.plugin_api.models import Community, Person
+from schema.plugin_api.models import Compound as CompoundModel
+from schema.plugin_api.models import Organisation as OrganisationModel
 
 SYNC_ADMINS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 READERS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN, Role.STREET_ADMIN})
@@ -184,8 +197,6 @@ class DonghongServiceStation:
 async def _stations(rows: list[dict[str, Any]]) -> list[DonghongServiceStation]:
     """The page's stations with their organisations, people, groups and meetings: five
     statements whatever the page size."""
-    from core.models import Community
-
     org_ids = [r["organisation_id"] for r in rows]
     orgs = {o["id"]: o for o in await _org_rows(id__in=org_ids)}
     groups: dict[int, list[dict[str, Any]]] = {}
@@ -225,12 +236,10 @@ async def _stations(rows: list[dict[str, Any]]) -> list[DonghongServiceStation]:
 
 
 async def _org_rows(**filters: Any) -> list[dict[str, Any]]:
-    from core.places import directory
-
     return list(
         await OrganisationModel.filter(**filters)
         .order_by("id")
-        .values(*directory.FIELDS[OrganisationModel])
+        .values(*ROW_FIELDS[OrganisationModel])
     )
 
 
@@ -338,7 +347,7 @@ class DonghongMutation:
 
         async def act() -> list[SyncReport]:
             require_role(principal, SYNC_ADMINS)
-            return await plugins.sync_state_owned_projects(
+            return await sync_state_owned_projects(
                 connector, dry_run=dry_run, actor=principal.subject or ""
             )
 
@@ -366,7 +375,7 @@ class DonghongMutation:
         async def act() -> ManagementContract:
             row = await takeover.take_over(
                 info.context.principal,
-                settings_of(await plugins.city_plugins()),
+                settings_of(await city_plugins(), NAME, DonghongSettings),
                 pk_of(compound_id, "Compound", "compoundId"),
                 starts_on,
                 vote_id=optional_pk(vote_id, "Vote", "voteId"),
@@ -374,7 +383,9 @@ class DonghongMutation:
             )
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt_create(info, act, idempotency_key, MANAGEMENT_CONTRACT)
+        contract, errors = await attempt_create(
+            info, act, idempotency_key, MANAGEMENT_CONTRACT_REREAD
+        )
         return DonghongContractPayload(contract=contract, errors=errors)
 
     @strawberry.mutation(
@@ -394,7 +405,7 @@ class DonghongMutation:
         async def act() -> ManagementContract:
             row = await takeover.hand_over(
                 info.context.principal,
-                settings_of(await plugins.city_plugins()),
+                settings_of(await city_plugins(), NAME, DonghongSettings),
                 pk_of(compound_id, "Compound", "compoundId"),
                 pk_of(to_firm_id, "Firm", "toFirmId"),
                 starts_on,
@@ -403,7 +414,9 @@ class DonghongMutation:
             )
             return ManagementContract.from_row(row)
 
-        contract, errors = await attempt_create(info, act, idempotency_key, MANAGEMENT_CONTRACT)
+        contract, errors = await attempt_create(
+            info, act, idempotency_key, MANAGEMENT_CONTRACT_REREAD
+        )
         return DonghongContractPayload(contract=contract, errors=errors)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, SecretStr
 
+NAME = "dongguan_donghong"  # the entry point's name: city config, settings, errors
+
 
 class DonghongSettings(BaseModel):
     feed_url: str = Field(

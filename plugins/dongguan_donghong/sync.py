@@ -22,13 +22,11 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.transactions import in_transaction
 
-from core.infra.clock import local_date, now
-from core.infra.tenancy import current_city
-from core.models import Community, Compound, Firm, ManagementContract
-from core.plugins.contributions import SyncReport, SyncRow
 from plugins.dongguan_donghong.feed import Feed, FeedError, FeedProject, fetch
 from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun
 from plugins.dongguan_donghong.settings import DonghongSettings
+from schema.plugin_api import SyncReport, SyncRow, current_city, local_date, now
+from schema.plugin_api.models import Community, Compound, Firm, ManagementContract
 
 COMPANY = "广东东鸿物业发展有限公司"
 STATUSES = ("MATCHED", "CREATED", "CHANGED", "ENDED", "CONFLICTING")

@@ -12,14 +12,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.firms import contracts
-from core.infra.errors import DomainError
-from core.models import ManagementContract
-from core.security.access import require_compound_in_scope, require_role
-from core.security.auth import Principal
 from plugins.dongguan_donghong.models import DonghongProject
 from plugins.dongguan_donghong.settings import DonghongSettings
 from plugins.dongguan_donghong.sync import COMPANY, company_firm
+from schema.plugin_api import (
+    CONTRACT_MAKERS,
+    DomainError,
+    Principal,
+    create_management_contract,
+    require_compound_in_scope,
+    require_role,
+)
+from schema.plugin_api.models import ManagementContract
 
 
 async def _firm_id(settings: DonghongSettings) -> int:
@@ -39,7 +43,7 @@ async def take_over(
     authority_decision: str | None = None,
 ) -> dict[str, Any]:
     """Donghong's new contract for the compound (refused without the decision)."""
-    return await contracts.create_management_contract(
+    return await create_management_contract(
         principal,
         compound_id,
         await _firm_id(settings),
@@ -60,7 +64,7 @@ async def hand_over(
     authority_decision: str | None = None,
 ) -> dict[str, Any]:
     """The next firm's contract; Donghong's ends the same day."""
-    require_role(principal, contracts.CONTRACT_MAKERS)
+    require_role(principal, CONTRACT_MAKERS)
     await require_compound_in_scope(principal, compound_id, "compoundId")
     firm_id = await _firm_id(settings)
     running = await ManagementContract.filter(
@@ -68,7 +72,7 @@ async def hand_over(
     ).exists()
     if not running:
         raise DomainError("NOT_MANAGED_BY_COMPANY", "compoundId", company=COMPANY)
-    contract = await contracts.create_management_contract(
+    contract = await create_management_contract(
         principal,
         compound_id,
         to_firm_id,

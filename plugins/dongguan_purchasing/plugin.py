@@ -11,9 +11,9 @@ from collections.abc import Awaitable
 
 from pydantic import BaseModel
 
-from core.plugins.contributions import CityPlugins, ServicePurchase, Violation
-from core.plugins.hookspecs import hookimpl
+from plugins.dongguan_purchasing.rules import violations
 from plugins.dongguan_purchasing.settings import DongguanPurchasingSettings
+from schema.plugin_api import CityPlugins, ServicePurchase, Violation, hookimpl, settings_of
 
 NAME = "dongguan_purchasing"
 
@@ -27,8 +27,4 @@ def register_settings() -> type[BaseModel]:
 def validate_service_purchase(
     city: CityPlugins, purchase: ServicePurchase
 ) -> Awaitable[list[Violation]]:
-    from plugins.dongguan_purchasing.rules import violations
-
-    settings = city.settings_for(NAME)
-    assert isinstance(settings, DongguanPurchasingSettings)
-    return violations(settings, purchase)
+    return violations(settings_of(city, NAME, DongguanPurchasingSettings), purchase)

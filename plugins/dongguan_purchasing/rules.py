@@ -5,11 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from core.infra.enums import OrganisationKind
-from core.models import Organisation
-from core.plugins.contributions import ServicePurchase, Violation
-from core.purchases import proposals as purchases
 from plugins.dongguan_purchasing.settings import CATEGORIES, DongguanPurchasingSettings
+from schema.plugin_api import OrganisationKind, ServicePurchase, Violation, spent
+from schema.plugin_api.models import Organisation
 
 
 def _years_before(day: dt.date, years: int) -> dt.date:
@@ -31,13 +29,13 @@ async def violations(s: DongguanPurchasingSettings, purchase: ServicePurchase) -
         cap = s.yearly_caps.get(purchase.category)
         if cap is not None:
             year = dt.date(start.year, 1, 1), dt.date(start.year, 12, 31)
-            spent = await purchases.spent(purchase.category, *year)
-            if spent + purchase.amount > cap:
+            committed = await spent(purchase.category, *year)
+            if committed + purchase.amount > cap:
                 found.append(
                     Violation(
                         "amount",
-                        f"{start.year} 年该类别上限 {cap} 元，已用 {spent} 元 / "
-                        f"over the {start.year} cap of {cap} (spent {spent})",
+                        f"{start.year} 年该类别上限 {cap} 元，已用 {committed} 元 / "
+                        f"over the {start.year} cap of {cap} (spent {committed})",
                     )
                 )
     allowed = _methods_for(s, purchase.amount)

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from core.plugins.contributions import CreditStanding
 from plugins.points_credit.settings import PointsCreditSettings, PointsLevel
+from schema.plugin_api import CreditStanding
 
 REGIME = "points_credit"
 CLEAR = "CLEAR"

@@ -7,39 +7,45 @@ are the regime's own objects, which a score-and-grade city has no use for.
 from __future__ import annotations
 
 import datetime as dt
-import weakref
 from typing import Any
 
 import strawberry
 from strawberry.dataloader import DataLoader
 
-from core.infra.pagination import page_request
-from core.models import Firm as FirmModel
 from plugins.points_credit import notices
-from schema.api.context import Info
-from schema.api.errors import UserError, attempt
-from schema.api.ids import optional_pk, pk_of, to_global_id
-from schema.api.loaders import Loaders
-from schema.api.relay import Connection, connection
-from schema.api.replays import attempt_create, by_pk, key_argument
-from schema.firms.types import Firm
-
-# One appeal loader per request (keyed by the request's loaders, gone with them).
-_appeal_loaders: weakref.WeakKeyDictionary[Loaders, DataLoader[int, Any]] = (
-    weakref.WeakKeyDictionary()
+from plugins.points_credit.settings import NAME
+from schema.plugin_api import (
+    Connection,
+    Firm,
+    Info,
+    UserError,
+    attempt,
+    attempt_create,
+    by_pk,
+    connection,
+    key_argument,
+    optional_pk,
+    page_request,
+    pk_of,
+    to_global_id,
 )
+from schema.plugin_api.models import Firm as FirmModel
+
+
+class RequestState:
+    """What the regime keeps for one request: its appeals, loaded together."""
+
+    def __init__(self) -> None:
+        self.appeals: DataLoader[int, Any] = DataLoader(load_fn=self._load_appeals)
+
+    @staticmethod
+    async def _load_appeals(ids: list[int]) -> list[Any]:
+        found = await notices.appeals_of(list(ids))
+        return [found.get(i) for i in ids]
 
 
 def _appeals(info: Info) -> DataLoader[int, Any]:
-    loaders = info.context.loaders
-    if loaders not in _appeal_loaders:
-
-        async def load(ids: list[int]) -> list[Any]:
-            found = await notices.appeals_of(list(ids))
-            return [found.get(i) for i in ids]
-
-        _appeal_loaders[loaders] = DataLoader(load_fn=load)
-    return _appeal_loaders[loaders]
+    return info.context.plugin_state(NAME, RequestState).appeals
 
 
 @strawberry.type(description="A firm's appeal against a notice of deduction.")

@@ -6,7 +6,7 @@ from typing import Any
 
 from tortoise import fields
 
-from core.models.base import CityModel
+from schema.plugin_api.models import CityModel
 
 PENDING, UPHELD, REJECTED = "PENDING", "UPHELD", "REJECTED"
 

@@ -14,20 +14,30 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.infra.clock import local_date, now
-from core.infra.enums import Role
-from core.infra.errors import DomainError, ValidationErrors
-from core.infra.pagination import Ordering, Page, PageRequest, paginate
-from core.infra.tenancy import current_city
-from core.plugins import calls as plugins
-from core.plugins.contributions import CityPlugins, CreditEvent, CreditRecord, CreditStanding
-from core.security.access import require_role
-from core.security.auth import Principal
 from plugins.points_credit import engine
 from plugins.points_credit.models import PENDING, REJECTED, UPHELD, PointsAppeal, PointsDeduction
-from plugins.points_credit.settings import PointsCreditSettings
+from plugins.points_credit.settings import NAME, PointsCreditSettings
+from schema.plugin_api import (
+    CityPlugins,
+    CreditEvent,
+    CreditRecord,
+    CreditStanding,
+    DomainError,
+    Ordering,
+    Page,
+    PageRequest,
+    Principal,
+    Role,
+    ValidationErrors,
+    city_plugins,
+    current_city,
+    local_date,
+    now,
+    paginate,
+    require_role,
+    settings_of,
+)
 
-NAME = "points_credit"
 DEDUCTION = "DEDUCTION"
 TEXT_MAX = 500
 # Who files a firm's appeal (the firm hands it in at the street office) and who decides it.
@@ -59,9 +69,8 @@ APPEAL_FIELDS = (
 )
 
 
-def settings_of(city: CityPlugins) -> PointsCreditSettings:
-    found = city.settings_for(NAME)
-    return found if isinstance(found, PointsCreditSettings) else PointsCreditSettings()
+def _settings(city: CityPlugins) -> PointsCreditSettings:
+    return settings_of(city, NAME, PointsCreditSettings)
 
 
 def today() -> dt.date:
@@ -70,7 +79,7 @@ def today() -> dt.date:
 
 async def record_deduction(city: CityPlugins, event: CreditEvent) -> CreditRecord:
     """Write a notice of deduction; the caller's transaction commits it."""
-    s = settings_of(city)
+    s = _settings(city)
     errors = []
     if event.kind != DEDUCTION:
         errors.append(DomainError("INVALID_ENUM", "kind"))
@@ -136,7 +145,7 @@ async def standings(
     by_firm: dict[int, list[engine.Deduction]] = {f: [] for f in firm_ids}
     for r in rows:
         by_firm[r["firm_id"]].append(engine.Deduction(r["occurred_on"], r["points"]))
-    s = settings_of(city)
+    s = _settings(city)
     return {f: engine.standing(ds, as_of, s) for f, ds in by_firm.items()}
 
 
@@ -220,4 +229,4 @@ async def decide(principal: Principal, appeal_id: int, upheld: bool, reason: str
 
 
 async def current_settings() -> PointsCreditSettings:
-    return settings_of(await plugins.city_plugins())
+    return _settings(await city_plugins())

@@ -1,8 +1,4 @@
-"""The hooks of `points_credit` (entry point in the root pyproject.toml): any city may run it.
-
-The ORM and GraphQL modules are imported inside the hooks: this module is loaded while the
-core builds its database configuration, before models may be imported.
-"""
+"""The hooks of `points_credit` (entry point in the root pyproject.toml): any city may run it."""
 
 from __future__ import annotations
 
@@ -11,7 +7,9 @@ from collections.abc import Awaitable
 
 from pydantic import BaseModel
 
-from core.plugins.contributions import (
+from plugins.points_credit import notices
+from plugins.points_credit.settings import PointsCreditSettings
+from schema.plugin_api import (
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
     NO_NEW_CONTRACTS,
@@ -23,9 +21,8 @@ from core.plugins.contributions import (
     PluginModels,
     Refusal,
     SchemaContribution,
+    hookimpl,
 )
-from core.plugins.hookspecs import hookimpl
-from plugins.points_credit.settings import PointsCreditSettings
 
 # Which restriction keeps a firm from which engagement: "no new projects" covers both.
 REFUSED_BY = {
@@ -50,6 +47,7 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
+    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
     from plugins.points_credit.graphql import PointsMutation, PointsQuery
 
     return SchemaContribution(query=PointsQuery, mutation=PointsMutation)
@@ -59,22 +57,16 @@ def register_schema(city: CityPlugins) -> SchemaContribution:
 def firm_credit_standings(
     city: CityPlugins, firm_ids: list[int], as_of: dt.date
 ) -> Awaitable[dict[int, CreditStanding]]:
-    from plugins.points_credit import notices
-
     return notices.standings(city, firm_ids, as_of)
 
 
 @hookimpl
 def record_credit_event(city: CityPlugins, event: CreditEvent) -> Awaitable[CreditRecord]:
-    from plugins.points_credit import notices
-
     return notices.record_deduction(city, event)
 
 
 @hookimpl
 def credit_record(city: CityPlugins, record_id: str) -> Awaitable[CreditRecord | None]:
-    from plugins.points_credit import notices
-
     return notices.record_by_id(record_id)
 
 
@@ -87,8 +79,6 @@ def check_firm_eligibility(
         return None
 
     async def check() -> list[Refusal]:
-        from plugins.points_credit import notices
-
         standing = (await notices.standings(city, [firm_id], notices.today()))[firm_id]
         if not set(refused_by) & set(standing.restrictions):
             return []

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from core.plugins.contributions import NO_NEW_CONTRACTS, WRITTEN_WARNING
+from schema.plugin_api import NO_NEW_CONTRACTS, WRITTEN_WARNING
+
+NAME = "points_credit"  # the entry point's name: city config, settings, errors
 
 # Restriction codes of this regime besides the core's (core/plugins/contributions.py).
 SUMMONED = "LEGAL_REPRESENTATIVE_SUMMONED"

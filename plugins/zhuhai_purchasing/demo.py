@@ -17,16 +17,21 @@ from decimal import Decimal
 
 from tortoise.transactions import in_transaction
 
-from core.firms import credit
-from core.infra.enums import OrganisationKind, ProcurementMethod, Role
-from core.infra.errors import ValidationErrors
-from core.infra.tenancy import in_city
-from core.models import Community, Firm, Organisation, ServicePurchaseRecord
-from core.purchases import proposals as purchases
-from core.purchases.proposals import ProposePurchaseInput
-from core.security.auth import Principal
 from plugins.points_credit import notices
 from plugins.points_credit.models import PointsDeduction
+from schema.plugin_api import (
+    OrganisationKind,
+    Principal,
+    ProcurementMethod,
+    ProposePurchaseInput,
+    Role,
+    ValidationErrors,
+    in_city,
+    propose_service_purchase,
+    record_credit_event,
+    today,
+)
+from schema.plugin_api.models import Community, Firm, Organisation, ServicePurchaseRecord
 
 CITY = "zhuhai"
 ADMIN = Principal(city=CITY, role=Role.CITY_ADMIN, subject="demo:zhuhai-admin")
@@ -66,13 +71,13 @@ async def load_zhuhai_demo(progress: Callable[[str], None] | None = None) -> dic
 
 
 async def _points(firms: dict[str, int]) -> dict[str, int]:
-    today = credit.today()
+    now_day = today()
     # Every deduction in the current cycle, on or before today, a few days apart.
-    start = dt.date(today.year, 1, 1)
+    start = dt.date(now_day.year, 1, 1)
     appeals = 0
     for i, (name, points, reason, upheld) in enumerate(DEDUCTIONS):
-        day = max(start, today - dt.timedelta(days=2 * (len(DEDUCTIONS) - i)))
-        record = await credit.record_credit_event(
+        day = max(start, now_day - dt.timedelta(days=2 * (len(DEDUCTIONS) - i)))
+        record = await record_credit_event(
             ADMIN,
             firms[name],
             "DEDUCTION",
@@ -96,7 +101,7 @@ async def _purchases(say: Callable[[str], None]) -> dict[str, int]:
             kind=OrganisationKind.SOCIAL_ORGANISATION, name=PROVIDER
         )
     communities = dict(await Community.all().values_list("name", "id"))
-    year = credit.today().year
+    year = today().year
     base = {
         "provider_id": provider.id,
         "period_start": dt.date(year, 1, 1),
@@ -120,7 +125,7 @@ async def _purchases(say: Callable[[str], None]) -> dict[str, int]:
         ),
     )
     for purchase in accepted:
-        await purchases.propose_service_purchase(ADMIN, purchase)
+        await propose_service_purchase(ADMIN, purchase)
     refused = ProposePurchaseInput(
         title="景山社区青少年四点半课堂",
         category="YOUTH_SERVICES",
@@ -129,7 +134,7 @@ async def _purchases(say: Callable[[str], None]) -> dict[str, int]:
         **base,  # type: ignore[arg-type]
     )
     try:
-        await purchases.propose_service_purchase(ADMIN, refused)
+        await propose_service_purchase(ADMIN, refused)
     except ValidationErrors as e:
         reasons = "; ".join(
             f"{err.field}: {err.params.get('reason', err.code)}" for err in e.errors

@@ -8,9 +8,9 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from core.plugins.contributions import CityPlugins, ServicePurchase, Violation
-from core.plugins.hookspecs import hookimpl
+from plugins.zhuhai_purchasing import demo
 from plugins.zhuhai_purchasing.settings import Category, ZhuhaiPurchasingSettings
+from schema.plugin_api import CityPlugins, ServicePurchase, Violation, hookimpl, settings_of, spent
 
 NAME = "zhuhai_purchasing"
 
@@ -62,8 +62,6 @@ def _rules(purchase: ServicePurchase, s: ZhuhaiPurchasingSettings) -> list[Viola
 
 
 async def _over_budget(purchase: ServicePurchase, category: Category) -> list[Violation]:
-    from core.purchases.proposals import spent  # the core's sum of the city's committed purchases
-
     start = purchase.extra.get("period_start")
     if category.yearly_budget is None or not isinstance(start, dt.date):
         return []
@@ -81,8 +79,7 @@ async def _over_budget(purchase: ServicePurchase, category: Category) -> list[Vi
 def validate_service_purchase(
     city: CityPlugins, purchase: ServicePurchase
 ) -> Awaitable[list[Violation]]:
-    s = city.settings_for(NAME)
-    assert isinstance(s, ZhuhaiPurchasingSettings)
+    s = settings_of(city, NAME, ZhuhaiPurchasingSettings)
 
     async def check() -> list[Violation]:
         found = _rules(purchase, s)
@@ -101,6 +98,4 @@ def load_demo_data(
     # The demo is Zhuhai's own (its firms, its appeals): other cities get none.
     if city.slug != "zhuhai":
         return None
-    from plugins.zhuhai_purchasing.demo import load_zhuhai_demo
-
-    return load_zhuhai_demo(progress)
+    return demo.load_zhuhai_demo(progress)

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from core.infra.enums import ProcurementMethod
+from schema.plugin_api import ProcurementMethod
 
 ORGANISATION, FIRM = "organisation", "firm"
 # Methods allowed from `competitive_from` (yuan) and from `tender_from`: core ProcurementMethod.

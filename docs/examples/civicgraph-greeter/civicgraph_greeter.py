@@ -5,10 +5,14 @@ from __future__ import annotations
 import strawberry
 from pydantic import BaseModel, Field
 
-from core.plugins import calls as plugins
-from core.plugins.contributions import CityPlugins, SchemaContribution
-from core.plugins.events import CaseFiled
-from core.plugins.hookspecs import hookimpl
+from schema.plugin_api import (
+    CaseFiled,
+    CityPlugins,
+    SchemaContribution,
+    city_plugins,
+    hookimpl,
+    settings_of,
+)
 
 filed: dict[str, int] = {}
 
@@ -21,9 +25,8 @@ class GreeterSettings(BaseModel):
 class GreeterQuery:
     @strawberry.field(description="This city's greeting.")
     async def greeting(self) -> str:
-        city = await plugins.city_plugins()
-        settings = city.settings_for("greeter")
-        assert isinstance(settings, GreeterSettings)
+        city = await city_plugins()
+        settings = settings_of(city, "greeter", GreeterSettings)
         return f"{settings.greeting} ({filed.get(city.slug, 0)} cases filed)"
 
 

@@ -7,7 +7,7 @@ from tortoise.fields.data import JSON_DUMPS
 from tortoise import fields
 from tortoise.indexes import Index
 
-from core.security.rls import secure_city_tables
+from schema.plugin_api.models import secure_city_tables
 
 
 class Migration(migrations.Migration):

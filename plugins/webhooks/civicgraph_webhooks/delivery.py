@@ -27,9 +27,8 @@ from civicgraph_webhooks.signing import (
     TIMESTAMP_HEADER,
     sign,
 )
-from core.infra.tenancy import in_city
-from core.models import City
-from core.plugins import calls as plugins
+from schema.plugin_api import city_plugins, in_city, settings_of
+from schema.plugin_api.models import City
 
 log = logging.getLogger("civicgraph.webhooks")
 BATCH = 50
@@ -55,12 +54,10 @@ async def deliver_due() -> int:
     made = 0
     for slug in await City.all().values_list("slug", flat=True):
         with in_city(str(slug)):
-            city = await plugins.city_plugins(str(slug))
+            city = await city_plugins(str(slug))
             if NAME not in city.enabled:
                 continue  # disabled: its pending deliveries wait for re-enabling
-            settings = city.settings_for(NAME)
-            assert isinstance(settings, WebhookSettings)
-            made += await _deliver_city(settings)
+            made += await _deliver_city(settings_of(city, NAME, WebhookSettings))
     return made
 
 

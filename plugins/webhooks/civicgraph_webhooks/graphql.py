@@ -9,8 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from civicgraph_webhooks import outbox
-from schema.api.context import Info
-from schema.api.errors import UserError, attempt
+from schema.plugin_api import Info, UserError, attempt
 
 LOG_MAX = 100
 

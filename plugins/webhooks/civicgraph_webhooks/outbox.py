@@ -8,12 +8,15 @@ from typing import Any
 from civicgraph_webhooks import NAME
 from civicgraph_webhooks.models import DELIVERED, FAILED, PENDING, WebhookDelivery
 from civicgraph_webhooks.settings import WebhookSettings
-from core.infra.enums import Role
-from core.infra.errors import DomainError
-from core.plugins.contributions import CityPlugins
-from core.plugins.events import Event
-from core.security.access import require_role
-from core.security.auth import Principal
+from schema.plugin_api import (
+    CityPlugins,
+    DomainError,
+    Event,
+    Principal,
+    Role,
+    require_role,
+    settings_of,
+)
 
 ADMINS = frozenset({Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 LOG_FIELDS = (
@@ -34,8 +37,7 @@ STATUSES = (PENDING, DELIVERED, FAILED)
 
 async def enqueue(city: CityPlugins, event: Event) -> None:
     """One outbox row per URL; no network here: the worker posts after commit."""
-    settings = city.settings_for(NAME)
-    assert isinstance(settings, WebhookSettings)
+    settings = settings_of(city, NAME, WebhookSettings)
     if event.name not in settings.events:
         return
     payload = event.as_dict()

@@ -16,8 +16,9 @@ from core.plugins import calls as plugins
 from core.votes.voting import BallotInput, cast_ballot, close_vote, options_of
 from plugins.dongguan_donghong import takeover
 from plugins.dongguan_donghong.models import DonghongProject
-from plugins.dongguan_donghong.plugin import settings_of
+from plugins.dongguan_donghong.settings import NAME, DonghongSettings
 from schema.api.ids import to_global_id
+from schema.plugin_api import settings_of
 from tests.conftest import GraphQLClient, token
 from tests.core.votes.owners_fixtures import end_voting, open_on, register_owners, resident
 from tests.plugins.dongguan_donghong.conftest import ADMIN, Place
@@ -54,7 +55,7 @@ async def contracts(compound_id: int) -> list[tuple[int, dt.date, dt.date | None
 
 async def take_over(compound_id: int, **kw: object) -> dict:
     with in_city("dongguan"):
-        settings = settings_of(await plugins.city_plugins())
+        settings = settings_of(await plugins.city_plugins(), NAME, DonghongSettings)
         return await takeover.take_over(ADMIN, settings, compound_id, TODAY, **kw)  # type: ignore[arg-type]
 
 
@@ -106,7 +107,7 @@ async def test_a_handover_is_the_reverse(place: Place):
     yayuan = place.compounds["雅园新村"].id
     with in_city("dongguan"):
         await DonghongProject.create(project_code="DH-001", name="雅园新村", compound_id=yayuan)
-        settings = settings_of(await plugins.city_plugins())
+        settings = settings_of(await plugins.city_plugins(), NAME, DonghongSettings)
         with pytest.raises(DomainError) as error:
             await takeover.hand_over(ADMIN, settings, yayuan, place.other.id, TODAY)
         assert [(e.code, e.field) for e in error.value.errors] == [  # type: ignore[attr-defined]

@@ -6,7 +6,7 @@ from tortoise.fields.base import OnDelete
 from tortoise.indexes import Index
 from tortoise.migrations import operations as ops
 
-from core.security.rls import secure_city_tables
+from schema.plugin_api.models import secure_city_tables
 
 
 class Migration(migrations.Migration):
