@@ -1,5 +1,5 @@
 """The city overview page: admin only, token by header, query or cookie; rendered in a real
-headless Chromium against a real server (Debian's `chromium`, installed by .ci/run)."""
+headless Chromium against a real server (Debian's `chromium`, installed by `make test`)."""
 
 from __future__ import annotations
 
@@ -98,7 +98,7 @@ def _chromium() -> str:
     path = shutil.which("chromium")
     if path is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing in CI: .ci/run must install Debian's chromium")
+            pytest.fail("chromium is missing in CI: `make test` must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed here (apt-get install -y chromium)")
     return path
 
