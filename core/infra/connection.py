@@ -13,7 +13,8 @@ from tortoise.backends.base.client import BaseDBAsyncClient
 
 
 def connection() -> BaseDBAsyncClient:
-    return connections.get("default")
+    client: BaseDBAsyncClient = connections.get("default")
+    return client
 
 
 def listen_parameters() -> dict[str, Any]:
