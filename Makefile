@@ -7,13 +7,21 @@ STAMP := $(VENV)/.installed-stamp
 # unreachable server fails the run instead of quietly testing SQLite only.
 POSTGRES_URL ?= $(or $(CIVICGRAPH_DATABASE_URL),postgres://postgres@127.0.0.1:5432/test)
 PYTEST_ARGS ?=
+# Debian's packages the admin page's test needs (tests/schema/admin/test_admin_page.py): a
+# headless Chromium, and a CJK font so that its screenshot shows the Chinese names.
+SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
 
-.PHONY: install demo serve test test-sqlite test-postgres lint schema clean
+.PHONY: install demo serve test test-sqlite test-postgres lint system-packages schema clean
+# `make -j test` still lints first and runs the two passes one after the other.
+.NOTPARALLEL:
 
 $(STAMP): pyproject.toml
+	@echo "== virtual environment $(VENV)"
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@echo "== civicgraph and its test tools (pip: about a minute and a half on a fresh machine)"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar off -e '.[test]'
 	touch $(STAMP)
+	@echo "== installed"
 
 install: $(STAMP)
 
@@ -23,7 +31,8 @@ demo: $(STAMP)
 	CIVICGRAPH_DATABASE_URL= $(BIN)/civicgraph demo-data
 	CIVICGRAPH_DATABASE_URL= $(BIN)/civicgraph serve
 
-test: test-sqlite test-postgres
+# Everything CI runs (.ci/run starts PostgreSQL, then calls this).
+test: lint system-packages test-sqlite test-postgres
 
 test-sqlite: $(STAMP)
 	CIVICGRAPH_DATABASE_URL= $(BIN)/python -m pytest -q $(PYTEST_ARGS)
@@ -38,9 +47,26 @@ test-postgres: $(STAMP)
 	fi
 
 lint: $(STAMP)
+	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+
+# Installs what is missing with apt-get as root; otherwise stops and prints the command.
+system-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="chromium"; \
+	fc-list 2>/dev/null | grep -qi wqy || missing="$$missing fonts-wqy-zenhei"; \
+	missing=$$(echo $$missing); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then \
+		echo "missing for the admin page's test: $$missing. Install with (Debian):"; \
+		echo "  sudo sh -c 'apt-get update && apt-get install -y $$missing'"; \
+		exit 1; \
+	fi; \
+	echo "== installing $$missing (apt-get)"; \
+	if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then apt-get update; fi; \
+	apt-get install -y $$missing || { apt-get update && apt-get install -y $$missing; }
 
 schema: $(STAMP)
 	$(BIN)/python -c "from schema.api.build import core_schema; open('schema/schema.graphql', 'w').write(core_schema().as_str() + chr(10))"

@@ -1,6 +1,5 @@
-"""Entry points import on their own, in a fresh interpreter: an import cycle shows up here
-(core.infra.db reads the installed plugins at import, so core modules that
-core.plugins.calls imports must not import core.infra.db at module level)."""
+"""Entry points import on their own, in a fresh interpreter, with no side effect such as
+loading the plugins (tests/test_import_graph.py checks there is no import cycle at all)."""
 
 from __future__ import annotations
 
@@ -8,12 +7,16 @@ import subprocess
 import sys
 
 import pytest
+from tortoise.cli.utils import get_tortoise_config, tortoise_orm_config
+
+from core.infra.settings import PROJECT_ROOT
 
 ENTRY_POINTS = [
     "core.plugins.calls",
     "core.plugins.config",
     "core.plugins.watch",
     "core.infra.db",
+    "core.infra.tortoise_orm",
     "schema.api.build",
     "schema.http.app",
     "schema.cli.main",
@@ -26,3 +29,21 @@ def test_the_module_imports_first(module: str) -> None:
         [sys.executable, "-c", f"import {module}"], capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_importing_the_database_module_loads_no_plugin() -> None:
+    probe = (
+        "import sys, core.infra.db, core.infra.tortoise_orm; "
+        "print(sorted(m for m in sys.modules if m.startswith('plugins')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "[]"
+
+
+def test_tortoise_reads_its_config_on_first_access() -> None:
+    pyproject = PROJECT_ROOT / "pyproject.toml"  # [tool.tortoise]
+    config = get_tortoise_config(tortoise_orm_config(str(pyproject)))
+    assert "models" in config.apps

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from core.cases.filing import CASE_FIELDS, visible_cases
 from core.cases.live import CaseUpdate, announce
 from core.cases.rules import rules_for
+from core.cases.visibility import CASE_FIELDS, visible_cases
 from core.infra import calendar, clock
 from core.infra.enums import CaseStage, EscalationLevel, Role, TransitionKind
 from core.infra.errors import AuthError, DomainError

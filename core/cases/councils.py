@@ -11,8 +11,8 @@ from typing import Any, cast
 from tortoise.expressions import Q, Subquery
 
 from core.cases.change import announce_case
-from core.cases.filing import CASE_FIELDS, visible_cases
 from core.cases.live import case_change
+from core.cases.visibility import CASE_FIELDS, visible_cases
 from core.cases.workflow import STAFF
 from core.infra import clock
 from core.infra.enums import CaseKind, CaseStage
@@ -20,6 +20,7 @@ from core.infra.errors import AuthError, DomainError, ValidationErrors
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.infra.tenancy import current_city
 from core.models import (
+    Case,
     Compound,
     CouncilAgendaItem,
     CouncilMeeting,
@@ -111,8 +112,6 @@ async def schedule_meeting(principal: Principal, data: ScheduleInput) -> dict[st
 
 
 async def _case_row(case_id: int) -> dict[str, Any]:
-    from core.models import Case
-
     return (await Case.filter(id=case_id).values(*CASE_FIELDS))[0]
 
 

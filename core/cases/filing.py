@@ -10,16 +10,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.expressions import Q, Subquery
-from tortoise.queryset import QuerySet
+from tortoise.expressions import Q
 
-from core.infra import db, reads
+from core.cases.change import announce_case, record_transition, stage_due_on
+from core.cases.live import case_change
+from core.cases.visibility import CASE_FIELDS, visible_cases
+from core.infra import clock, db, reads
 from core.infra.enums import INITIAL_STAGE, CaseKind, CaseStage, Role, TransitionKind
 from core.infra.errors import DomainError, ValidationErrors
 from core.infra.pagination import Ordering, Page, PageRequest, encode_cursor, paginate
 from core.infra.tenancy import current_city
-from core.models import Case, Compound
-from core.models.shapes import fields_of
+from core.models import Case
+from core.plugins import calls as plugins
 from core.plugins.events import CaseFiled
 from core.security.access import (
     FILERS,
@@ -30,7 +32,6 @@ from core.security.access import (
 )
 from core.security.auth import Principal
 
-CASE_FIELDS = fields_of(Case)
 TITLE_MAX = 200
 
 
@@ -43,17 +44,6 @@ class CaseFilter:
     stages: tuple[CaseStage, ...] = ()
     filed_after: dt.datetime | None = None
     filed_before: dt.datetime | None = None
-
-
-def visible_cases(principal: Principal) -> QuerySet[Case] | None:
-    """Every case the principal may read, as a queryset; None when it may read none."""
-    vis = case_visibility(principal)
-    if vis.nothing:
-        return None
-    query = Case.all()
-    if vis.compounds is not None:
-        query = query.filter(compound_id__in=Subquery(Compound.filter(vis.compounds).values("id")))
-    return query
 
 
 def _filter_q(f: CaseFilter) -> Q:
@@ -305,12 +295,6 @@ async def file_case(principal: Principal, data: FileCaseInput) -> dict[str, Any]
     The filing, its first timeline entry, the plugins' case_filed hook and the live update
     are one transaction.
     """
-    # Imported here: these modules import this one for CASE_FIELDS and visible_cases.
-    from core.cases.change import announce_case, record_transition, stage_due_on
-    from core.cases.live import case_change
-    from core.infra import clock
-    from core.plugins import calls as plugins
-
     require_role(principal, FILERS)
     _validate(principal, data)
     await require_compound_in_scope(principal, data.compound_id, "compoundId")

@@ -21,9 +21,9 @@ from core.cases.change import (
     visible_case,
     write_case,
 )
-from core.cases.filing import visible_cases
 from core.cases.live import case_change
 from core.cases.rules import rules_for
+from core.cases.visibility import visible_cases
 from core.cases.workflow import (
     ANY_MOVER,
     REOPEN_FROM,

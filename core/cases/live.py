@@ -20,7 +20,7 @@ from typing import Any
 import asyncpg
 from tortoise.transactions import in_transaction
 
-from core.infra import db
+from core.infra.connection import dialect, listen_parameters
 
 CHANNEL = "civicgraph_case_updates"
 QUEUE_SIZE = 1000
@@ -60,7 +60,7 @@ async def case_change() -> AsyncIterator[Any]:
     """A transaction whose announced case updates reach subscribers only if it commits."""
     pending: list[CaseUpdate] = []
     token = _pending.set(pending)
-    postgres = db.dialect() == "postgres"
+    postgres = dialect() == "postgres"
     try:
         async with in_transaction() as conn:
             yield conn
@@ -111,7 +111,7 @@ class Hub:
             log.warning("ignoring a malformed notification on %s", channel)
 
     async def _listen(self) -> None:
-        listener = await asyncpg.connect(**db.listen_parameters())
+        listener = await asyncpg.connect(**listen_parameters())
         try:
             listener.add_termination_listener(self._on_lost)
             await listener.add_listener(CHANNEL, self._on_notify)
@@ -132,7 +132,7 @@ class Hub:
         """A queue of every update in this process; LISTENing before it is handed out."""
         queue: asyncio.Queue[CaseUpdate | None] = asyncio.Queue(maxsize=QUEUE_SIZE + 1)
         async with self._lock:
-            if db.dialect() == "postgres" and self._listener is None:
+            if dialect() == "postgres" and self._listener is None:
                 await self._listen()
             self._queues.add(queue)
         try:

@@ -12,7 +12,8 @@ from typing import Any
 
 from tortoise.functions import Count, Sum
 
-from core.cases.filing import CASE_FIELDS, CaseFilter, case_filter_q, visible_cases
+from core.cases.filing import CaseFilter, case_filter_q
+from core.cases.visibility import CASE_FIELDS, visible_cases
 from core.cases.workflow import STAFF
 from core.infra import calendar, clock
 from core.infra.enums import CaseKind, CaseStage

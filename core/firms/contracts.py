@@ -28,7 +28,8 @@ from core.plugins import calls as plugins
 from core.plugins.contributions import FIRM_MANAGEMENT_CONTRACT
 from core.security.access import compound_scope, require_compound_in_scope, require_role
 from core.security.auth import Principal
-from core.votes.voting import ADMINS, VOTE_FIELDS, compute_results
+from core.votes.results import compute_results
+from core.votes.voting import ADMINS, VOTE_FIELDS
 
 CONTRACT_MAKERS = frozenset({Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
 CONTRACT_FIELDS = (

@@ -6,17 +6,20 @@ import logging
 import re
 from collections.abc import Sequence
 from types import ModuleType
-from typing import Any, cast
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
-from tortoise import Tortoise, connections
-from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise import Tortoise
 from tortoise.exceptions import DBConnectionError
 from tortoise.migrations.api import migrate as tortoise_migrate
 
+# Re-exported: callers read the connection as db.connection() and its kind as db.dialect().
+from core.infra.connection import connection as connection
+from core.infra.connection import dialect as dialect
 from core.infra.pgclient import connection_config
 from core.infra.settings import get_settings
+from core.plugins.calls import plugin_models
 from core.security import personal
 
 MODEL_MODULES = ["core.models"]
@@ -88,9 +91,6 @@ def is_unavailable(error: BaseException) -> bool:
 
 def plugin_apps() -> dict[str, Any]:
     """A tortoise app per installed plugin with tables, so its tables exist in every city."""
-    # Imported here: loading plugins imports their modules, which may import this one.
-    from core.plugins.calls import plugin_models
-
     apps: dict[str, Any] = {}
     for plugin, found in plugin_models():
         if found.app_label in apps or found.app_label == "models":
@@ -107,10 +107,6 @@ def plugin_apps() -> dict[str, Any]:
 
 def _module_name(module: ModuleType | str) -> str:
     return module if isinstance(module, str) else module.__name__
-
-
-# `tortoise makemigrations` reads this through [tool.tortoise] in pyproject.toml.
-TORTOISE_ORM = tortoise_config()
 
 
 async def init(database_url: str | None = None) -> None:
@@ -131,39 +127,6 @@ async def migrate(database_url: str | None = None) -> None:
     finally:
         # An open aiosqlite connection keeps its (non-daemon) thread, and so the process, alive.
         await close()
-
-
-def connection() -> BaseDBAsyncClient:
-    return cast(BaseDBAsyncClient, connections.get("default"))  # tortoise types it Any
-
-
-def listen_parameters() -> dict[str, Any]:
-    """The pool's own connection settings, for a dedicated LISTEN connection (PostgreSQL).
-
-    Its connect timeout bounds a subscription's start during an outage (asyncpg's default
-    is 60 s), and its application name tells operators, and the fault tests, whose connection
-    it is (core/cases/live.py, core/plugins/watch.py).
-    """
-    client: Any = connection()
-    settings = dict(client.server_settings)
-    if client.application_name:
-        settings["application_name"] = client.application_name
-    parameters: dict[str, Any] = {
-        "host": client.host,
-        "port": client.port,
-        "user": client.user,
-        "password": client.password,
-        "database": client.database,
-        "server_settings": settings,
-    }
-    if client.extra.get("timeout"):
-        parameters["timeout"] = float(client.extra["timeout"])
-    return parameters
-
-
-def dialect() -> str:
-    """'postgres' or 'sqlite': the two databases civicgraph runs on."""
-    return "postgres" if connection().capabilities.dialect == "postgres" else "sqlite"
 
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")

@@ -312,7 +312,7 @@ MESSAGES.update(
 )
 
 # Grassroots people and work-item admission
-# (core/grassroots/roster.py, core/grassroots/workitems.py).
+# (core/grassroots/roster.py, core/grassroots/listing.py, core/grassroots/workitems.py).
 MESSAGES.update(
     {
         "WORK_ITEM_NOT_ADMITTED": (

@@ -28,6 +28,8 @@ from typing import Any
 
 import asyncpg
 
+from core.infra.connection import dialect, listen_parameters
+
 CHANNEL = "civicgraph_plugin_config"
 RETRY_SECONDS = 1.0
 log = logging.getLogger("civicgraph.config_watch")
@@ -60,9 +62,7 @@ class ConfigWatch:
             self._lost.set()
 
     async def _connect(self) -> None:
-        from core.infra import db  # not at import: db reads the plugins, which import this
-
-        conn = await asyncpg.connect(**db.listen_parameters())
+        conn = await asyncpg.connect(**listen_parameters())
         try:
             conn.add_termination_listener(self._on_lost)
             await conn.add_listener(CHANNEL, self._on_notify)
@@ -111,9 +111,7 @@ _task: asyncio.Task[None] | None = None
 async def watching() -> AsyncIterator[ConfigWatch]:
     """For the app's lifetime: watch for configuration changes (PostgreSQL only)."""
     global _users, _task
-    from core.infra import db  # not at import: see _connect
-
-    if db.dialect() != "postgres":
+    if dialect() != "postgres":
         yield watch
         return
     _users += 1

@@ -1,4 +1,6 @@
-"""Owners' votes: opening with a frozen electorate, ballots, closing, results.
+"""Owners' votes: who sees them, reading them, opening one with a frozen electorate.
+
+Ballots are core/votes/ballots.py; tallies, results and closing core/votes/results.py.
 
 The arithmetic lives in core/votes/rules.py; this module decides who may do what and writes.
 Who sees what: residents and building heads see their compound's votes, their own ballot,
@@ -10,17 +12,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F, Subquery
+from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from core.infra import db
 from core.infra.cities import load_city_configs
-from core.infra.enums import BallotChannel, Role, VoteMatter
+from core.infra.enums import Role, VoteMatter
 from core.infra.errors import DomainError, ValidationErrors
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.infra.tenancy import current_city
@@ -28,7 +28,6 @@ from core.models import Ballot, Compound, Elector, ElectorMember, Firm, Vote, Vo
 from core.security.access import compound_scope, require_compound_in_scope, require_role
 from core.security.auth import Principal
 from core.votes.owners import owners_of_compound, people_of
-from core.votes.rules import Count, Outcome, decide
 
 # Admins over a compound open and close votes, enter paper and proxy ballots, see tallies.
 ADMINS = frozenset({Role.COMMUNITY_WORKER, Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
@@ -173,29 +172,6 @@ async def option_by_id(principal: Principal, option_id: int) -> dict[str, Any] |
     return dict(rows[0])
 
 
-def _tally_sql(count: int) -> str:
-    # Whole numbers summed in SQL (exact on both databases); compared as Fractions later.
-    return (
-        "SELECT b.vote_id AS vote_id, b.option_id AS option_id, "
-        "SUM(e.heads) AS heads, SUM(e.area_cm) AS area_cm "
-        "FROM ballots b JOIN vote_electors e ON e.id = b.elector_id "
-        f"WHERE b.city_id = $1 AND b.vote_id IN ({db.placeholders(2, count)}) "
-        "GROUP BY b.vote_id, b.option_id"
-    )
-
-
-async def tallies(vote_ids: Iterable[int]) -> dict[int, dict[int, Count]]:
-    """Heads and area behind each option of each vote, in one statement for all votes."""
-    keys = list(set(vote_ids))
-    grouped: dict[int, dict[int, Count]] = {k: {} for k in keys}
-    if not keys:
-        return grouped
-    rows = await db.fetch(_tally_sql(len(keys)), [current_city(), *keys])
-    for r in rows:
-        grouped[r["vote_id"]][r["option_id"]] = Count(int(r["heads"]), int(r["area_cm"]))
-    return grouped
-
-
 ELECTOR_FIELDS = ("id", "vote_id", "heads", "area_cm", "units")
 
 
@@ -206,7 +182,7 @@ async def list_electors(principal: Principal, vote_id: int, page: PageRequest) -
     not), so that an operator entering paper ballots can see who is missing.
     """
     require_role(principal, ADMINS)
-    await _visible_vote(principal, vote_id)
+    await visible_vote(principal, vote_id)
     result = await paginate(Elector.filter(vote_id=vote_id), Ordering("id"), page, ELECTOR_FIELDS)
     ids = [r["id"] for r in result.rows]
     voted = (
@@ -234,47 +210,8 @@ async def elector_by_id(principal: Principal, elector_id: int) -> dict[str, Any]
     return row
 
 
-@dataclass(frozen=True)
-class VoteResult:
-    vote_id: int
-    electorate: Count
-    participating: Count
-    approving: Count
-    by_option: dict[int, Count] = field(hash=False)
-    outcome: Outcome
-
-
-def result_of(
-    vote: dict[str, Any],
-    options: list[dict[str, Any]],
-    tally: dict[int, Count],
-    at: dt.datetime | None = None,
-) -> VoteResult:
-    """Every option's tally, participation, approval and the verdict with its rule."""
-    by_option = {o["id"]: tally.get(o["id"], Count(0, 0)) for o in options}
-    approving_ids = {o["id"] for o in options if o["approves"]}
-    participating = Count(
-        sum(c.heads for c in by_option.values()), sum(c.area_cm for c in by_option.values())
-    )
-    approving = Count(
-        sum(c.heads for i, c in by_option.items() if i in approving_ids),
-        sum(c.area_cm for i, c in by_option.items() if i in approving_ids),
-    )
-    electorate = Count(vote["electorate_heads"], vote["electorate_area_cm"])
-    outcome = decide(
-        VoteMatter(vote["matter"]), electorate, participating, approving, is_closed(vote, at)
-    )
-    return VoteResult(vote["id"], electorate, participating, approving, by_option, outcome)
-
-
-async def compute_results(votes: list[dict[str, Any]]) -> dict[int, VoteResult]:
-    ids = [v["id"] for v in votes]
-    options, counted = await options_of(ids), await tallies(ids)
-    return {v["id"]: result_of(v, options[v["id"]], counted[v["id"]]) for v in votes}
-
-
 # ---------------------------------------------------------------------------
-# Opening and closing
+# Opening
 # ---------------------------------------------------------------------------
 
 
@@ -384,149 +321,8 @@ async def _freeze_electorate(city: str, vote_id: int, owners: list[Any]) -> None
     )
 
 
-async def _visible_vote(principal: Principal, vote_id: int) -> dict[str, Any]:
+async def visible_vote(principal: Principal, vote_id: int) -> dict[str, Any]:
     rows = await votes_by_id(principal, [vote_id])
     if vote_id not in rows:
         raise DomainError("NOT_FOUND", "voteId")
     return rows[vote_id]
-
-
-async def close_vote(principal: Principal, vote_id: int) -> dict[str, Any]:
-    """Close a vote whose closing time has come and record its verdict."""
-    require_role(principal, ADMINS)
-    vote = await _visible_vote(principal, vote_id)
-    if vote["closed_at"] is not None:
-        raise DomainError("VOTE_ALREADY_CLOSED", "voteId")
-    at = now()
-    if at < vote["closes_at"]:
-        # Closing early would cut owners off from the period announced to them.
-        raise DomainError("VOTE_NOT_DUE", "voteId")
-    result = (await compute_results([vote]))[vote_id]
-    async with in_transaction():
-        updated = await Vote.filter(id=vote_id, closed_at__isnull=True).update(
-            closed_at=at, verdict=result.outcome.verdict, decided_by=result.outcome.rule
-        )
-    if not updated:
-        raise DomainError("VOTE_ALREADY_CLOSED", "voteId")
-    return (await Vote.filter(id=vote_id).values(*VOTE_FIELDS))[0]
-
-
-# ---------------------------------------------------------------------------
-# Ballots
-# ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BallotInput:
-    vote_id: int
-    option_id: int
-    channel: BallotChannel = BallotChannel.ONLINE
-    # Operators entering a paper or proxy ballot name the owner (or the elector directly).
-    owner_id: int | None = None
-    elector_id: int | None = None
-    proxy_name: str | None = None
-
-
-def _check_channel(principal: Principal, data: BallotInput) -> list[DomainError]:
-    if data.channel is BallotChannel.ONLINE:
-        require_role(principal, READERS)
-        if data.owner_id is not None:
-            # Online, owners vote for themselves; operators enter ballots on paper channels.
-            return [DomainError("OWNER_NOT_APPLICABLE", "ownerId")]
-        return []
-    require_role(principal, ADMINS)
-    errors = []
-    if data.owner_id is None and data.elector_id is None:
-        errors.append(DomainError("REQUIRED", "ownerId"))
-    if data.channel is BallotChannel.PROXY and not (data.proxy_name or "").strip():
-        errors.append(DomainError("REQUIRED", "proxyName"))
-    return errors
-
-
-async def _elector_for(principal: Principal, vote_id: int, data: BallotInput) -> int:
-    if data.channel is BallotChannel.ONLINE:
-        people = await people_of(principal)
-    else:
-        people = [data.owner_id] if data.owner_id is not None else []
-    members = ElectorMember.filter(vote_id=vote_id)
-    if people:
-        members = members.filter(person_id__in=people)
-    elif data.channel is BallotChannel.ONLINE:
-        raise DomainError("NOT_AN_OWNER", "voteId")
-    if data.elector_id is not None:
-        members = members.filter(elector_id=data.elector_id)
-    electors = {int(r["elector_id"]) for r in await members.values("elector_id")}
-    if not electors:
-        raise DomainError("NOT_AN_OWNER", "ownerId" if data.owner_id else "voteId")
-    if len(electors) > 1:
-        # One person can be two owners (a unit alone, another co-owned): say which.
-        raise DomainError("ELECTOR_AMBIGUOUS", "electorId")
-    return electors.pop()
-
-
-async def cast_ballot(
-    principal: Principal, data: BallotInput, change: bool = False
-) -> dict[str, Any]:
-    """Cast (or, with change=True, change) an owner's one ballot while the vote is open."""
-    errors = _check_channel(principal, data)
-    vote = await _visible_vote(principal, data.vote_id)
-    if not await VoteOption.filter(id=data.option_id, vote_id=data.vote_id).exists():
-        errors.append(DomainError("OPTION_NOT_FOUND", "optionId"))
-    if errors:
-        raise ValidationErrors(errors)
-    at = now()
-    if at < vote["opens_at"]:
-        raise DomainError("VOTE_NOT_OPEN", "voteId")
-    if is_closed(vote, at):
-        raise DomainError("VOTE_CLOSED", "voteId")
-    elector_id = await _elector_for(principal, data.vote_id, data)
-    people = await people_of(principal) if data.channel is BallotChannel.ONLINE else []
-    values = {
-        "option_id": data.option_id,
-        "channel": data.channel,
-        "proxy_name": data.proxy_name.strip()
-        if data.channel is BallotChannel.PROXY and data.proxy_name
-        else None,
-        "entered_by_subject": principal.subject,
-        "cast_by_id": people[0] if people else data.owner_id,
-        "cast_at": at,
-    }
-    existing = await Ballot.filter(vote_id=data.vote_id, elector_id=elector_id).values(
-        "id", "revision"
-    )
-    if change:
-        ballot_id = await _change(vote, existing, values)
-    else:
-        ballot_id = await _cast(vote, elector_id, existing, values)
-    return (await Ballot.filter(id=ballot_id).values(*BALLOT_FIELDS))[0]
-
-
-async def _cast(
-    vote: dict[str, Any], elector_id: int, existing: list[dict[str, Any]], values: dict[str, Any]
-) -> int:
-    if existing:
-        raise DomainError("BALLOT_ALREADY_CAST", "voteId")
-    try:
-        async with in_transaction():
-            ballot = await Ballot.create(vote_id=vote["id"], elector_id=elector_id, **values)
-    except IntegrityError:
-        # A co-owner's ballot landed first: the elector's one vote is taken.
-        raise DomainError("BALLOT_ALREADY_CAST", "voteId") from None
-    return ballot.id
-
-
-async def _change(
-    vote: dict[str, Any], existing: list[dict[str, Any]], values: dict[str, Any]
-) -> int:
-    if not vote["ballots_changeable"]:
-        raise DomainError("BALLOT_NOT_CHANGEABLE", "voteId")
-    if not existing:
-        raise DomainError("BALLOT_NOT_CAST", "voteId")
-    ballot = existing[0]
-    async with in_transaction():
-        updated = await Ballot.filter(id=ballot["id"], revision=ballot["revision"]).update(
-            revision=F("revision") + 1, **values
-        )
-    if not updated:
-        raise DomainError("BALLOT_CHANGED_CONCURRENTLY", "voteId")
-    return int(ballot["id"])

@@ -11,8 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from core.grassroots import people
-from core.grassroots import roster as grassroots
+from core.grassroots import listing, people
 from core.infra.errors import AuthError
 from core.models import Building as BuildingModel
 from core.models import Community as CommunityModel
@@ -72,7 +71,7 @@ def _roster(model: type[CityModel], make: Callable[[dict[str, Any]], Any]) -> No
     """Party members, volunteers, mediators: as their root lists show them."""
 
     async def read(info: Info, pk: int) -> Any:
-        rows = await grassroots.people_by_id(info.context.principal, model, [pk])
+        rows = await listing.people_by_id(info.context.principal, model, [pk])
         return make(rows[pk]) if pk in rows else None
 
     return read

@@ -10,8 +10,7 @@ from __future__ import annotations
 from core.cases import councils
 from core.cases import filing as cases
 from core.firms import contracts
-from core.grassroots import roster as grassroots
-from core.grassroots import workitems
+from core.grassroots import listing, workitems
 from core.models import BuildingHead as BuildingHeadModel
 from core.models import CommunityWorker as CommunityWorkerModel
 from core.votes import owners
@@ -47,12 +46,12 @@ async def _request(info: Info, pk: int) -> WorkItemRequest | None:
 
 
 async def _building_head(info: Info, pk: int) -> BuildingHead | None:
-    rows = await grassroots.people_by_id(info.context.principal, BuildingHeadModel, [pk])
+    rows = await listing.people_by_id(info.context.principal, BuildingHeadModel, [pk])
     return BuildingHead.from_row(rows[pk]) if pk in rows else None
 
 
 async def _worker(info: Info, pk: int) -> CommunityWorker | None:
-    rows = await grassroots.people_by_id(info.context.principal, CommunityWorkerModel, [pk])
+    rows = await listing.people_by_id(info.context.principal, CommunityWorkerModel, [pk])
     return CommunityWorker.from_row(rows[pk]) if pk in rows else None
 
 

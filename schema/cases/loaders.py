@@ -1,4 +1,5 @@
-"""Per-request DataLoaders of the case records: one statement per field per request."""
+"""Per-request DataLoaders of the case records (one statement per field per request), and a
+compound's nested page of cases from its batched loaders."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ from strawberry.dataloader import DataLoader
 
 from core.cases import councils
 from core.cases import reports as case_reports
+from core.infra import enums as domain
+from core.infra.pagination import Page, encode_cursor
 from schema.api.context import Info
+from schema.api.loaders import answer
 
 
 def _loader(fetch: Callable[[list[Any]], Awaitable[dict[Any, Any]]], default: Any) -> Any:
@@ -40,3 +44,26 @@ def case_loaders(info: Info) -> CaseLoaders:
         loaders = CaseLoaders()
         context._case_loaders = loaders
     return loaders
+
+
+def nested_page(
+    info: Info,
+    compound_id: int,
+    size: int,
+    kinds: tuple[domain.CaseKind, ...],
+    rows: list[dict[str, Any]],
+) -> Page:
+    """A compound's newest cases (`size` + 1 rows loaded) as a page; its count is batched with
+    every other compound of the request, or already loaded (schema/api/lookahead.py)."""
+    counts = info.context.loaders.case_counts(kinds)
+
+    def count() -> Any:
+        return answer(counts, compound_id, int)
+
+    return Page(
+        rows=rows[:size],
+        has_next=len(rows) > size,
+        has_previous=False,
+        cursors=[encode_cursor(r["created_at"], r["id"]) for r in rows[:size]],
+        count=count,
+    )

@@ -14,6 +14,7 @@ from schema.api.context import Info
 from schema.api.enums import CaseStage, EscalationLevel, TransitionKind
 from schema.api.ids import to_global_id
 from schema.api.rows import FromRow
+from schema.cases.loaders import case_loaders
 from schema.firms.types import Firm
 from schema.organisations.types import Organisation
 from schema.places.types import Compound
@@ -119,8 +120,6 @@ class CouncilMeeting:
 
     @strawberry.field
     async def agenda(self, info: Info) -> list[AgendaItem]:
-        from schema.cases.loaders import case_loaders
-
         rows = await case_loaders(info).agenda.load(self.pk)
         return [
             AgendaItem(
@@ -131,8 +130,6 @@ class CouncilMeeting:
 
     @strawberry.field
     async def participants(self, info: Info) -> list[CouncilParticipant]:
-        from schema.cases.loaders import case_loaders
-
         rows = await case_loaders(info).participants.load(self.pk)
         return [
             CouncilParticipant(

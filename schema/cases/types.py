@@ -10,7 +10,6 @@ import strawberry
 from core.cases import reports as case_reports
 from core.cases.rules import rules_for
 from core.infra import enums as domain
-from core.infra.pagination import Page, encode_cursor
 from core.models import Compound as CompoundModel
 from schema.api import lookahead
 from schema.api.context import Info
@@ -142,26 +141,3 @@ class Case(Node):
             and self.stage_due_on is not None
             and self.stage_due_on < as_of
         )
-
-
-def nested_page(
-    info: Info,
-    compound_id: int,
-    size: int,
-    kinds: tuple[domain.CaseKind, ...],
-    rows: list[dict[str, Any]],
-) -> Page:
-    """A compound's newest cases (`size` + 1 rows loaded) as a page; its count is batched with
-    every other compound of the request, or already loaded (schema/api/lookahead.py)."""
-    counts = info.context.loaders.case_counts(kinds)
-
-    def count() -> Any:
-        return answer(counts, compound_id, int)
-
-    return Page(
-        rows=rows[:size],
-        has_next=len(rows) > size,
-        has_previous=False,
-        cursors=[encode_cursor(r["created_at"], r["id"]) for r in rows[:size]],
-        count=count,
-    )

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -10,10 +12,22 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from core.infra import db
+from core.devdata.demo import load_everything
+from core.devdata.generate import generate as run_generate
+from core.infra import clock, db
 from core.infra.cities import ensure_cities, load_city_configs
 from core.infra.enums import Role
-from core.security.auth import ROLE_SCOPES, Scope, mint_token
+from core.infra.errors import DomainError
+from core.infra.settings import PROJECT_ROOT, SettingsError
+from core.infra.tenancy import in_city
+from core.plugins import calls as plugins
+from core.plugins.calls import configured_plugins, installation
+from core.plugins.contributions import SyncReport
+from core.security import production
+from core.security.auth import ROLE_SCOPES, Principal, Scope, mint_token
+from core.security.personal import DataKeyError, check_data_key
+from core.security.retention import Purged
+from core.security.retention import purge as run_purge
 
 T = TypeVar("T")
 app = typer.Typer(
@@ -67,8 +81,6 @@ def migrate(database_url: OwnerDatabaseOption = None) -> None:
 def demo_data(database_url: DatabaseOption = None) -> None:
     """Load the demo data of every configured city (Dongguan, Zhuhai) and of the plugins each
     city enables; skips what exists, so running it again changes nothing."""
-    from core.devdata.demo import load_everything
-
     counts = _run(lambda: load_everything(lambda msg: typer.echo(f"  {msg}")), database_url)
     typer.echo("demo data: " + (", ".join(f"{k} {v}" for k, v in counts.items()) or "nothing new"))
 
@@ -83,7 +95,6 @@ def generate(
     database_url: DatabaseOption = None,
 ) -> None:
     """Generate a large synthetic city for load and benchmark work (COPY on PostgreSQL)."""
-    from core.devdata.generate import generate as run_generate
 
     def progress(stage: str, done: int, total: int) -> None:
         pct = 100 * done // total if total else 100
@@ -104,16 +115,11 @@ def serve(
     database_url: DatabaseOption = None,
 ) -> None:
     """Serve the API: POST /graphql/{city}; open it in a browser for GraphiQL."""
-    import os
-
+    # Imported when used: uvicorn is needed by `serve` only.
     from schema.http import serving
 
     if database_url:
         os.environ["CIVICGRAPH_DATABASE_URL"] = database_url
-    from core.infra.settings import SettingsError
-    from core.security import production
-    from core.security.personal import DataKeyError, check_data_key
-
     try:
         check_data_key()  # production refuses the development data key (docs/privacy.md)
         production.check()  # and a missing, weak or public secret (docs/security.md)
@@ -177,16 +183,14 @@ def bench(
     ] = False,
 ) -> None:
     """Benchmark the GraphQL paths against a hand-written asyncpg baseline (PostgreSQL)."""
-    from core.infra.settings import PROJECT_ROOT
-
     # The benchmark lives with the tests (tests/benchmarks), beside the package, not in it.
     sys.path.insert(0, str(PROJECT_ROOT))
     if limits:
-        from tests.benchmarks import limits as limits_bench
+        from tests.benchmarks import limits as limits_bench  # importable only once on sys.path
 
         limits_bench.main(requests if requests != 3000 else 200, say=typer.echo)
         return
-    from tests.benchmarks.run import Options, main
+    from tests.benchmarks.run import Options, main  # importable only once on sys.path
 
     main(
         Options(
@@ -215,7 +219,7 @@ def schema_export(
     ] = None,
 ) -> None:
     """Print (or write) the SDL a city's endpoint serves."""
-    from core.plugins.calls import configured_plugins
+    # Imported when used: building the GraphQL schema costs ~1 s, which other commands skip.
     from schema.api.build import schema_for_city
 
     if city not in load_city_configs():
@@ -235,8 +239,6 @@ def schema_export(
 @app.command("plugins")
 def plugins_command(database_url: DatabaseOption = None) -> None:
     """List installed plugins: version, the hooks each implements, the cities enabling each."""
-    from core.plugins.calls import installation
-
     found = _run(installation, database_url)
     if not found:
         typer.echo("no plugins installed (entry-point group civicgraph.plugins)")
@@ -255,11 +257,7 @@ def escalate(
     database_url: DatabaseOption = None,
 ) -> None:
     """Escalate every case overdue in its stage one level up (run daily; docs/cases.md)."""
-    import datetime as dt
-
-    from core.infra import clock
-    from core.infra.tenancy import in_city
-    from core.security.auth import Principal
+    # Imported when used: it builds the GraphQL types (~0.6 s), which other commands skip.
     from schema.cases.fields import escalate as escalate_audited
 
     if city not in load_city_configs():
@@ -290,11 +288,6 @@ def sync_state_owned(
 ) -> None:
     """Reconcile the state-owned property companies' project feeds with the city's compounds
     and contracts (the city's plugins' connectors; exit 1 when a feed failed)."""
-    from core.infra.errors import DomainError
-    from core.infra.tenancy import in_city
-    from core.plugins import calls as plugins
-    from core.plugins.contributions import SyncReport
-
     if city not in load_city_configs():
         raise typer.BadParameter(f"unknown city {city!r}", param_hint="--city")
 
@@ -335,9 +328,6 @@ def purge(
     database_url: OwnerDatabaseOption = None,
 ) -> None:
     """Enforce the retention periods of docs/privacy.md (run daily)."""
-    from core.security.retention import Purged
-    from core.security.retention import purge as run_purge
-
     cities = city or sorted(load_city_configs())
     verb = "would purge" if dry_run else "purged"
 

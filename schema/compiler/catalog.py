@@ -159,7 +159,7 @@ def compound_current_contract(b: Builder, a: str, nodes: Nodes, f: GraphQLField)
 
 
 def compound_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
-    """Compound.cases: schema.cases.types.nested_page over core.cases.filing.latest_cases."""
+    """Compound.cases: schema.cases.loaders.nested_page over core.cases.filing.latest_cases."""
     args = b.arguments(nodes, f)
     size = _page(args.get("first"), None).first
     kinds = tuple(domain.CaseKind(k) for k in args.get("kind") or ())

@@ -13,12 +13,15 @@ from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
 from schema.api.context import Info
 from schema.api.enums import ManagementMode
+from schema.api.lazy import resolved
 from schema.api.relay import Node
 from schema.api.rows import FromRow
 from schema.places.types import Compound
 
 if TYPE_CHECKING:
     from schema.firms.credit import CreditStanding
+
+CreditStandingRef = Annotated["CreditStanding", strawberry.lazy("schema.firms.credit")]
 
 
 @strawberry.type(description="A property-service firm (物业服务企业).")
@@ -40,14 +43,10 @@ class Firm(Node):
     )
     async def credit_standing(
         self, info: Info, as_of: dt.date | None = None
-    ) -> Annotated[CreditStanding, strawberry.lazy("schema.firms.credit")] | None:
-        from schema.firms.credit import (
-            CreditStanding,  # lazy: schema.firms.credit imports this module
-        )
-
+    ) -> CreditStandingRef | None:
         day = as_of or credit.today()
         found = await info.context.loaders.credit_standings(day).load(self.pk)
-        return CreditStanding.of(found) if found else None
+        return resolved(CreditStandingRef).of(found) if found else None
 
     @strawberry.field(description="Every management contract, newest first.")
     async def contracts(self, info: Info) -> list[ManagementContract]:

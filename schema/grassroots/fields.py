@@ -8,8 +8,8 @@ from typing import Annotated, Any, TypeVar
 
 import strawberry
 
+from core.grassroots import listing, workitems
 from core.grassroots import roster as grassroots
-from core.grassroots import workitems
 from core.infra import enums as domain
 from core.infra.enums import OrganisationKind as DomainOrganisationKind
 from core.infra.pagination import Ordering, page_request, paginate
@@ -48,12 +48,10 @@ async def _people(
     info: Info, model: Any, make: Callable[[dict[str, Any]], T], first: int | None,
     after: str | None, community_id: strawberry.ID | None, serving_on: dt.date | None,
 ) -> Connection[T]:  # fmt: skip
-    f = grassroots.PeopleFilter(
+    f = listing.PeopleFilter(
         community_id=optional_pk(community_id, "Community", "communityId"), serving_on=serving_on
     )
-    page = await grassroots.list_people(
-        info.context.principal, model, f, page_request(first, after)
-    )
+    page = await listing.list_people(info.context.principal, model, f, page_request(first, after))
     return connection(page, make)
 
 

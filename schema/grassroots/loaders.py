@@ -7,8 +7,7 @@ from typing import Any
 
 from strawberry.dataloader import DataLoader
 
-from core.grassroots import roster as grassroots
-from core.grassroots import workitems
+from core.grassroots import listing, workitems
 from core.models import PartyServiceRecord, VolunteerService
 
 
@@ -22,15 +21,13 @@ def _loader(fetch: Callable[[list[int]], Awaitable[dict[int, Any]]], default: An
 
 class GrassrootsLoaders:
     def __init__(self) -> None:
-        self.head_buildings = _loader(grassroots.buildings_of_heads, list)
-        self.worker_records = _loader(grassroots.worker_records, list)
-        self.party_hours = _loader(
-            lambda ids: grassroots.service_hours(PartyServiceRecord, ids), 0.0
-        )
+        self.head_buildings = _loader(listing.buildings_of_heads, list)
+        self.worker_records = _loader(listing.worker_records, list)
+        self.party_hours = _loader(lambda ids: listing.service_hours(PartyServiceRecord, ids), 0.0)
         self.volunteer_hours = _loader(
-            lambda ids: grassroots.service_hours(VolunteerService, ids), 0.0
+            lambda ids: listing.service_hours(VolunteerService, ids), 0.0
         )
-        self.venue_hours = _loader(grassroots.venue_hours, list)
+        self.venue_hours = _loader(listing.venue_hours, list)
         self.request_communities = _loader(workitems.request_communities, list)
         self.work_item = _loader(workitems.items_by_id, None)
 

@@ -17,9 +17,11 @@ from core.models import Street as StreetModel
 from schema.api import lookahead
 from schema.api.context import Info
 from schema.api.enums import CaseKind, CommunityKind, CompoundKind, ManagementMode
+from schema.api.lazy import resolved
 from schema.api.loaders import answer
 from schema.api.relay import Connection, Node, connection
 from schema.api.rows import FromRow
+from schema.cases.loaders import nested_page
 
 if TYPE_CHECKING:
     from schema.cases.types import Case
@@ -115,19 +117,15 @@ class Compound(Node):
 
     @strawberry.field
     def current_contract(self, info: Info) -> ContractRef | None:
-        from schema.firms.types import ManagementContract
-
         def make(row: dict[str, Any] | None) -> Any:
-            return ManagementContract.from_row(row) if row else None
+            return resolved(ContractRef).from_row(row) if row else None
 
         return answer(info.context.loaders.current_contract, self.pk, make)  # type: ignore[no-any-return]
 
     @strawberry.field(description="Every management contract, newest first.")
     async def contracts(self, info: Info) -> list[ContractRef]:
-        from schema.firms.types import ManagementContract
-
         rows = await info.context.loaders.contracts_of_compound.load(self.pk)
-        return [ManagementContract.from_row(r) for r in rows]
+        return [resolved(ContractRef).from_row(r) for r in rows]
 
     @strawberry.field
     async def buildings(self, info: Info) -> list[Building]:
@@ -136,8 +134,7 @@ class Compound(Node):
 
     @strawberry.field
     async def organisations(self, info: Info) -> list[OrganisationRef]:
-        from schema.organisations.types import Organisation
-
+        Organisation = resolved(OrganisationRef)
         loader = info.context.loaders.children_of(Organisation.model, "compound_id")
         return [Organisation.from_row(r) for r in await loader.load(self.pk)]
 
@@ -148,13 +145,12 @@ class Compound(Node):
     def cases(
         self, info: Info, first: int = 10, kind: list[CaseKind] | None = None
     ) -> Connection[CaseRef]:
-        from schema.cases.types import Case, nested_page
-
         kinds = tuple(domain.CaseKind(k) for k in kind or ())
         size = page_request(first, None).first
 
         def make(rows: list[dict[str, Any]]) -> Connection[Case]:
-            return connection(nested_page(info, self.pk, size, kinds, rows), Case.from_row)
+            page = nested_page(info, self.pk, size, kinds, rows)
+            return connection(page, resolved(CaseRef).from_row)
 
         loader = info.context.loaders.latest_cases(size, kinds)
         return answer(loader, self.pk, make)  # type: ignore[no-any-return]
@@ -210,3 +206,4 @@ def _firm(row: dict[str, Any] | None) -> FirmRef | None:
     from schema.firms.types import Firm
 
     return Firm.from_row(row) if row else None
+    return resolved(FirmRef).from_row(row) if row else None

@@ -12,7 +12,7 @@ from core.firms import contracts
 from core.infra import enums as domain
 from core.infra.pagination import page_request
 from core.security.access import require_role
-from core.votes import owners
+from core.votes import ballots, owners, results
 from core.votes import voting as votes
 from schema.api import lookahead
 from schema.api.context import Info
@@ -122,8 +122,8 @@ class BallotInput:
     elector_id: strawberry.ID | None = None
     proxy_name: str | None = None
 
-    def to_core(self) -> votes.BallotInput:
-        return votes.BallotInput(
+    def to_core(self) -> ballots.BallotInput:
+        return ballots.BallotInput(
             vote_id=pk_of(self.vote_id, "Vote", "voteId"),
             option_id=pk_of(self.option_id, "VoteOption", "optionId"),
             channel=domain.BallotChannel(self.channel),
@@ -226,7 +226,7 @@ class VotesMutation:
         self, info: Info, input: BallotInput, idempotency_key: CastKey = None
     ) -> BallotPayload:
         async def act() -> Ballot:
-            row = await votes.cast_ballot(info.context.principal, input.to_core())
+            row = await ballots.cast_ballot(info.context.principal, input.to_core())
             return Ballot.from_row(row)
 
         ballot, errors = await attempt_create(info, act, idempotency_key, BALLOT)
@@ -235,7 +235,7 @@ class VotesMutation:
     @strawberry.mutation(description="Change a cast ballot before closing, where the city allows.")
     async def change_ballot(self, info: Info, input: BallotInput) -> BallotPayload:
         async def act() -> Ballot:
-            row = await votes.cast_ballot(info.context.principal, input.to_core(), change=True)
+            row = await ballots.cast_ballot(info.context.principal, input.to_core(), change=True)
             return Ballot.from_row(row)
 
         ballot, errors = await attempt(info, act)
@@ -247,7 +247,7 @@ class VotesMutation:
     async def close_vote(self, info: Info, vote_id: strawberry.ID) -> VotePayload:
         async def act() -> Vote:
             pk = pk_of(vote_id, "Vote", "voteId")
-            return Vote.from_row(await votes.close_vote(info.context.principal, pk))
+            return Vote.from_row(await results.close_vote(info.context.principal, pk))
 
         vote, errors = await attempt(info, act)
         return VotePayload(vote=vote, errors=errors)

@@ -13,6 +13,7 @@ from typing import Any
 from strawberry.dataloader import DataLoader
 
 from core.security.auth import Principal
+from core.votes import results
 from core.votes import voting as votes
 from core.votes.rules import Count
 
@@ -26,7 +27,7 @@ class VoteLoaders:
             return [found.get(i, []) for i in ids]
 
         async def tallies(ids: Sequence[int]) -> list[dict[int, Count]]:
-            found = await votes.tallies(ids)
+            found = await results.tallies(ids)
             return [found.get(i, {}) for i in ids]
 
         async def own(ids: Sequence[int]) -> list[Row | None]:

@@ -12,6 +12,7 @@ import strawberry
 from core.infra import enums as domain
 from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
+from core.votes import results
 from core.votes import voting as votes
 from core.votes.rules import Count
 from schema.api.context import Info
@@ -114,7 +115,7 @@ class VoteResult:
         return domain.VoteRule(self.rule).label(info.context.lang)
 
 
-def _turnout(result: votes.VoteResult) -> Turnout:
+def _turnout(result: results.VoteResult) -> Turnout:
     return Turnout(
         electorate=OwnerCount.of(result.electorate),
         participating=OwnerCount.of(result.participating),
@@ -193,13 +194,13 @@ class Vote(Node):
         row = await vote_loaders(info.context).own_ballot.load(self.pk)
         return Ballot.from_row(row) if row else None
 
-    async def _result(self, info: Info) -> votes.VoteResult | None:
+    async def _result(self, info: Info) -> results.VoteResult | None:
         if not votes.may_see_tally(info.context.principal, self.row):
             return None  # tallies while voting are for admins; everyone sees them once closed
         loaders = vote_loaders(info.context)
         options = await loaders.options.load(self.pk)
         tally = await loaders.tallies.load(self.pk)
-        return votes.result_of(self.row, options, tally)
+        return results.result_of(self.row, options, tally)
 
     @strawberry.field(description="Null for residents until the vote closes.")
     async def turnout(self, info: Info) -> Turnout | None:

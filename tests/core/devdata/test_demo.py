@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from core.devdata.demo import SERVICE_GROUPS, load_demo
+from core.devdata.demo import load_demo
+from core.devdata.demo_cities import SERVICE_GROUPS
 from core.infra import db
 from core.infra.enums import CaseStage, CompoundKind, ManagementMode, OrganisationKind
 from core.infra.tenancy import in_city

@@ -1,5 +1,6 @@
-"""The Dongguan demo's figures, counted by hand from core/devdata/demo.py's compound table and
-core/devdata/grassroots.py (DOMAIN.md: 1,112 of 1,112 mature compounds have a party branch)."""
+"""The Dongguan demo's figures, counted by hand from core/devdata/demo_cities.py's compound
+table and core/devdata/grassroots.py (DOMAIN.md: 1,112 of 1,112 mature compounds have a party
+branch)."""
 
 from __future__ import annotations
 

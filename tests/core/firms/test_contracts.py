@@ -20,7 +20,9 @@ from core.models import Compound, ManagementContract, PluginConfiguration
 from core.plugins import calls as plugins
 from core.plugins.contributions import Refusal
 from core.plugins.hookspecs import hookimpl
-from core.votes.voting import BallotInput, cast_ballot, close_vote, options_of
+from core.votes.ballots import BallotInput, cast_ballot
+from core.votes.results import close_vote
+from core.votes.voting import options_of
 from tests.core.votes.owners_fixtures import ADMIN, end_voting, open_on, register_owners, resident
 from tests.factories import Town, build_town
 

@@ -12,16 +12,9 @@ from core.infra.errors import AuthError, DomainError
 from core.infra.tenancy import in_city
 from core.models import Ballot, Elector, Unit, UnitOwnership, Vote, VoteOption
 from core.security.auth import Principal, Scope, ScopeKind
-from core.votes.voting import (
-    BallotInput,
-    OpenVoteInput,
-    OptionInput,
-    cast_ballot,
-    close_vote,
-    compute_results,
-    open_vote,
-    options_of,
-)
+from core.votes.ballots import BallotInput, cast_ballot
+from core.votes.results import close_vote, compute_results
+from core.votes.voting import OpenVoteInput, OptionInput, open_vote, options_of
 from tests.core.votes.owners_fixtures import ADMIN, end_voting, open_on, register_owners, resident
 from tests.factories import Town, build_town
 

@@ -13,7 +13,9 @@ from core.infra.errors import DomainError
 from core.infra.tenancy import in_city
 from core.models import ManagementContract, Unit
 from core.plugins import calls as plugins
-from core.votes.voting import BallotInput, cast_ballot, close_vote, options_of
+from core.votes.ballots import BallotInput, cast_ballot
+from core.votes.results import close_vote
+from core.votes.voting import options_of
 from plugins.dongguan_donghong import takeover
 from plugins.dongguan_donghong.models import DonghongProject
 from plugins.dongguan_donghong.settings import NAME, DonghongSettings

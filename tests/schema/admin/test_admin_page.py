@@ -1,6 +1,6 @@
 """The city overview page: admin only, token by header or by the cookie the development
 sign-in sets (never by URL); signed in and rendered in a real headless Chromium against a
-real server (Debian's `chromium`, installed by .ci/run), driven over the DevTools protocol."""
+real server (Debian's `chromium`, installed by `make test`), driven over the DevTools protocol."""
 
 from __future__ import annotations
 
@@ -129,7 +129,7 @@ def _chromium() -> str:
     path = shutil.which("chromium")
     if path is None:
         if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing in CI: .ci/run must install Debian's chromium")
+            pytest.fail("chromium is missing in CI: `make test` must install Debian's chromium")
         pytest.skip("Debian's chromium is not installed here (apt-get install -y chromium)")
     return path
 
