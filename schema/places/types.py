@@ -203,7 +203,4 @@ class Grid(Node):
 
 
 def _firm(row: dict[str, Any] | None) -> FirmRef | None:
-    from schema.firms.types import Firm
-
-    return Firm.from_row(row) if row else None
     return resolved(FirmRef).from_row(row) if row else None

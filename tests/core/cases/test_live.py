@@ -21,7 +21,8 @@ async def test_the_listen_connection_is_opened_with_the_pools_settings(database_
     try:
         async with hub.subscribe():
             names = await watcher.fetch(
-                "SELECT application_name FROM pg_stat_activity WHERE query LIKE 'LISTEN %'"
+                "SELECT application_name FROM pg_stat_activity "
+                "WHERE datname = current_database() AND query LIKE 'LISTEN %'"
             )
     finally:
         await db.close()

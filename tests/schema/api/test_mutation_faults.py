@@ -77,7 +77,8 @@ async def test_a_mutation_killed_before_commit_leaves_nothing(town, gql, databas
         mutation = asyncio.ensure_future(post(gql, town, "k-mid"))
         for _ in range(3000):
             waiting = await watcher.fetchval(
-                "SELECT pid FROM pg_stat_activity WHERE usename = 'civicgraph_app' "
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND usename = 'civicgraph_app' "
                 "AND wait_event_type = 'Lock' AND query LIKE 'INSERT INTO \"audit_entries\"%'"
             )
             if waiting:

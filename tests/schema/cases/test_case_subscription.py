@@ -304,7 +304,8 @@ async def test_a_lost_listen_connection_ends_the_subscription_and_resubscribing_
         try:
             killed = await admin.fetchval(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE pid <> pg_backend_pid() AND query LIKE 'LISTEN %'"
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND query LIKE 'LISTEN %'"
             )
         finally:
             await admin.close()
