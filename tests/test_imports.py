@@ -20,6 +20,14 @@ ENTRY_POINTS = [
     "schema.api.build",
     "schema.http.app",
     "schema.cli.main",
+    # The plugin door and the bundled plugins' hooks modules import their names at the top.
+    "schema.plugin_api",
+    "plugins.firm_blacklist",
+    "plugins.dongguan_assessment.plugin",
+    "plugins.dongguan_donghong.plugin",
+    "plugins.dongguan_purchasing.plugin",
+    "plugins.points_credit.plugin",
+    "plugins.zhuhai_purchasing.plugin",
 ]
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from plugins.dongguan_assessment import credit, demo, scoring
+from plugins.dongguan_assessment import credit, demo, schema, scoring
 from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
 from schema.plugin_api import (
     CityPlugins,
@@ -48,9 +48,6 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
-    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
-    from plugins.dongguan_assessment import schema
-
     return SchemaContribution(
         query=schema.DongguanAssessmentQuery,
         mutation=schema.DongguanAssessmentMutation,

@@ -27,6 +27,7 @@ from schema.plugin_api import (
     Compound,
     Connection,
     Firm,
+    FromRow,
     Info,
     Ordering,
     UserError,
@@ -154,17 +155,7 @@ class DgCreditDeduction:
     source: str
     occurred_on: dt.date
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> DgCreditDeduction:
-        return cls(
-            id=strawberry.ID(to_global_id("DgCreditDeduction", r["id"])),
-            kind=r["kind"],
-            points=r["points"],
-            severity=r["severity"],
-            reason=r["reason"],
-            source=r["source"],
-            occurred_on=r["occurred_on"],
-        )
+    from_row = FromRow()
 
 
 @strawberry.type(description="A firm or social organisation on Dongguan's blacklist.")
@@ -179,19 +170,7 @@ class DgBlacklistEntry:
     removed_on: dt.date | None
     removal_reason: str | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> DgBlacklistEntry:
-        return cls(
-            id=strawberry.ID(to_global_id("DgBlacklistEntry", r["id"])),
-            firm_id=r["firm_id"],
-            organisation_id=r["organisation_id"],
-            reason=r["reason"],
-            source=r["source"],
-            listed_on=r["listed_on"],
-            listed_until=r["listed_until"],
-            removed_on=r["removed_on"],
-            removal_reason=r["removal_reason"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from plugins.dongguan_donghong import demo
+from plugins.dongguan_donghong import demo, schema, takeover
 from plugins.dongguan_donghong.feed import fetch
 from plugins.dongguan_donghong.settings import NAME, DonghongSettings
 from plugins.dongguan_donghong.sync import company_firm
@@ -98,9 +98,6 @@ class DonghongConnector:
         authority_decision: str | None = None,
         principal: Principal | None = None,
     ) -> None:
-        # Not at the top: core/infra/db.py loads this module while core.firms.contracts imports.
-        from plugins.dongguan_donghong import takeover
-
         await takeover.take_over(
             principal or self._principal(),
             self.settings,
@@ -122,9 +119,6 @@ class DonghongConnector:
     ) -> None:
         if to_firm_id is None:
             raise DomainError("REQUIRED", "toFirmId")
-        # Not at the top: core/infra/db.py loads this module while core.firms.contracts imports.
-        from plugins.dongguan_donghong import takeover
-
         await takeover.hand_over(
             principal or self._principal(),
             self.settings,
@@ -152,9 +146,6 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
-    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
-    from plugins.dongguan_donghong import schema
-
     return SchemaContribution(query=schema.DonghongQuery, mutation=schema.DonghongMutation)
 
 

@@ -22,6 +22,7 @@ from schema.plugin_api import (
     ROW_FIELDS,
     Compound,
     Connection,
+    FromRow,
     Info,
     ManagementContract,
     Ordering,
@@ -108,22 +109,9 @@ class SyncRunNode:
     errors: list[str]
     rows: list[DonghongSyncRow]
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> SyncRunNode:
-        return cls(
-            id=strawberry.ID(to_global_id("DonghongSyncRun", r["id"])),
-            ran_at=r["ran_at"],
-            actor=r["actor"],
-            dry_run=r["dry_run"],
-            status=r["status"],
-            matched=r["matched"],
-            created=r["created"],
-            changed=r["changed"],
-            ended=r["ended"],
-            conflicting=r["conflicting"],
-            errors=list(r["errors"]),
-            rows=_rows(r["rows"]),
-        )
+    from_row = FromRow(
+        computed={"errors": lambda r: list(r["errors"]), "rows": lambda r: _rows(r["rows"])}
+    )
 
 
 @strawberry.type(
@@ -141,20 +129,7 @@ class ProjectNode:
     managed_since: dt.date | None
     managed_until: dt.date | None
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> ProjectNode:
-        return cls(
-            id=strawberry.ID(to_global_id("DonghongProject", r["id"])),
-            project_code=r["project_code"],
-            name=r["name"],
-            compound_id=r["compound_id"],
-            community=r["community"],
-            kind=r["kind"],
-            floor_area=r["floor_area"],
-            homes=r["homes"],
-            managed_since=r["managed_since"],
-            managed_until=r["managed_until"],
-        )
+    from_row = FromRow()
 
     @strawberry.field
     async def compound(self, info: Info) -> Compound | None:

@@ -1,8 +1,7 @@
 """The hooks of `dongguan_purchasing` (entry point in the root pyproject.toml).
 
-The ORM is imported inside the hooks: this module is loaded while the core builds its
-database configuration, before models may be imported. The blacklist of providers is the
-credit plugin's (dongguan_assessment answers validate_service_purchase too).
+The blacklist of providers is the credit plugin's (dongguan_assessment answers
+validate_service_purchase too).
 """
 
 from __future__ import annotations

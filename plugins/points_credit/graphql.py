@@ -17,6 +17,7 @@ from plugins.points_credit.settings import NAME
 from schema.plugin_api import (
     Connection,
     Firm,
+    FromRow,
     Info,
     UserError,
     attempt,
@@ -27,7 +28,6 @@ from schema.plugin_api import (
     optional_pk,
     page_request,
     pk_of,
-    to_global_id,
 )
 from schema.plugin_api.models import Firm as FirmModel
 
@@ -58,17 +58,7 @@ class PointsAppeal:
     decision_reason: str | None
     deduction_pk: strawberry.Private[int]
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> PointsAppeal:
-        return cls(
-            id=strawberry.ID(to_global_id("PointsAppeal", r["id"])),
-            grounds=r["grounds"],
-            filed_on=r["filed_on"],
-            status=r["status"],
-            decided_on=r["decided_on"],
-            decision_reason=r["decision_reason"],
-            deduction_pk=r["deduction_id"],
-        )
+    from_row = FromRow(renamed={"deduction_pk": "deduction_id"})
 
 
 @strawberry.type(
@@ -90,22 +80,7 @@ class PointsNotice:
     pk: strawberry.Private[int]
     firm_pk: strawberry.Private[int]
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> PointsNotice:
-        return cls(
-            id=strawberry.ID(to_global_id("PointsNotice", r["id"])),
-            points=r["points"],
-            reason=r["reason"],
-            source=r["source"],
-            occurred_on=r["occurred_on"],
-            notified_on=r["notified_on"],
-            rectify_by=r["rectify_by"],
-            appeal_by=r["appeal_by"],
-            removed_on=r["removed_on"],
-            removal_reason=r["removal_reason"],
-            pk=r["id"],
-            firm_pk=r["firm_id"],
-        )
+    from_row = FromRow(renamed={"firm_pk": "firm_id"})
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

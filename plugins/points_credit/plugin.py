@@ -8,6 +8,7 @@ from collections.abc import Awaitable
 from pydantic import BaseModel
 
 from plugins.points_credit import notices
+from plugins.points_credit.graphql import PointsMutation, PointsQuery
 from plugins.points_credit.settings import PointsCreditSettings
 from schema.plugin_api import (
     FIRM_MANAGEMENT_CONTRACT,
@@ -47,9 +48,6 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
-    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
-    from plugins.points_credit.graphql import PointsMutation, PointsQuery
-
     return SchemaContribution(query=PointsQuery, mutation=PointsMutation)
 
 

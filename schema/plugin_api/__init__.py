@@ -3,86 +3,77 @@
 A plugin imports from this package and its `models` module (the core's tables, the base of a
 plugin's own) only; import-linter and tests/plugins/test_door.py refuse any other import of
 `core` or `schema` from plugins/. Each name is documented in docs/plugins.md, "The plugin door".
-
-Names are imported on first use (PEP 562 `__getattr__`), not when the door is: core/infra/db.py
-loads every plugin while it is itself being imported, so a door that imported the schema or
-the core's models up front would meet them half-initialised. `hookimpl` and the contract's
-dataclasses are safe at the top of a plugin's entry module; the rest at the top of the
-modules the entry module imports inside its hooks.
 """
 
 from __future__ import annotations
 
-from importlib import import_module
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from core.firms.contracts import CONTRACT_MAKERS, create_management_contract
-    from core.firms.credit import record_credit_event, today
-    from core.infra.clock import local_date, now
-    from core.infra.enums import (
-        CompoundKind,
-        ManagementMode,
-        OrganisationKind,
-        ProcurementMethod,
-        Role,
-    )
-    from core.infra.errors import DomainError, ValidationErrors
-    from core.infra.pagination import Ordering, Page, PageRequest, page_request, paginate
-    from core.infra.tenancy import current_city, in_city
-    from core.places.directory import FIELDS as ROW_FIELDS
-    from core.plugins.calls import (
-        assessment_score,
-        city_plugins,
-        credit_effects,
-        sync_state_owned_projects,
-    )
-    from core.plugins.contributions import (
-        BLACKLIST,
-        BLACKLIST_REMOVAL,
-        FIRM_MANAGEMENT_CONTRACT,
-        FIRM_SERVICE_PURCHASE,
-        INCREASED_INSPECTION,
-        NO_NEW_CONTRACTS,
-        NO_SERVICE_PURCHASE,
-        PENALTY_POINTS,
-        PUBLIC_NOTICE,
-        WRITTEN_WARNING,
-        CityPlugins,
-        CreditConsequence,
-        CreditEvent,
-        CreditRecord,
-        CreditStanding,
-        Criterion,
-        ManagedProject,
-        PluginModels,
-        Reconciliation,
-        Refusal,
-        SchemaContribution,
-        Score,
-        ServicePurchase,
-        StateOwnedCompanyConnector,
-        SyncingConnector,
-        SyncReport,
-        SyncRow,
-        Violation,
-        Worker,
-    )
-    from core.plugins.events import CaseFiled, CaseStageChanged, Event, MeetingHeld
-    from core.plugins.hookspecs import hookimpl
-    from core.purchases.proposals import ProposePurchaseInput, propose_service_purchase, spent
-    from core.security.access import require_compound_in_scope, require_role
-    from core.security.auth import Principal
-    from schema.api.context import Context, Info
-    from schema.api.errors import UserError, attempt, audited
-    from schema.api.ids import from_global_id, optional_pk, pk_of, to_global_id
-    from schema.api.relay import Connection, Node, connection
-    from schema.api.replays import Reread, attempt_create, attempt_record, by_pk, key_argument
-    from schema.api.rereads import MANAGEMENT_CONTRACT as MANAGEMENT_CONTRACT_REREAD
-    from schema.firms.types import Firm, ManagementContract
-    from schema.organisations.types import Organisation
-    from schema.places.types import Compound
-    from schema.plugin_api.settings import settings_of
+from core.firms.contracts import CONTRACT_MAKERS, create_management_contract
+from core.firms.credit import record_credit_event, today
+from core.infra.clock import local_date, now
+from core.infra.enums import (
+    CompoundKind,
+    ManagementMode,
+    OrganisationKind,
+    ProcurementMethod,
+    Role,
+)
+from core.infra.errors import DomainError, ValidationErrors
+from core.infra.pagination import Ordering, Page, PageRequest, page_request, paginate
+from core.infra.tenancy import current_city, in_city
+from core.places.directory import FIELDS as ROW_FIELDS
+from core.plugins.calls import (
+    assessment_score,
+    city_plugins,
+    credit_effects,
+    sync_state_owned_projects,
+)
+from core.plugins.contributions import (
+    BLACKLIST,
+    BLACKLIST_REMOVAL,
+    FIRM_MANAGEMENT_CONTRACT,
+    FIRM_SERVICE_PURCHASE,
+    INCREASED_INSPECTION,
+    NO_NEW_CONTRACTS,
+    NO_SERVICE_PURCHASE,
+    PENALTY_POINTS,
+    PUBLIC_NOTICE,
+    WRITTEN_WARNING,
+    CityPlugins,
+    CreditConsequence,
+    CreditEvent,
+    CreditRecord,
+    CreditStanding,
+    Criterion,
+    ManagedProject,
+    PluginModels,
+    Reconciliation,
+    Refusal,
+    SchemaContribution,
+    Score,
+    ServicePurchase,
+    StateOwnedCompanyConnector,
+    SyncingConnector,
+    SyncReport,
+    SyncRow,
+    Violation,
+    Worker,
+)
+from core.plugins.events import CaseFiled, CaseStageChanged, Event, MeetingHeld
+from core.plugins.hookspecs import hookimpl
+from core.purchases.proposals import ProposePurchaseInput, propose_service_purchase, spent
+from core.security.access import require_compound_in_scope, require_role
+from core.security.auth import Principal
+from schema.api.context import Context, Info
+from schema.api.errors import UserError, attempt, audited
+from schema.api.ids import from_global_id, optional_pk, pk_of, to_global_id
+from schema.api.relay import Connection, Node, connection
+from schema.api.replays import Reread, attempt_create, attempt_record, by_pk, key_argument
+from schema.api.rereads import MANAGEMENT_CONTRACT as MANAGEMENT_CONTRACT_REREAD
+from schema.api.rows import FromRow
+from schema.firms.types import Firm, ManagementContract
+from schema.organisations.types import Organisation
+from schema.places.types import Compound
+from schema.plugin_api.settings import settings_of
 
 __all__ = [
     "BLACKLIST",
@@ -113,6 +104,7 @@ __all__ = [
     "DomainError",
     "Event",
     "Firm",
+    "FromRow",
     "Info",
     "ManagedProject",
     "ManagementContract",
@@ -174,146 +166,3 @@ __all__ = [
     "to_global_id",
     "today",
 ]
-
-# Where each name comes from, and the names given in the door to those it renames.
-_SOURCES: dict[str, tuple[str, ...]] = {
-    "core.firms.contracts": (
-        "CONTRACT_MAKERS",
-        "create_management_contract",
-    ),
-    "core.firms.credit": (
-        "record_credit_event",
-        "today",
-    ),
-    "core.infra.clock": (
-        "local_date",
-        "now",
-    ),
-    "core.infra.enums": (
-        "CompoundKind",
-        "ManagementMode",
-        "OrganisationKind",
-        "ProcurementMethod",
-        "Role",
-    ),
-    "core.infra.errors": (
-        "DomainError",
-        "ValidationErrors",
-    ),
-    "core.infra.pagination": (
-        "Ordering",
-        "Page",
-        "PageRequest",
-        "page_request",
-        "paginate",
-    ),
-    "core.infra.tenancy": (
-        "current_city",
-        "in_city",
-    ),
-    "core.places.directory": ("ROW_FIELDS",),
-    "core.plugins.calls": (
-        "assessment_score",
-        "city_plugins",
-        "credit_effects",
-        "sync_state_owned_projects",
-    ),
-    "core.plugins.contributions": (
-        "BLACKLIST",
-        "BLACKLIST_REMOVAL",
-        "FIRM_MANAGEMENT_CONTRACT",
-        "FIRM_SERVICE_PURCHASE",
-        "INCREASED_INSPECTION",
-        "NO_NEW_CONTRACTS",
-        "NO_SERVICE_PURCHASE",
-        "PENALTY_POINTS",
-        "PUBLIC_NOTICE",
-        "WRITTEN_WARNING",
-        "CityPlugins",
-        "CreditConsequence",
-        "CreditEvent",
-        "CreditRecord",
-        "CreditStanding",
-        "Criterion",
-        "ManagedProject",
-        "PluginModels",
-        "Reconciliation",
-        "Refusal",
-        "SchemaContribution",
-        "Score",
-        "ServicePurchase",
-        "StateOwnedCompanyConnector",
-        "SyncingConnector",
-        "SyncReport",
-        "SyncRow",
-        "Violation",
-        "Worker",
-    ),
-    "core.plugins.events": (
-        "CaseFiled",
-        "CaseStageChanged",
-        "Event",
-        "MeetingHeld",
-    ),
-    "core.plugins.hookspecs": ("hookimpl",),
-    "core.purchases.proposals": (
-        "ProposePurchaseInput",
-        "propose_service_purchase",
-        "spent",
-    ),
-    "core.security.access": (
-        "require_compound_in_scope",
-        "require_role",
-    ),
-    "core.security.auth": ("Principal",),
-    "schema.api.context": (
-        "Context",
-        "Info",
-    ),
-    "schema.api.errors": (
-        "UserError",
-        "attempt",
-        "audited",
-    ),
-    "schema.api.ids": (
-        "from_global_id",
-        "optional_pk",
-        "pk_of",
-        "to_global_id",
-    ),
-    "schema.api.relay": (
-        "Connection",
-        "Node",
-        "connection",
-    ),
-    "schema.api.replays": (
-        "Reread",
-        "attempt_create",
-        "attempt_record",
-        "by_pk",
-        "key_argument",
-    ),
-    "schema.api.rereads": ("MANAGEMENT_CONTRACT_REREAD",),
-    "schema.firms.types": (
-        "Firm",
-        "ManagementContract",
-    ),
-    "schema.organisations.types": ("Organisation",),
-    "schema.places.types": ("Compound",),
-    "schema.plugin_api.settings": ("settings_of",),
-}
-_RENAMED = {"ROW_FIELDS": "FIELDS", "MANAGEMENT_CONTRACT_REREAD": "MANAGEMENT_CONTRACT"}
-_MODULE_OF = {name: module for module, names in _SOURCES.items() for name in names}
-
-
-def __getattr__(name: str) -> Any:
-    module = _MODULE_OF.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(module), _RENAMED.get(name, name))
-    globals()[name] = value  # the next lookup is a plain one
-    return value
-
-
-def __dir__() -> list[str]:
-    return list(__all__)

@@ -7,6 +7,7 @@ from collections.abc import Awaitable
 from pydantic import BaseModel
 
 from civicgraph_webhooks.delivery import run
+from civicgraph_webhooks.graphql import WebhooksMutation, WebhooksQuery
 from civicgraph_webhooks.outbox import enqueue
 from civicgraph_webhooks.settings import WebhookSettings
 from schema.plugin_api import (
@@ -37,9 +38,6 @@ def register_models() -> PluginModels:
 
 @hookimpl
 def register_schema(city: CityPlugins) -> SchemaContribution:
-    # Not at the top: core/infra/db.py loads this module while the schema's modules import.
-    from civicgraph_webhooks.graphql import WebhooksMutation, WebhooksQuery
-
     return SchemaContribution(query=WebhooksQuery, mutation=WebhooksMutation)
 
 
