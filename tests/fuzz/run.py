@@ -25,6 +25,7 @@ class Options:
     transports: tuple[str, ...] = TRANSPORTS
     seed: int | None = None  # None: derandomized, the same examples every run
     shrink: bool = True
+    keep_going: bool = False  # record each kind of failure once and go on, unshrunk
 
 
 @dataclasses.dataclass
@@ -60,6 +61,7 @@ def fuzz(base: str, options: Options, say: Say | None = None) -> Summary:
     wire = Wire(base, options.cities)
     summary = Summary()
     step = max(1, options.examples // 20)
+    seen: set[str] = set()
     started = time.monotonic()
     strategy = examples(
         tuple(sorted(wire.tokens[options.cities[0]])),
@@ -85,7 +87,15 @@ def fuzz(base: str, options: Options, say: Say | None = None) -> Summary:
         if say and summary.examples % step == 0:
             say(f"  {summary.examples} sent, {time.monotonic() - started:.0f} s")
         if outcome.failure:
-            raise Failed(f"{outcome.failure}\n{example!r}")
+            failure = f"{outcome.failure}\n{example!r}"
+            if not options.keep_going:
+                raise Failed(failure)
+            kind = outcome.failure.splitlines()[0][:100]
+            if kind not in seen:
+                seen.add(kind)
+                summary.failures.append(failure)
+                if say:
+                    say(f"  FAILED: {failure[:2_000]}")
 
     if options.seed is not None:
         check = seed(options.seed)(check)

@@ -7,6 +7,7 @@ The pass condition, for every example: an HTTP status below 500, no error whose
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 from typing import Any
@@ -91,11 +92,11 @@ class Wire:
         self.http = httpx.Client(base_url=self.base, timeout=ANSWER_SECONDS)
         self.tokens = {city: callers(self.http, city) for city in cities}
         self.sockets: dict[tuple[str, str], ClientConnection] = {}
+        self.opened = contextlib.ExitStack()  # every socket, closed with the wire
         self.operations = 0
 
     def close(self) -> None:
-        for socket in self.sockets.values():
-            socket.close()
+        self.opened.close()
         self.http.close()
 
     def _headers(self, example: Example) -> dict[str, str]:
@@ -130,12 +131,17 @@ class Wire:
         socket = self.sockets.get(key)
         if socket is None:
             ws_base = self.base.replace("http://", "ws://", 1).replace("https://", "wss://", 1)
-            socket = connect(
-                f"{ws_base}/graphql/{example.city}",
-                subprotocols=[Subprotocol("graphql-transport-ws")],
-                additional_headers=self._headers(example),
-                max_size=None,
-                open_timeout=ANSWER_SECONDS,
+            socket = self.opened.enter_context(
+                connect(
+                    f"{ws_base}/graphql/{example.city}",
+                    subprotocols=[Subprotocol("graphql-transport-ws")],
+                    additional_headers=self._headers(example),
+                    max_size=None,
+                    open_timeout=ANSWER_SECONDS,
+                    # No keepalive pings: they draw from `random` in a thread of their own, which
+                    # hypothesis takes for a strategy using it (HypothesisDeprecationWarning).
+                    ping_interval=None,
+                )
             )
             socket.send(json.dumps({"type": "connection_init", "payload": {}}))
             ack = _message(socket.recv(timeout=ANSWER_SECONDS))
