@@ -26,9 +26,13 @@ ANSWER_SECONDS = 15.0  # the server's execution timeout is 10 s
 # Closes that are the protocol's answer to a message, not a failure: not JSON or not a
 # valid message (4400), too big (1009, uvicorn's ws_max_size), rate limited (4429).
 EXPECTED_CLOSES = {1009, 4400, 4429}
-SCOPES = "{ %s }" % " ".join(
-    f"{root}(first: 1) {{ nodes {{ id }} }}"
-    for root in ("streets", "communities", "compounds", "firms")
+SCOPES = (
+    "{ "
+    + " ".join(
+        f"{root}(first: 1) {{ nodes {{ id }} }}"
+        for root in ("streets", "communities", "compounds", "firms")
+    )
+    + " }"
 )
 
 

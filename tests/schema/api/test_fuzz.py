@@ -9,6 +9,7 @@ the test takes about half a minute per database; `civicgraph fuzz --examples N` 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.fuzz.requests import Example
@@ -26,7 +27,7 @@ FOUND = [
 
 
 def _body(query: str) -> str:
-    return '{"query": "%s", "variables": {}}' % query.replace('"', '\\"')
+    return json.dumps({"query": query, "variables": {}})
 
 
 async def test_hostile_requests_never_fail_internally(writable_demo_db: str, tmp_path: Path):
