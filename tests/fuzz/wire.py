@@ -181,7 +181,7 @@ def _message(frame: str | bytes) -> dict[str, Any]:
 
 def _answer(socket: ClientConnection, op: str) -> Outcome:
     failure = None
-    kind = "none"
+    answered = False
     while True:
         message = _message(socket.recv(timeout=ANSWER_SECONDS))
         if message.get("type") == "ping":
@@ -195,5 +195,8 @@ def _answer(socket: ClientConnection, op: str) -> Outcome:
         internal = internal_errors(errors) if kind in ("next", "error") else []
         if internal:
             failure = f"WS {kind} with INTERNAL: {internal}"
+        answered = answered or kind in ("next", "error")
+        if kind == "complete" and not answered:
+            return Outcome("WS complete", "WS complete without a next or error message")
         if kind in ("complete", "error"):
             return Outcome(f"WS {kind}", failure)

@@ -23,6 +23,11 @@ FOUND = [
     # A refusal's `actual` past 64 bits: orjson could not write the WebSocket message, and
     # the operation was never answered (schema/api/limits.py, limit_error).
     ("query", "{ streets(first: 1" + "0" * 400 + ") { totalCount } }"),
+    # A syntax error raised while parsing (a lone surrogate escape; too many tokens): over
+    # WebSocket strawberry logged it with the query and sent `complete` with no answer
+    # (schema/http/sockets.py).
+    ("query", '{ node(id: "\\uD83D") { id } }'),
+    ("query", "{ " + "city { slug } " * 700 + "}"),
 ]
 
 
