@@ -49,12 +49,19 @@ from core.infra.settings import ApiLimits, get_settings
 Extension = type[SchemaExtension] | Callable[[], SchemaExtension]
 
 
+MAX_SAFE_INTEGER = 2**53 - 1
+
+
 def limit_error(
     code: str, lang: str, limit: int | float, actual: int | None = None
 ) -> GraphQLError:
-    """A request refused by a limit: the code says which one, `limit` its configured value."""
+    """A request refused by a limit: the code says which one, `limit` its configured value.
+
+    `actual` is left out past 2^53 - 1 (e.g. `first: 1` followed by 400 zeros): JSON readers
+    cannot hold it exactly, and orjson cannot write it at all, which left a WebSocket
+    operation unanswered (the fuzzer's first finding, issue 17)."""
     extensions: dict[str, Any] = {"code": code, "limit": limit}
-    if actual is not None:
+    if actual is not None and abs(actual) <= MAX_SAFE_INTEGER:
         extensions["actual"] = actual
     return GraphQLError(message(code, lang, limit=limit), extensions=extensions)
 

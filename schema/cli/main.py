@@ -211,6 +211,67 @@ def bench(
     )
 
 
+@app.command()
+def fuzz(
+    examples: Annotated[int, typer.Option(min=1, help="Requests to send.")] = 3000,
+    city: Annotated[
+        list[str] | None, typer.Option(help="City slug (repeatable); default: every city.")
+    ] = None,
+    seed: Annotated[
+        int | None, typer.Option(help="Random seed; default: the test suite's fixed examples.")
+    ] = None,
+    transport: Annotated[str, typer.Option(help="http, ws or both.")] = "both",
+    kind: Annotated[str, typer.Option(help="query, mutation or both.")] = "both",
+    url: Annotated[
+        str | None, typer.Option(help="A running server's base URL; default: start one.")
+    ] = None,
+    keep_going: Annotated[
+        bool, typer.Option("--keep-going", help="Note each kind of failure, unshrunk; go on.")
+    ] = False,
+    database_url: DatabaseOption = None,
+) -> None:
+    """Send hostile queries and mutations to the API (docs/security.md, "Fuzzing"); exit 1
+    when one answers 5xx or INTERNAL. Mutations write: use a scratch database."""
+    import tempfile
+
+    from core.infra.settings import PROJECT_ROOT, get_settings
+
+    # The fuzzer lives with the tests (tests/fuzz), as the benchmark does.
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.fuzz.requests import CITIES, KINDS, TRANSPORTS
+    from tests.fuzz.run import Options
+    from tests.fuzz.run import fuzz as run_fuzz
+    from tests.fuzz.server import running
+
+    if transport not in ("http", "ws", "both"):
+        raise typer.BadParameter("http, ws or both", param_hint="--transport")
+    if kind not in ("query", "mutation", "both"):
+        raise typer.BadParameter("query, mutation or both", param_hint="--kind")
+    cities = tuple(city or CITIES)
+    for slug in cities:
+        if slug not in load_city_configs():
+            raise typer.BadParameter(f"unknown city {slug!r}", param_hint="--city")
+    options = Options(
+        examples=examples,
+        cities=cities,
+        kinds=KINDS if kind == "both" else (kind,),
+        transports=TRANSPORTS if transport == "both" else (transport,),
+        seed=seed,
+        keep_going=keep_going,
+    )
+    log = Path(tempfile.mkdtemp(prefix="civicgraph-fuzz-")) / "server.log"
+    if url:
+        summary = run_fuzz(url, options, say=typer.echo)
+    else:
+        with running(database_url or get_settings().database_url, log) as base:
+            typer.echo(f"server at {base}, its log: {log}")
+            summary = run_fuzz(base, options, say=typer.echo)
+    for line in summary.lines():
+        typer.echo(line)
+    if summary.failures:
+        raise typer.Exit(1)
+
+
 @schema_app.command("export")
 def schema_export(
     city: Annotated[str, typer.Option(help="Export this city's schema.")] = "dongguan",

@@ -153,6 +153,19 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
                 {"id": operation.id, "type": "error", "payload": [refusal.formatted]}
             )
 
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: Any
+    ) -> None:
+        try:
+            await super()._send_result_stream(operation, result_source)
+        except GraphQLError as error:
+            # A refusal raised while parsing (a syntax error such as an invalid \uD800
+            # escape, too many tokens) escapes strawberry's stream: it logged the traceback,
+            # query text included, and sent `complete` with no answer (found by the fuzzer,
+            # issue 17). Answer it as HTTP does.
+            error.extensions = {"code": "GRAPHQL_VALIDATION", **(error.extensions or {})}
+            await operation.send_initial_errors([error])
+
     @property
     def _lang(self) -> str:
         return self.context.lang

@@ -1,92 +1,53 @@
-"""Queries and mutations generated from the schema (hypothesis-graphql), run through the API
-against the demo data: whatever they ask, no answer is an internal error or a 500.
+"""Hostile queries and mutations (issue 17): both cities' whole schemas, every scalar over its
+full range (tests/fuzz/values.py), anonymous and with tokens of five roles, sent to a real
+server over HTTP and over WebSocket. No answer may be a 5xx, an INTERNAL error, an
+unexpected close or no answer at all.
 
-Examples are drawn with hypothesis (generation only, derandomized: the same ones every run,
-so CI cannot flake) and then run on the test's event loop.
+The examples are derandomized (the same every run, so CI cannot flake) and bounded so that
+the test takes about half a minute per database; `civicgraph fuzz --examples N` runs more.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
+import json
+from pathlib import Path
 
-import httpx
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
-from hypothesis_graphql import mutations, nodes, queries
+from tests.fuzz.requests import Example
+from tests.fuzz.run import Options, fuzz
+from tests.fuzz.server import running
+from tests.fuzz.wire import Wire
 
-from core.infra.enums import Role
-from core.security.auth import Scope, ScopeKind
-from schema.api.build import core_schema
-from tests.conftest import token
-
-SCALARS = {
-    "DateTime": st.datetimes(
-        min_value=dt.datetime(2000, 1, 1),
-        max_value=dt.datetime(2100, 1, 1),
-        timezones=st.just(dt.UTC),
-    ).map(lambda d: nodes.String(d.isoformat())),
-    "Date": st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 1, 1)).map(
-        lambda d: nodes.String(d.isoformat())
-    ),
-    "Decimal": st.decimals(min_value=-1000, max_value=10**6, places=2).map(
-        lambda d: nodes.String(str(d))
-    ),
-    "JSON": st.just(nodes.Object([])),
-}
-
-CALLERS = {
-    "anonymous": None,
-    "city_admin": token("dongguan", Role.CITY_ADMIN),
-    "resident": token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, 1), subject="owner-1"),
-    "firm_staff": token("dongguan", Role.FIRM_STAFF, Scope(ScopeKind.FIRM, 1)),
-    "street_admin": token("dongguan", Role.STREET_ADMIN, Scope(ScopeKind.STREET, 1)),
-}
+EXAMPLES = 250
+# What the fuzzer found, as it found them (shrunk): each is sent over both transports.
+FOUND = [
+    # A refusal's `actual` past 64 bits: orjson could not write the WebSocket message, and
+    # the operation was never answered (schema/api/limits.py, limit_error).
+    ("query", "{ streets(first: 1" + "0" * 400 + ") { totalCount } }"),
+    # A syntax error raised while parsing (a lone surrogate escape; too many tokens): over
+    # WebSocket strawberry logged it with the query and sent `complete` with no answer
+    # (schema/http/sockets.py).
+    ("query", '{ node(id: "\\uD83D") { id } }'),
+    ("query", "{ " + "city { slug } " * 700 + "}"),
+]
 
 
-def _draw(strategy: Any, count: int) -> list[tuple[str, str]]:
-    drawn: list[tuple[str, str]] = []
-
-    @settings(
-        max_examples=count,
-        deadline=None,
-        derandomize=True,
-        database=None,
-        phases=[Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )
-    @given(query=strategy, caller=st.sampled_from(sorted(CALLERS)))
-    def draw(query: str, caller: str) -> None:
-        drawn.append((query, caller))
-
-    draw()
-    return drawn
+def _body(query: str) -> str:
+    return json.dumps({"query": query, "variables": {}})
 
 
-async def _check(client: httpx.AsyncClient, query: str, caller: str) -> dict[str, Any]:
-    auth = CALLERS[caller]
-    headers = {"Authorization": f"Bearer {auth}"} if auth else {}
-    response = await client.post("/graphql/dongguan", json={"query": query}, headers=headers)
-    assert response.status_code != 500, (caller, query, response.text)
-    assert response.status_code in (200, 400), (caller, query, response.text)
-    body: dict[str, Any] = response.json()
-    for error in body.get("errors") or ():
-        code = (error.get("extensions") or {}).get("code")
-        assert code is not None and code != "INTERNAL", (caller, query, error)
-    return body
-
-
-async def test_generated_queries_never_fail_internally(demo_db, client):
-    strategy = queries(core_schema()._schema, custom_scalars=SCALARS, allow_x00=False)
-    drawn = _draw(strategy, 40)
-    bodies = [await _check(client, query, caller) for query, caller in drawn]
-    assert len(drawn) >= 30
-    assert any(b.get("data") for b in bodies)  # not everything refused
-
-
-async def test_generated_mutations_never_fail_internally(writable_demo_db, client):
-    strategy = mutations(core_schema()._schema, custom_scalars=SCALARS, allow_x00=False)
-    drawn = _draw(strategy, 40)
-    for query, caller in drawn:
-        await _check(client, query, caller)
-    assert len(drawn) >= 30
+async def test_hostile_requests_never_fail_internally(writable_demo_db: str, tmp_path: Path):
+    with running(writable_demo_db, tmp_path / "server.log") as base:
+        wire = Wire(base, ("dongguan",))
+        try:
+            for kind, query in FOUND:
+                for transport in ("http", "ws"):
+                    example = Example("dongguan", kind, "anonymous", transport, _body(query))
+                    outcome = wire.send(example)
+                    assert outcome.failure is None, (outcome, example)
+        finally:
+            wire.close()
+        summary = fuzz(base, Options(examples=EXAMPLES))
+    assert not summary.failures, "\n\n".join(summary.failures)
+    assert summary.examples >= EXAMPLES
+    # Not everything refused: some requests ran, over each transport.
+    assert summary.answers["HTTP 200"] and summary.answers["WS complete"], summary.answers
