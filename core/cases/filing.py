@@ -16,7 +16,7 @@ from core.cases.change import announce_case, record_transition, stage_due_on
 from core.cases.live import case_change
 from core.cases.visibility import CASE_FIELDS, visible_cases
 from core.infra import clock, db, reads
-from core.infra.enums import INITIAL_STAGE, CaseKind, CaseStage, Role, TransitionKind
+from core.infra.enums import INITIAL_STAGE, CaseKind, CaseStage, TransitionKind
 from core.infra.errors import DomainError, ValidationErrors
 from core.infra.pagination import Ordering, Page, PageRequest, encode_cursor, paginate
 from core.infra.tenancy import current_city
@@ -25,6 +25,7 @@ from core.plugins import calls as plugins
 from core.plugins.events import CaseFiled
 from core.security.access import (
     FILERS,
+    WINDOW_STAFF,
     case_visibility,
     case_visibility_sql,
     require_compound_in_scope,
@@ -84,7 +85,7 @@ async def list_cases(
     (the desk's list is the busiest read; building its queryset cost ~1 ms a request). A cursor
     whose value is no timestamp goes the ORM way, so its error is the ORM path's own."""
     b = reads.Binder()
-    visible = _visible_sql(principal, b, "compound_id")
+    visible = _visible_sql(principal, b)
     if visible is None:
         return _empty_page()
     after = page.after
@@ -162,21 +163,21 @@ def _filter_sql(b: reads.Binder, f: CaseFilter) -> str:
     return sql
 
 
-def _visible_sql(principal: Principal, b: reads.Binder, compound_id: str) -> str | None:
-    """The caller's case visibility as a predicate on `compound_id` ("" for all, None for
-    none): `core.security.access.case_visibility_sql`, the SQL twin of `visible_cases`."""
+def _visible_sql(principal: Principal, b: reads.Binder) -> str | None:
+    """The caller's case visibility as a predicate on `cases` ("" for all, None for none):
+    `core.security.access.case_visibility_sql`, the SQL twin of `visible_cases`."""
     vis = case_visibility(principal)
     if vis.nothing:
         return None
     if vis.everything:
         return ""
-    return " AND " + case_visibility_sql(principal, "$1", b.bind, compound_id)
+    return " AND " + case_visibility_sql(principal, "$1", b.bind, "cases")
 
 
 async def cases_by_id(principal: Principal, ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     keys = list(set(ids))
     b = reads.Binder()
-    visible = _visible_sql(principal, b, "compound_id")
+    visible = _visible_sql(principal, b)
     if visible is None or not keys:
         return {}
     rows = await reads.select(_case_columns(), f"id {b.any_of(keys)}{visible}", b)
@@ -198,7 +199,7 @@ async def latest_cases(
     keys = list(dict.fromkeys(compound_ids))
     grouped: dict[int, list[dict[str, Any]]] = {k: [] for k in keys}
     b = reads.Binder()
-    visible = _visible_sql(principal, b, "compound_id")
+    visible = _visible_sql(principal, b)
     if visible is None or not keys or first <= 0:
         return grouped
     cols = _case_columns()
@@ -235,7 +236,7 @@ async def case_counts(
     keys = list(set(compound_ids))
     counts = dict.fromkeys(keys, 0)
     b = reads.Binder()
-    visible = _visible_sql(principal, b, "compound_id")
+    visible = _visible_sql(principal, b)
     if visible is None or not keys:
         return counts
     rows = await db.fetch(
@@ -257,10 +258,7 @@ class FileCaseInput:
     on_behalf_of: str | None = None
 
 
-# Staff at a one-window service point accept a request in the act of filing it.
-WINDOW_STAFF = frozenset(
-    {Role.COMMUNITY_WORKER, Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN}
-)
+# Staff at a one-window service point (WINDOW_STAFF) accept a request in the act of filing it.
 NAME_MAX = 64
 
 

@@ -3,12 +3,11 @@ and every change of a case share (core/cases/filing.py, core/cases/change.py).""
 
 from __future__ import annotations
 
-from tortoise.expressions import Subquery
 from tortoise.queryset import QuerySet
 
-from core.models import Case, Compound
+from core.models import Case
 from core.models.shapes import fields_of
-from core.security.access import case_visibility
+from core.security.access import case_visibility, case_visibility_q
 from core.security.auth import Principal
 
 CASE_FIELDS = fields_of(Case)
@@ -19,7 +18,4 @@ def visible_cases(principal: Principal) -> QuerySet[Case] | None:
     vis = case_visibility(principal)
     if vis.nothing:
         return None
-    query = Case.all()
-    if vis.compounds is not None:
-        query = query.filter(compound_id__in=Subquery(Compound.filter(vis.compounds).values("id")))
-    return query
+    return Case.filter(case_visibility_q(vis))

@@ -1,8 +1,9 @@
 """What a principal may see and do, by role and scope in the place hierarchy.
 
 Reads of the public directory (places, organisations, firms) are open to everyone in the
-city. Cases hold residents' disputes: each role sees the cases of the compounds inside its
-scope, anonymous callers none. The full role table lives in docs/security.md.
+city. Cases are read inside the caller's scope, and a case's kind says by whom: property
+disputes are a compound's common business, service requests and mediation are personal
+(`CASE_READERS`). The full role table lives in docs/security.md.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
-from core.infra.enums import Role
+from core.infra.enums import CaseKind, Role
 from core.infra.errors import AuthError, DomainError
-from core.models import Compound, ManagementContract
+from core.models import Compound, ManagementContract, Person
 from core.security.auth import Principal, ScopeKind
 
 # Who may file a case, and for which compounds: inside their own scope.
@@ -33,16 +34,40 @@ FILERS = frozenset(
 )
 
 
+# Staff of a one-window service point (they accept requests and file for residents, 代办);
+# the street, city and platform admins among them are the "admins in scope".
+WINDOW_STAFF = frozenset(
+    {Role.COMMUNITY_WORKER, Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN}
+)
+# Who reads the cases of a kind throughout their scope. Beyond these, a caller reads the
+# cases it filed (a resident their own request, staff those they filed for someone) and
+# those it is the assigned mediator of, inside its scope too; no party of a mediation other
+# than its filer is recorded, so the filer is the party.
+CASE_READERS: dict[CaseKind, frozenset[Role]] = {
+    CaseKind.PROPERTY_DISPUTE: frozenset(Role) - {Role.ANONYMOUS, Role.SOCIAL_ORG_STAFF},
+    CaseKind.SERVICE_REQUEST: WINDOW_STAFF,
+    # The people's mediators in scope take cases up (assignMediator needs them to see one).
+    CaseKind.MEDIATION: WINDOW_STAFF | {Role.MEDIATOR},
+}
+_NO_CASES = frozenset({Role.ANONYMOUS, Role.SOCIAL_ORG_STAFF})
+
+
 @dataclass(frozen=True)
 class Visibility:
-    """Which compounds' cases a principal may read: all, none, or those matching `compounds`."""
+    """Which cases a principal may read: in the compounds matching `compounds` (None: all),
+    those of `kinds`, and those filed by `subject` or assigned to it as mediator."""
 
-    everything: bool = False
     compounds: Q | None = None  # a filter on Compound
+    kinds: frozenset[CaseKind] = frozenset()
+    subject: str | None = None  # None: no cases of its own (no token subject)
 
     @property
     def nothing(self) -> bool:
-        return not self.everything and self.compounds is None
+        return not self.kinds and self.subject is None
+
+    @property
+    def everything(self) -> bool:
+        return self.compounds is None and self.kinds == frozenset(CaseKind)
 
 
 def _managed_by(firm_id: int, today: dt.date) -> Q:
@@ -71,10 +96,25 @@ def compound_scope(principal: Principal, today: dt.date | None = None) -> Q | No
 
 
 def case_visibility(principal: Principal) -> Visibility:
-    if principal.role in (Role.ANONYMOUS, Role.SOCIAL_ORG_STAFF):
+    if principal.role in _NO_CASES:
         return Visibility()
-    q = compound_scope(principal)
-    return Visibility(everything=True) if q is None else Visibility(compounds=q)
+    kinds = frozenset(k for k, roles in CASE_READERS.items() if principal.role in roles)
+    # An empty subject names nobody: it must not match cases filed without one.
+    return Visibility(compound_scope(principal), kinds, principal.subject or None)
+
+
+def case_visibility_q(vis: Visibility) -> Q:
+    """`vis` as a filter on Case (`vis.nothing` is the caller's to check first)."""
+    q = Q()
+    if vis.compounds is not None:
+        q &= Q(compound_id__in=Subquery(Compound.filter(vis.compounds).values("id")))
+    if vis.kinds == frozenset(CaseKind):
+        return q
+    who = Q(kind__in=sorted(vis.kinds)) if vis.kinds else Q(id__in=[])
+    if vis.subject is not None:
+        mediating = Person.filter(subject=vis.subject).values("id")
+        who |= Q(filed_by_subject=vis.subject) | Q(mediator_id__in=Subquery(mediating))
+    return q & who
 
 
 # The same rules as SQL, for the compiled read path (schema/compiler). Keep the two in step:
@@ -116,12 +156,29 @@ def compound_scope_sql(
             return f"{base} AND false"
 
 
-def case_visibility_sql(principal: Principal, city: str, bind: Bind, compound_id: str) -> str:
-    """`case_visibility` as an SQL predicate on the expression naming a case's compound."""
-    if principal.role in (Role.ANONYMOUS, Role.SOCIAL_ORG_STAFF):
+def case_visibility_sql(principal: Principal, city: str, bind: Bind, case: str) -> str:
+    """`case_visibility` as an SQL predicate on the case row aliased `case` (its columns are
+    read as `<case>.kind`, ...)."""
+    vis = case_visibility(principal)
+    if vis.nothing:
         return "false"
+    parts = []
     subquery = compound_scope_sql(principal, city, bind)
-    return "true" if subquery is None else f"{compound_id} IN ({subquery})"
+    if subquery is not None:
+        parts.append(f"{case}.compound_id IN ({subquery})")
+    if vis.kinds != frozenset(CaseKind):
+        # Kinds are the enum's own constants, never input: written into the text.
+        kinds = ", ".join(f"'{k.value}'" for k in sorted(vis.kinds))
+        who = [f"{case}.kind IN ({kinds})"] if kinds else []
+        if vis.subject is not None:
+            subject = bind(vis.subject, "text")
+            who.append(f"{case}.filed_by_subject = {subject}")
+            who.append(
+                f"{case}.mediator_id IN (SELECT vp.id FROM persons vp "
+                f"WHERE vp.city_id = {city} AND vp.subject = {subject})"
+            )
+        parts.append(f"({' OR '.join(who)})")
+    return " AND ".join(parts) or "true"
 
 
 async def require_compound_in_scope(principal: Principal, compound_id: int, field: str) -> None:

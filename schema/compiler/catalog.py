@@ -163,13 +163,13 @@ def compound_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
     args = b.arguments(nodes, f)
     size = _page(args.get("first"), None).first
     kinds = tuple(domain.CaseKind(k) for k in args.get("kind") or ())
-    visible = case_visibility_sql(b.principal, CITY, b.bind, f"{a}.id")
+    visible = case_visibility_sql(b.principal, CITY, b.bind, "{t}")
     kind_sql = (
         f"{{t}}.kind = ANY({b.bind([k.value for k in kinds], 'text[]')})" if kinds else "true"
     )
 
     def where(t: str) -> str:
-        return f"{t}.compound_id = {a}.id AND {visible} AND {kind_sql.format(t=t)}"
+        return f"{t}.compound_id = {a}.id AND {visible.format(t=t)} AND {kind_sql.format(t=t)}"
 
     spec = PageSpec("cases", "Case", where, "created_at", "ts", True, size)
     return b.connection(nodes, f, spec)
@@ -354,7 +354,7 @@ def root_cases(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
     args = b.arguments(nodes, f)
     c: core_cases.CaseFilter = _core(args.get("filter"), CaseFilter())
     t = "{t}"
-    where = [case_visibility_sql(b.principal, CITY, b.bind, f"{t}.compound_id")]
+    where = [case_visibility_sql(b.principal, CITY, b.bind, t)]
     where.append(_eq(b, f"{t}.compound_id", c.compound_id))
     if c.community_id is not None:
         where.append(
@@ -415,7 +415,7 @@ def root_node(b: Builder, a: str, nodes: Nodes, f: GraphQLField) -> str:
     except DomainError:
         raise Unsupported("invalid id") from None
     if type_name == "Case":
-        visible = case_visibility_sql(b.principal, CITY, b.bind, "{a}.compound_id")
+        visible = case_visibility_sql(b.principal, CITY, b.bind, "{a}")
         return b.row("Case", "cases", nodes, f"{{a}}.id = {b.bind_id(pk)} AND {visible}")
     if type_name not in NODE_TYPES:
         raise Unsupported("node of a type without a compiled lookup")

@@ -74,4 +74,5 @@ async def test_the_owner_reads_their_vote_and_the_residents_none_of_the_register
         body = await gql(node_query(type_name), {"id": every_node[type_name]}, auth=resident)
         if body["data"]["node"] is not None:
             seen.add(type_name)
-    assert seen == PUBLIC | {"Case", "Vote", "VoteOption"}
+    # The case is a neighbour's service request: personal (docs/security.md, "Cases by kind").
+    assert seen == PUBLIC | {"Vote", "VoteOption"}

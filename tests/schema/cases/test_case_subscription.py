@@ -204,6 +204,54 @@ async def test_a_refused_move_sends_nothing_and_outsiders_cannot_subscribe(
         assert errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
+async def test_a_neighbour_hears_no_personal_case_and_cannot_subscribe_to_one(
+    town, server, gql: GraphQLClient
+):
+    """docs/security.md, "Cases by kind": service requests and mediation reach their filer
+    and staff, not the compound's other residents."""
+    compound_pk = town.compounds[0].id
+    compound = to_global_id("Compound", compound_pk)
+    scope = Scope(ScopeKind.COMPOUND, compound_pk)
+    filer = token("dongguan", Role.RESIDENT, scope, subject="o-1")
+    neighbour = token("dongguan", Role.RESIDENT, scope, subject="o-2")
+
+    async def file(kind: str, title: str) -> str:
+        answer = await gql(
+            FILE, {"input": {"kind": kind, "title": title, "compoundId": compound}}, auth=filer
+        )
+        return str(answer["data"]["fileCase"]["case"]["id"])
+
+    async with await connect(server, neighbour) as ws, await connect(server, filer) as own:
+        sub, mine = Subscriber(ws), Subscriber(own)
+        await sub.subscribe({"compoundId": compound})
+        await mine.subscribe({"compoundId": compound})
+        heard = None
+        for attempt in range(20):  # until the subscriptions listen (see the first test)
+            await file("SERVICE_REQUEST", f"申请心理咨询服务{attempt}")
+            await file("PROPERTY_DISPUTE", f"漏水{attempt}")
+            try:
+                heard = (await sub.next(wait=0.5))["data"]["caseUpdated"]
+                break
+            except TimeoutError:
+                continue
+        assert heard is not None and heard["case"]["title"].startswith("漏水"), heard
+        personal = await file("MEDIATION", "邻里纠纷")
+        last = await file("PROPERTY_DISPUTE", "最后")
+        while heard["case"]["id"] != last:  # everything the neighbour hears is a dispute
+            heard = (await sub.next())["data"]["caseUpdated"]
+            assert heard["case"]["title"].startswith(("漏水", "最后")), heard
+        titles = set()
+        while "最后" not in titles:  # the filer hears their own personal cases
+            titles.add((await mine.next())["data"]["caseUpdated"]["case"]["title"])
+        assert "邻里纠纷" in titles
+    async with await connect(server, neighbour) as ws:
+        sub = Subscriber(ws)
+        await sub.subscribe({"caseId": personal})
+        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+        errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+        assert errors[0]["extensions"]["code"] == "NOT_FOUND"
+
+
 def _serve(port: int) -> subprocess.Popen[bytes]:
     cli = Path(sys.executable).parent / "civicgraph"
     env = {**os.environ, "CIVICGRAPH_DATABASE_URL": POSTGRES_URL}

@@ -46,6 +46,7 @@ from core.models import (
     Mediator,
     Organisation,
     PartyMemberReport,
+    Person,
     Street,
     Volunteer,
     VoteOption,
@@ -54,8 +55,9 @@ from core.models import (
 from core.security.auth import CITY_WIDE, Scope, ScopeKind, mint_token
 from schema.api.build import core_schema
 from schema.api.ids import to_global_id
+from schema.compiler import run as compiled_run
 from schema.http.app import create_app
-from tests.conftest import truncate_all
+from tests.conftest import ON_POSTGRES, truncate_all
 from tests.core.votes.owners_fixtures import open_on, register_owners
 
 DOC = Path(__file__).resolve().parents[3] / "docs" / "security.md"
@@ -78,22 +80,27 @@ REFUSALS = frozenset(
 # --- the table ------------------------------------------------------------------------------
 
 
-def parse_table(text: str) -> dict[str, dict[Role, str]]:
-    """`| \\`operation\\` | kind | ANONYMOUS | ... |` rows -> {operation: {role: outcome}}."""
-    section = text.split("## Who may do what", 1)[1].split("\n## ", 1)[0]
+def parse_table(
+    text: str, heading: str = "## Who may do what", skip: int = 2
+) -> dict[str, dict[Role, str]]:
+    """`| \\`operation\\` | kind | ANONYMOUS | ... |` rows -> {operation: {role: outcome}};
+    `skip`: the columns before the roles'."""
+    section = text.split(heading, 1)[1].split("\n## ", 1)[0]
     lines = [line.strip() for line in section.splitlines() if line.strip().startswith("|")]
     header = [cell.strip() for cell in lines[0].strip("|").split("|")]
-    roles = [Role(name) for name in header[2:]]
+    roles = [Role(name) for name in header[skip:]]
     table = {}
     for line in lines[2:]:
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         operation = cells[0].strip("`")
-        outcomes = [re.match(r"[a-z]+", cell).group(0) for cell in cells[2:]]  # type: ignore[union-attr]
+        outcomes = [re.match(r"[a-z]+", cell).group(0) for cell in cells[skip:]]  # type: ignore[union-attr]
         table[operation] = dict(zip(roles, outcomes, strict=True))
     return table
 
 
 TABLE = parse_table(DOC.read_text(encoding="utf-8"))
+# Who reads a case of each kind ("Cases by kind"): {kind: {role: all|scope|own|none}}.
+KINDS_TABLE = parse_table(DOC.read_text(encoding="utf-8"), "## Cases by kind", skip=1)
 
 
 # --- the data: a home area inside every scope, an away area outside them all ------------------
@@ -114,10 +121,11 @@ class Area:
     ids: dict[str, str] = field(default_factory=dict)
 
 
-async def new_case(compound_id: int, kind: CaseKind, stage: CaseStage) -> Case:
+async def new_case(compound_id: int, kind: CaseKind, stage: CaseStage, **fields: Any) -> Case:
     """A case straight in `stage`, its deadline long past (so it is overdue)."""
     with in_city(CITY):
         return await Case.create(
+            **fields,
             kind=kind,
             title="楼道漏水",
             compound_id=compound_id,
@@ -365,10 +373,13 @@ PROBES: dict[str, Probe] = {
 
 
 def _fresh(kind: CaseKind, stage: CaseStage, executor: bool = False):
-    """A prepare hook: a new case of `kind` in `stage` in the area's compound."""
+    """A prepare hook: a new case of `kind` in `stage` in the area's compound. A mediation is
+    filed by the area's owner: personal, it is read by its party (docs/security.md, "Cases by
+    kind"), whom building heads sign in as."""
 
     async def prepare(area: Area) -> dict[str, str]:
-        case = await new_case(area.compound.id, kind, stage)
+        filer = area.owner_subject if kind is CaseKind.MEDIATION else None
+        case = await new_case(area.compound.id, kind, stage, filed_by_subject=filer)
         if executor:
             with in_city(CITY):
                 await ExecutorAssignment.create(
@@ -707,3 +718,128 @@ async def test_each_role_may_do_what_the_table_says(world: World, api, operation
     # One row at a time: a failure shows the whole row as the code has it.
     actual = {role.value: await outcome(api, world, operation, role) for role in ROLES}
     assert actual == {role.value: TABLE[operation][role] for role in ROLES}
+
+
+# --- cases by kind ("Cases by kind" in docs/security.md) --------------------------------------
+
+# What each cell reads of the cases `_personal_cases` makes: someone else's case at home, the
+# caller's own at home (filed by it, and mediated by it), and away (someone else's, its own).
+KIND_SIGHT = {
+    "all": {"other", "filed", "mediated", "away-other", "away-filed"},
+    "scope": {"other", "filed", "mediated"},
+    "own": {"filed", "mediated"},
+    "none": set(),
+}
+CASES_OF = """query($c: ID!, $k: CaseKind!) {
+  cases(first: 100, filter: {compoundId: $c, kind: [$k]}) { nodes { id } }
+}"""
+NESTED_OF = """query($c: ID!, $k: CaseKind!) {
+  node(id: $c) { ... on Compound { cases(first: 100, kind: [$k]) { nodes { id } } } }
+}"""
+
+
+def test_the_kinds_table_names_every_kind_and_role():
+    assert set(KINDS_TABLE) == {k.value for k in CaseKind}
+    for kind, row in KINDS_TABLE.items():
+        assert set(row) == set(Role), kind
+        assert set(row.values()) <= set(KIND_SIGHT), kind
+
+
+async def _personal_cases(world: World, kind: CaseKind, subject: str) -> dict[str, str]:
+    """The cases one caller (signing in as `subject`) is tried on, by name. The rule for a
+    caller's own cases does not look at the kind, so every kind gets a mediated one."""
+    stage = {
+        CaseKind.PROPERTY_DISPUTE: CaseStage.TOPIC_COLLECTION,
+        CaseKind.SERVICE_REQUEST: CaseStage.SUBMITTED,
+        CaseKind.MEDIATION: CaseStage.MEDIATING,
+    }[kind]
+    with in_city(CITY):
+        mediator = await Person.create(name="调解员", subject=subject)
+    home, away = world.home.compound.id, world.away.compound.id
+    made = {
+        "other": await new_case(home, kind, stage, filed_by_subject="someone-else"),
+        "filed": await new_case(home, kind, stage, filed_by_subject=subject),
+        "mediated": await new_case(home, kind, stage, mediator_id=mediator.id),
+        "away-other": await new_case(away, kind, stage, filed_by_subject="someone-else"),
+        "away-filed": await new_case(away, kind, stage, filed_by_subject=subject),
+    }
+    return {name: to_global_id("Case", case.id) for name, case in made.items()}
+
+
+async def _sight(
+    api: httpx.AsyncClient, token: str | None, ids: dict[str, str], world: World, kind: CaseKind
+) -> dict[str, set[str]]:
+    """What the caller reads of `ids` through `node`, `cases` and `Compound.cases`."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    by_id = {v: k for k, v in ids.items()}
+    seen: dict[str, set[str]] = {"node": set(), "cases": set(), "compound.cases": set()}
+    for name, case_id in ids.items():
+        body = (
+            await api.post(
+                f"/graphql/{CITY}",
+                json={
+                    "query": "query($id: ID!) { node(id: $id) { id } }",
+                    "variables": {"id": case_id},
+                },
+                headers=headers,
+            )
+        ).json()
+        assert "errors" not in body, body
+        if body["data"]["node"] is not None:
+            seen["node"].add(name)
+    for area in (world.home, world.away):
+        variables = {"c": area.ids["compound"], "k": kind.value}
+        for path, query in (("cases", CASES_OF), ("compound.cases", NESTED_OF)):
+            body = (
+                await api.post(
+                    f"/graphql/{CITY}",
+                    json={"query": query, "variables": variables},
+                    headers=headers,
+                )
+            ).json()
+            data = body.get("data") or {}
+            codes = {e["extensions"]["code"] for e in body.get("errors") or ()}
+            assert codes <= {"AUTH_REQUIRED"}, body
+            if path == "cases":
+                # Anonymous callers are refused the list.
+                nodes = (data.get("cases") or {"nodes": []})["nodes"]
+            else:
+                nodes = data["node"]["cases"]["nodes"]
+            seen[path] |= {by_id[n["id"]] for n in nodes if n["id"] in by_id}
+    return seen
+
+
+@pytest.mark.parametrize(
+    "compiled",
+    [
+        pytest.param(
+            True, id="compiled", marks=pytest.mark.skipif(not ON_POSTGRES, reason="PostgreSQL only")
+        ),
+        pytest.param(False, id="resolvers"),
+    ],
+)
+@pytest.mark.parametrize("kind", list(CaseKind))
+async def test_each_role_reads_the_cases_of_a_kind_the_table_says(
+    world: World, api, kind: CaseKind, compiled: bool, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("CIVICGRAPH_COMPILED", "1" if compiled else "0")
+    before = compiled_run.stats["compiled"]
+    actual, expected = {}, {}
+    for role in ROLES:
+        subject = f"kinds-{kind.value}-{role.value}-{compiled}"
+        ids = await _personal_cases(world, kind, subject)
+        token = (
+            None
+            if role is Role.ANONYMOUS
+            else mint_token(CITY, role, world.scope(role), subject=subject)
+        )
+        sight = await _sight(api, token, ids, world, kind)
+        want = KIND_SIGHT[KINDS_TABLE[kind.value][role]]
+        # The list refuses anonymous callers; node and the nested list answer with nothing.
+        actual[role.value] = {path: sorted(names) for path, names in sight.items()}
+        expected[role.value] = {
+            path: sorted(want) if (path, role) != ("cases", Role.ANONYMOUS) else []
+            for path in sight
+        }
+    assert actual == expected
+    assert (compiled_run.stats["compiled"] > before) == compiled
