@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from core.cases.change import (
     announce_case,
@@ -19,13 +20,14 @@ from core.cases.change import (
 from core.cases.live import case_change
 from core.cases.workflow import MEDIATORS, STAFF
 from core.infra import clock
-from core.infra.enums import CaseCategory, CaseKind, CaseStage, OrganisationKind, Role
+from core.infra.enums import CaseCategory, CaseKind, CaseStage, Role
 from core.infra.errors import AuthError, DomainError, ValidationErrors
 from core.infra.tenancy import current_city
 from core.models import (
     ExecutorAssignment,
     Firm,
     MediationSession,
+    Mediator,
     Organisation,
     Person,
     ProgressReport,
@@ -191,14 +193,21 @@ async def rate_case(principal: Principal, case_id: int, score: int, comment: str
 
 
 async def _is_mediator(person_id: int) -> bool:
-    """A member of a people's mediation committee, or a building head acting as mediator."""
-    rows = await Person.filter(id=person_id).values("roles", "organisation__kind")
+    """On the register of mediators (the `mediators` list) serving today, or a building head.
+
+    The register is the one `mediators` reads (core/grassroots/listing.py); a person merely
+    attached to a mediation committee's organisation is not on it.
+    """
+    rows = await Person.filter(id=person_id).values("roles")
     if not rows:
         raise DomainError("NOT_FOUND", "mediatorId")
-    person = rows[0]
-    return person["organisation__kind"] == OrganisationKind.MEDIATION_COMMITTEE or (
-        Role.BUILDING_HEAD.value in (person["roles"] or [])
+    if Role.BUILDING_HEAD.value in (rows[0]["roles"] or []):
+        return True
+    today = clock.local_date(clock.now(), current_city())
+    registered = Mediator.filter(person_id=person_id, appointed_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )
+    return await registered.exists()
 
 
 async def assign_mediator(
