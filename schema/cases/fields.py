@@ -89,6 +89,14 @@ class ReportProgressInput:
     case_id: strawberry.ID
     text: str
     percent: int | None = None
+    supervisor_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "Supervision feedback (SUPERVISION_FEEDBACK): the Organisation that supervises, "
+            "an owners' committee, residents' committee or party organisation other than "
+            "this round's executor. Staff only; without it, an executor's progress report."
+        ),
+    )
 
 
 @strawberry.input
@@ -242,7 +250,9 @@ class CasesMutation:
 
         return await _case_payload(info, case_steps.EXECUTOR_ASSIGNERS, action)
 
-    @strawberry.mutation(description="Report progress on carrying out the decision.")
+    @strawberry.mutation(
+        description="Report progress on carrying out the decision, or the supervision of it."
+    )
     async def report_progress(
         self, info: Info, input: ReportProgressInput, idempotency_key: ReportKey = None
     ) -> CasePayload:
@@ -251,7 +261,11 @@ class CasesMutation:
             info,
             case_steps.REPORTERS,
             lambda: case_steps.report_progress(
-                info.context.principal, _case(input.case_id), input.text, input.percent
+                info.context.principal,
+                _case(input.case_id),
+                input.text,
+                input.percent,
+                optional_pk(input.supervisor_id, "Organisation", "supervisorId"),
             ),
             idempotency_key,
         )

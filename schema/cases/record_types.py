@@ -43,6 +43,7 @@ class ExecutorAssignment:
     firm_id: strawberry.Private[int | None]
     organisation_id: strawberry.Private[int | None]
     due_on: dt.date
+    round: int = strawberry.field(description="The case's round it was assigned in (1, 2, ...).")
     assigned_at: dt.datetime
 
     @strawberry.field
@@ -60,12 +61,23 @@ class ExecutorAssignment:
         return Organisation.from_row(row) if row else None
 
 
-@strawberry.type
+@strawberry.type(
+    description="The executor's progress report, or with a supervisor the supervision feedback."
+)
 class ProgressReport:
     text: str
     percent: int | None
+    round: int = strawberry.field(description="The case's round it was filed in (1, 2, ...).")
+    supervisor_id: strawberry.Private[int | None]
     reported_by: str | None
     reported_at: dt.datetime
+
+    @strawberry.field(description="The supervising body, for supervision feedback; else null.")
+    async def supervisor(self, info: Info) -> Organisation | None:
+        if self.supervisor_id is None:
+            return None
+        row = await info.context.loaders.rows[OrganisationModel].load(self.supervisor_id)
+        return Organisation.from_row(row) if row else None
 
 
 @strawberry.type
