@@ -104,6 +104,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "PROXY_FORBIDDEN": ("只有工作人员可以代办", "only staff may file on a resident's behalf"),
     "CONVENER_NOT_PARTY": ("{field} 应为党组织", "{field} must be a party organisation"),
     "OTHER_COMPOUND": ("{field} 属于其他小区", "{field} belongs to another compound"),
+    "NOT_COMPOUND_FIRM": (
+        "{field} 不是该小区在会议当日的物业服务企业",
+        "{field} does not manage the compound on the meeting's day",
+    ),
     "NOT_ON_AGENDA": ("{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"),
     "MEETING_ALREADY_HELD": ("该会议已记录为召开", "the meeting is already recorded as held"),
     "CALENDAR_OUT_OF_RANGE": (

@@ -134,6 +134,10 @@ class ScheduleCouncilMeetingInput:
     convener_id: strawberry.ID = strawberry.field(description="The party organisation.")
     agenda_case_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     organisation_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    firm_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Property firms invited: each must manage the compound on heldOn.",
+    )
     person_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
@@ -151,6 +155,7 @@ class RecordCouncilMeetingInput:
     decisions: list[CouncilDecisionInput] = strawberry.field(default_factory=list)
     attended_organisation_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     attended_person_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    attended_firm_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
 def _case(input_id: str) -> int:
@@ -329,6 +334,7 @@ class CasesMutation:
                 agenda_case_ids=_ids(input.agenda_case_ids, "Case", "agendaCaseIds"),
                 organisation_ids=_ids(input.organisation_ids, "Organisation", "organisationIds"),
                 person_ids=_ids(input.person_ids, "Person", "personIds"),
+                firm_ids=_ids(input.firm_ids, "Firm", "firmIds"),
             )
             return CouncilMeeting.from_row(
                 await councils.schedule_meeting(info.context.principal, data)
@@ -353,6 +359,7 @@ class CasesMutation:
                     input.attended_organisation_ids, "Organisation", "attendedOrganisationIds"
                 ),
                 attended_person_ids=_ids(input.attended_person_ids, "Person", "attendedPersonIds"),
+                attended_firm_ids=_ids(input.attended_firm_ids, "Firm", "attendedFirmIds"),
             )
             return CouncilMeeting.from_row(
                 await councils.record_meeting(info.context.principal, data)

@@ -100,6 +100,7 @@ class RatingSummary:
 @strawberry.type
 class CouncilParticipant:
     organisation_name: str | None
+    firm_name: str | None = strawberry.field(description="When the participant is a firm.")
     person_name: str | None
     attended: bool | None
 
@@ -146,6 +147,7 @@ class CouncilMeeting:
         return [
             CouncilParticipant(
                 organisation_name=r["organisation__name"],
+                firm_name=r["firm__name"],
                 person_name=r["person__name"],
                 attended=r["attended"],
             )

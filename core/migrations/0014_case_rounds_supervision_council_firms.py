@@ -1,7 +1,8 @@
 """Each round of a reopened case needs its own executor, progress and supervision (issue 16):
 executor assignments and progress reports carry the case's round (rows already there are
 round 1), and a progress report may name its supervisor, the body other than the executor
-that gave the supervision feedback. The new foreign key is made same-city like the others."""
+that gave the supervision feedback. A council participant may be a property firm. The new
+foreign keys are made same-city like the others."""
 
 from tortoise import migrations
 from tortoise.migrations import operations as ops
@@ -33,6 +34,19 @@ class Migration(migrations.Migration):
             field=fields.ForeignKeyField(
                 "models.Organisation",
                 source_field="supervisor_id",
+                null=True,
+                db_constraint=True,
+                to_field="id",
+                related_name=False,
+                on_delete=OnDelete.RESTRICT,
+            ),
+        ),
+        ops.AddField(
+            model_name="CouncilParticipant",
+            name="firm",
+            field=fields.ForeignKeyField(
+                "models.Firm",
+                source_field="firm_id",
                 null=True,
                 db_constraint=True,
                 to_field="id",
