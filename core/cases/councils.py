@@ -25,6 +25,8 @@ from core.models import (
     CouncilAgendaItem,
     CouncilMeeting,
     CouncilParticipant,
+    Firm,
+    ManagementContract,
     Organisation,
     Person,
 )
@@ -55,6 +57,23 @@ class ScheduleInput:
     agenda_case_ids: tuple[int, ...] = ()
     organisation_ids: tuple[int, ...] = ()
     person_ids: tuple[int, ...] = ()
+    firm_ids: tuple[int, ...] = ()
+
+
+async def _firm_errors(data: ScheduleInput) -> list[DomainError]:
+    """Each invited firm exists and manages the compound on the meeting's day."""
+    if await _missing_ids(Firm, data.firm_ids):
+        return [DomainError("NOT_FOUND", "firmIds")]
+    managing = ManagementContract.filter(
+        compound_id=data.compound_id, starts_on__lte=data.held_on
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=data.held_on))
+    # Tortoise types every values_list() as rows of tuples; flat=True gives the values.
+    firms = set(cast(list[int], await managing.values_list("firm_id", flat=True)))
+    return [
+        DomainError("NOT_COMPOUND_FIRM", f"firmIds[{i}]")
+        for i, firm_id in enumerate(data.firm_ids)
+        if firm_id not in firms
+    ]
 
 
 async def _missing_ids(model: Any, ids: Iterable[int]) -> set[int]:
@@ -76,6 +95,7 @@ async def schedule_meeting(principal: Principal, data: ScheduleInput) -> dict[st
         errors.append(DomainError("NOT_FOUND", "organisationIds"))
     if await _missing_ids(Person, data.person_ids):
         errors.append(DomainError("NOT_FOUND", "personIds"))
+    errors += await _firm_errors(data)
     query = visible_cases(principal)
     cases = (
         []
@@ -104,6 +124,8 @@ async def schedule_meeting(principal: Principal, data: ScheduleInput) -> dict[st
             await CouncilAgendaItem.create(meeting_id=meeting.id, case_id=case_id)
         for org_id in dict.fromkeys(data.organisation_ids):
             await CouncilParticipant.create(meeting_id=meeting.id, organisation_id=org_id)
+        for firm_id in dict.fromkeys(data.firm_ids):
+            await CouncilParticipant.create(meeting_id=meeting.id, firm_id=firm_id)
         for person_id in dict.fromkeys(data.person_ids):
             await CouncilParticipant.create(meeting_id=meeting.id, person_id=person_id)
         for case in cases:
@@ -123,6 +145,7 @@ class RecordInput:
     decisions: dict[int, str] = field(default_factory=dict)  # case id -> decision
     attended_organisation_ids: tuple[int, ...] = ()
     attended_person_ids: tuple[int, ...] = ()
+    attended_firm_ids: tuple[int, ...] = ()
 
 
 async def _meeting_for(principal: Principal, meeting_id: int) -> dict[str, Any]:
@@ -182,6 +205,7 @@ async def record_meeting(principal: Principal, data: RecordInput) -> dict[str, A
         await participants.filter(
             Q(organisation_id__in=list(data.attended_organisation_ids))
             | Q(person_id__in=list(data.attended_person_ids))
+            | Q(firm_id__in=list(data.attended_firm_ids))
         ).update(attended=True)
         await plugins.emit_meeting_held(
             MeetingHeld(
@@ -288,6 +312,8 @@ async def participants_of(meeting_ids: Iterable[int]) -> dict[int, list[dict[str
             "meeting_id",
             "organisation_id",
             "organisation__name",
+            "firm_id",
+            "firm__name",
             "person_id",
             "person__name",
             "attended",

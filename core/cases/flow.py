@@ -95,11 +95,17 @@ async def _missing(row: dict[str, Any], need: Need, data: AdvanceInput) -> Domai
             if not await decided.exists():
                 return DomainError("DECISION_MISSING", "decision")
         case Need.EXECUTOR:
-            if not await ExecutorAssignment.filter(case_id=case_id).exists():
+            assigned = ExecutorAssignment.filter(case_id=case_id, round=row["round"])
+            if not await assigned.exists():
                 return DomainError("EXECUTOR_MISSING", "executor")
         case Need.PROGRESS:
-            if not await ProgressReport.filter(case_id=case_id).exists():
+            reports = ProgressReport.filter(case_id=case_id, round=row["round"])
+            if not await reports.filter(supervisor_id__isnull=True).exists():
                 return DomainError("PROGRESS_MISSING", "progress")
+        case Need.SUPERVISION:
+            reports = ProgressReport.filter(case_id=case_id, round=row["round"])
+            if not await reports.filter(supervisor_id__isnull=False).exists():
+                return DomainError("SUPERVISION_MISSING", "supervision")
         case Need.RATINGS:
             if not await ResidentRating.filter(case_id=case_id, round=row["round"]).exists():
                 return DomainError("RATINGS_MISSING", "ratings")

@@ -66,6 +66,7 @@ async def assignments(case_ids: Iterable[int]) -> Rows:
         "firm_id",
         "organisation_id",
         "due_on",
+        "round",
         "created_at",
     )
 
@@ -78,6 +79,8 @@ async def progress_reports(case_ids: Iterable[int]) -> Rows:
         "id",
         "text",
         "percent",
+        "round",
+        "supervisor_id",
         "reported_by_subject",
         "created_at",
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from core.cases.change import (
     announce_case,
@@ -26,6 +27,7 @@ from core.models import (
     ExecutorAssignment,
     Firm,
     MediationSession,
+    Mediator,
     Organisation,
     Person,
     ProgressReport,
@@ -116,31 +118,75 @@ async def assign_executor(principal: Principal, data: ExecutorInput) -> dict[str
             firm_id=data.firm_id,
             organisation_id=data.organisation_id,
             due_on=data.due_on,
+            round=row["round"],
             assigned_by_subject=principal.subject,
         )
         announce_case(row, "EXECUTOR")
     return await fresh_row(data.case_id)
 
 
+# Who may supervise (监督反馈): the owners' committee, the community (its residents'
+# committee) or a party organisation; never the executor itself (DOMAIN.md, processes 2).
+SUPERVISOR_KINDS = frozenset(
+    {
+        OrganisationKind.OWNERS_COMMITTEE,
+        OrganisationKind.RESIDENTS_COMMITTEE,
+        OrganisationKind.PARTY_STREET_COMMITTEE,
+        OrganisationKind.PARTY_COMMUNITY,
+        OrganisationKind.PARTY_COMPOUND_BRANCH,
+        OrganisationKind.PARTY_GRID_BRANCH,
+        OrganisationKind.PARTY_BUILDING_GROUP,
+    }
+)
+
+
 async def report_progress(
-    principal: Principal, case_id: int, text: str, percent: int | None
+    principal: Principal,
+    case_id: int,
+    text: str,
+    percent: int | None,
+    supervisor_id: int | None = None,
 ) -> dict[str, Any]:
-    """A progress report from the executor or the supervising community."""
+    """The executor's progress report or, naming its supervisor, the supervision feedback."""
     require_role(principal, REPORTERS)
     async with case_change():
         row = await case_for_change(principal, case_id)
+        this_round = ExecutorAssignment.filter(case_id=case_id, round=row["round"])
         if principal.role is Role.FIRM_STAFF:
-            # Firm staff report only on cases their own firm was assigned to carry out.
-            assigned = ExecutorAssignment.filter(case_id=case_id, firm_id=principal.scope.id)
-            if not await assigned.exists():
+            # Firm staff report only on cases their own firm carries out in this round, and
+            # never as their own supervisor.
+            if not await this_round.filter(firm_id=principal.scope.id).exists():
                 raise AuthError("NOT_EXECUTOR", "caseId")
-        require_stage(row, CaseStage.DECISION_EXECUTION, CaseStage.SUPERVISION_FEEDBACK)
+            if supervisor_id is not None:
+                raise AuthError("NOT_SUPERVISOR", "supervisorId")
+        if supervisor_id is None:
+            require_stage(row, CaseStage.DECISION_EXECUTION, CaseStage.SUPERVISION_FEEDBACK)
+        else:
+            require_stage(row, CaseStage.SUPERVISION_FEEDBACK)
         text = _report_text(text, percent)
+        if supervisor_id is not None:
+            await _check_supervisor(supervisor_id, this_round)
         await ProgressReport.create(
-            case_id=case_id, text=text, percent=percent, reported_by_subject=principal.subject
+            case_id=case_id,
+            text=text,
+            percent=percent,
+            round=row["round"],
+            supervisor_id=supervisor_id,
+            reported_by_subject=principal.subject,
         )
-        announce_case(row, "PROGRESS")
+        announce_case(row, "SUPERVISION" if supervisor_id is not None else "PROGRESS")
     return await fresh_row(case_id)
+
+
+async def _check_supervisor(org_id: int, this_round: Any) -> None:
+    """A supervising body of the right kind that is not this round's executor."""
+    rows = await Organisation.filter(id=org_id).values("kind")
+    if not rows:
+        raise DomainError("NOT_FOUND", "supervisorId")
+    if rows[0]["kind"] not in SUPERVISOR_KINDS:
+        raise DomainError("NOT_A_SUPERVISOR", "supervisorId")
+    if await this_round.filter(organisation_id=org_id).exists():
+        raise DomainError("SUPERVISOR_IS_EXECUTOR", "supervisorId")
 
 
 def _report_text(text: str, percent: int | None) -> str:
@@ -191,14 +237,21 @@ async def rate_case(principal: Principal, case_id: int, score: int, comment: str
 
 
 async def _is_mediator(person_id: int) -> bool:
-    """A member of a people's mediation committee, or a building head acting as mediator."""
-    rows = await Person.filter(id=person_id).values("roles", "organisation__kind")
+    """On the register of mediators (the `mediators` list) serving today, or a building head.
+
+    The register is the one `mediators` reads (core/grassroots/listing.py); a person merely
+    attached to a mediation committee's organisation is not on it.
+    """
+    rows = await Person.filter(id=person_id).values("roles")
     if not rows:
         raise DomainError("NOT_FOUND", "mediatorId")
-    person = rows[0]
-    return person["organisation__kind"] == OrganisationKind.MEDIATION_COMMITTEE or (
-        Role.BUILDING_HEAD.value in (person["roles"] or [])
+    if Role.BUILDING_HEAD.value in (rows[0]["roles"] or []):
+        return True
+    today = clock.local_date(clock.now(), current_city())
+    registered = Mediator.filter(person_id=person_id, appointed_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )
+    return await registered.exists()
 
 
 async def assign_mediator(

@@ -20,8 +20,10 @@ class Need(StrEnum):
 
     TOPIC = "TOPIC"  # a determined topic with a category
     DECISION = "DECISION"  # a held council meeting with a decision on this case
+    # A reopened case starts a new round: these three count only the current round's records.
     EXECUTOR = "EXECUTOR"  # a firm, department or organisation with a due date
     PROGRESS = "PROGRESS"  # at least one progress report
+    SUPERVISION = "SUPERVISION"  # feedback from a supervisor other than the executor
     RATINGS = "RATINGS"  # at least one resident rating in the current round
     REPLY = "REPLY"  # the reply to the resident (given with the move)
     MEDIATOR = "MEDIATOR"  # an assigned mediator
@@ -50,7 +52,10 @@ WORKFLOWS: Mapping[CaseKind, tuple[Step, ...]] = {
         Step(CaseStage.CONSULTATION_MEETING, CaseStage.DECISION_EXECUTION, STAFF, (Need.DECISION,)),
         Step(CaseStage.DECISION_EXECUTION, CaseStage.SUPERVISION_FEEDBACK, STAFF, (Need.EXECUTOR,)),
         Step(
-            CaseStage.SUPERVISION_FEEDBACK, CaseStage.RESIDENT_EVALUATION, STAFF, (Need.PROGRESS,)
+            CaseStage.SUPERVISION_FEEDBACK,
+            CaseStage.RESIDENT_EVALUATION,
+            STAFF,
+            (Need.PROGRESS, Need.SUPERVISION),
         ),
         Step(CaseStage.RESIDENT_EVALUATION, CaseStage.CLOSED, STAFF, (Need.RATINGS,)),
     ),

@@ -66,7 +66,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no held council meeting has decided on this case",
     ),
     "EXECUTOR_MISSING": ("尚未指定执行单位及期限", "no executor with a due date is assigned"),
-    "PROGRESS_MISSING": ("尚无进展报告", "no progress report is on record"),
+    "PROGRESS_MISSING": ("本轮尚无进展报告", "no progress report of this round is on record"),
+    "SUPERVISION_MISSING": (
+        "本轮尚无执行单位以外的监督反馈",
+        "no supervision feedback of this round from a body other than the executor",
+    ),
+    "NOT_A_SUPERVISOR": (
+        "{field} 应为业主委员会、居民委员会或党组织",
+        "{field} must be an owners' committee, a residents' committee or a party organisation",
+    ),
+    "SUPERVISOR_IS_EXECUTOR": (
+        "{field} 是本轮的执行单位，不能监督自己",
+        "{field} carries out this round itself and cannot supervise it",
+    ),
+    "NOT_SUPERVISOR": ("执行企业不能提交监督反馈", "the executing firm cannot file supervision"),
     "RATINGS_MISSING": ("尚无居民评价", "no resident has rated the case yet"),
     "MEDIATOR_MISSING": ("尚未指定调解员", "no mediator is assigned"),
     "SESSION_MISSING": ("尚无调解记录", "no mediation session is on record"),
@@ -85,12 +98,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "NOT_EXECUTOR": ("贵企业不是本案的执行单位", "your firm is not this case's executor"),
     "NOT_MEDIATION": ("此案件不是调解案件", "this case is not a mediation case"),
     "NOT_A_MEDIATOR": (
-        "{field} 不是调解委员会成员或楼栋长",
-        "{field} is neither a mediation-committee member nor a building head",
+        "{field} 不在调解员名册上，也不是楼栋长",
+        "{field} is neither on the register of mediators nor a building head",
     ),
     "PROXY_FORBIDDEN": ("只有工作人员可以代办", "only staff may file on a resident's behalf"),
     "CONVENER_NOT_PARTY": ("{field} 应为党组织", "{field} must be a party organisation"),
     "OTHER_COMPOUND": ("{field} 属于其他小区", "{field} belongs to another compound"),
+    "NOT_COMPOUND_FIRM": (
+        "{field} 不是该小区在会议当日的物业服务企业",
+        "{field} does not manage the compound on the meeting's day",
+    ),
     "NOT_ON_AGENDA": ("{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"),
     "MEETING_ALREADY_HELD": ("该会议已记录为召开", "the meeting is already recorded as held"),
     "CALENDAR_OUT_OF_RANGE": (

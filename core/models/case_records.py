@@ -45,6 +45,8 @@ class ExecutorAssignment(CityModel):
         "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     due_on = fields.DateField()
+    # The case's round when assigned: a reopened case needs an executor of its new round.
+    round = fields.IntField(default=1)
     assigned_by_subject = fields.CharField(max_length=128, null=True)
 
     class Meta:
@@ -53,11 +55,18 @@ class ExecutorAssignment(CityModel):
 
 
 class ProgressReport(CityModel):
+    # The executor's progress report, or, with a supervisor, the supervision feedback
+    # (监督反馈) of a body other than the executor: owners' committee, community, party.
+
     case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
         "models.Case", related_name="progress", on_delete=fields.CASCADE
     )
     text = fields.TextField()
     percent = fields.IntField(null=True)
+    round = fields.IntField(default=1)
+    supervisor: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
+        "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     reported_by_subject = fields.CharField(max_length=128, null=True)
 
     class Meta:

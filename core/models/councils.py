@@ -6,6 +6,7 @@ from tortoise import fields
 
 from core.models.base import CityModel
 from core.models.cases import Case
+from core.models.firms import Firm
 from core.models.organisations import Organisation
 from core.models.people import Person
 from core.models.places import Compound
@@ -31,13 +32,18 @@ class CouncilMeeting(CityModel):
 
 
 class CouncilParticipant(CityModel):
-    # An organisation or a person invited; attended is filled in when the record is saved.
+    # An organisation, a property firm or a person invited (one of the three); attended is
+    # filled in when the record is saved. The compound's property firm sits beside the party
+    # organisation and the two committees (DOMAIN.md, processes 1).
 
     meeting: fields.ForeignKeyRelation[CouncilMeeting] = fields.ForeignKeyField(
         "models.CouncilMeeting", related_name="participants", on_delete=fields.CASCADE
     )
     organisation: fields.ForeignKeyNullableRelation[Organisation] = fields.ForeignKeyField(
         "models.Organisation", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    firm: fields.ForeignKeyNullableRelation[Firm] = fields.ForeignKeyField(
+        "models.Firm", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     person: fields.ForeignKeyNullableRelation[Person] = fields.ForeignKeyField(
         "models.Person", related_name=False, null=True, on_delete=fields.RESTRICT

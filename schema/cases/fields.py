@@ -89,6 +89,14 @@ class ReportProgressInput:
     case_id: strawberry.ID
     text: str
     percent: int | None = None
+    supervisor_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description=(
+            "Supervision feedback (SUPERVISION_FEEDBACK): the Organisation that supervises, "
+            "an owners' committee, residents' committee or party organisation other than "
+            "this round's executor. Staff only; without it, an executor's progress report."
+        ),
+    )
 
 
 @strawberry.input
@@ -126,6 +134,10 @@ class ScheduleCouncilMeetingInput:
     convener_id: strawberry.ID = strawberry.field(description="The party organisation.")
     agenda_case_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     organisation_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    firm_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Property firms invited: each must manage the compound on heldOn.",
+    )
     person_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
@@ -143,6 +155,7 @@ class RecordCouncilMeetingInput:
     decisions: list[CouncilDecisionInput] = strawberry.field(default_factory=list)
     attended_organisation_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
     attended_person_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
+    attended_firm_ids: list[strawberry.ID] = strawberry.field(default_factory=list)
 
 
 def _case(input_id: str) -> int:
@@ -242,7 +255,9 @@ class CasesMutation:
 
         return await _case_payload(info, case_steps.EXECUTOR_ASSIGNERS, action)
 
-    @strawberry.mutation(description="Report progress on carrying out the decision.")
+    @strawberry.mutation(
+        description="Report progress on carrying out the decision, or the supervision of it."
+    )
     async def report_progress(
         self, info: Info, input: ReportProgressInput, idempotency_key: ReportKey = None
     ) -> CasePayload:
@@ -251,7 +266,11 @@ class CasesMutation:
             info,
             case_steps.REPORTERS,
             lambda: case_steps.report_progress(
-                info.context.principal, _case(input.case_id), input.text, input.percent
+                info.context.principal,
+                _case(input.case_id),
+                input.text,
+                input.percent,
+                optional_pk(input.supervisor_id, "Organisation", "supervisorId"),
             ),
             idempotency_key,
         )
@@ -315,6 +334,7 @@ class CasesMutation:
                 agenda_case_ids=_ids(input.agenda_case_ids, "Case", "agendaCaseIds"),
                 organisation_ids=_ids(input.organisation_ids, "Organisation", "organisationIds"),
                 person_ids=_ids(input.person_ids, "Person", "personIds"),
+                firm_ids=_ids(input.firm_ids, "Firm", "firmIds"),
             )
             return CouncilMeeting.from_row(
                 await councils.schedule_meeting(info.context.principal, data)
@@ -339,6 +359,7 @@ class CasesMutation:
                     input.attended_organisation_ids, "Organisation", "attendedOrganisationIds"
                 ),
                 attended_person_ids=_ids(input.attended_person_ids, "Person", "attendedPersonIds"),
+                attended_firm_ids=_ids(input.attended_firm_ids, "Firm", "attendedFirmIds"),
             )
             return CouncilMeeting.from_row(
                 await councils.record_meeting(info.context.principal, data)

@@ -43,6 +43,7 @@ class ExecutorAssignment:
     firm_id: strawberry.Private[int | None]
     organisation_id: strawberry.Private[int | None]
     due_on: dt.date
+    round: int = strawberry.field(description="The case's round it was assigned in (1, 2, ...).")
     assigned_at: dt.datetime
 
     @strawberry.field
@@ -60,12 +61,23 @@ class ExecutorAssignment:
         return Organisation.from_row(row) if row else None
 
 
-@strawberry.type
+@strawberry.type(
+    description="The executor's progress report, or with a supervisor the supervision feedback."
+)
 class ProgressReport:
     text: str
     percent: int | None
+    round: int = strawberry.field(description="The case's round it was filed in (1, 2, ...).")
+    supervisor_id: strawberry.Private[int | None]
     reported_by: str | None
     reported_at: dt.datetime
+
+    @strawberry.field(description="The supervising body, for supervision feedback; else null.")
+    async def supervisor(self, info: Info) -> Organisation | None:
+        if self.supervisor_id is None:
+            return None
+        row = await info.context.loaders.rows[OrganisationModel].load(self.supervisor_id)
+        return Organisation.from_row(row) if row else None
 
 
 @strawberry.type
@@ -88,6 +100,7 @@ class RatingSummary:
 @strawberry.type
 class CouncilParticipant:
     organisation_name: str | None
+    firm_name: str | None = strawberry.field(description="When the participant is a firm.")
     person_name: str | None
     attended: bool | None
 
@@ -134,6 +147,7 @@ class CouncilMeeting:
         return [
             CouncilParticipant(
                 organisation_name=r["organisation__name"],
+                firm_name=r["firm__name"],
                 person_name=r["person__name"],
                 attended=r["attended"],
             )

@@ -95,6 +95,7 @@ class Case(Node):
                 firm_id=r["firm_id"],
                 organisation_id=r["organisation_id"],
                 due_on=r["due_on"],
+                round=r["round"],
                 assigned_at=r["created_at"],
             )
             for r in rows
@@ -107,6 +108,8 @@ class Case(Node):
             ProgressReport(
                 text=r["text"],
                 percent=r["percent"],
+                round=r["round"],
+                supervisor_id=r["supervisor_id"],
                 reported_by=r["reported_by_subject"],
                 reported_at=r["created_at"],
             )

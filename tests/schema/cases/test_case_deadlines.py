@@ -17,7 +17,7 @@ from core.infra.clock import frozen_at
 from core.infra.enums import OrganisationKind, Role
 from core.infra.errors import DomainError
 from core.infra.tenancy import in_city
-from core.models import AuditEntry, CouncilMeeting, Organisation, Person
+from core.models import AuditEntry, CouncilMeeting, Mediator, Organisation, Person
 from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
@@ -365,6 +365,9 @@ async def test_mediation_from_filing_to_outcome(town, gql: GraphQLClient):
             community=town.communities[0],
         )
         mediator = await Person.create(name="李调解", organisation=committee)
+        await Mediator.create(
+            person=mediator, committee=committee, appointed_on=dt.date(2025, 1, 1)
+        )
         bystander = await Person.create(name="张三")
     mediator_token = token(
         "dongguan", Role.MEDIATOR, Scope(ScopeKind.COMMUNITY, town.communities[0].id)

@@ -213,6 +213,22 @@ async def test_a_dispute_walks_from_filing_to_closing(town, gql: GraphQLClient):
             )
         )["data"]["reportProgress"]
     )
+    # The party organisation supervises the firm's work (监督反馈).
+    case = ok(
+        (
+            await gql(
+                PROGRESS,
+                {
+                    "input": {
+                        "caseId": case["id"],
+                        "text": "党组织现场查验",
+                        "supervisorId": to_global_id("Organisation", org.id),
+                    }
+                },
+                auth=p["worker"],
+            )
+        )["data"]["reportProgress"]
+    )
     case = ok(await advance(gql, case, "RESIDENT_EVALUATION", p["worker"]))
     for who, score in (("resident", 5), ("resident2", 4)):
         rated = await gql(RATE, {"input": {"caseId": case["id"], "score": score}}, auth=p[who])
@@ -401,7 +417,8 @@ async def walk_to_evaluation(gql: GraphQLClient, town: Town, p: dict) -> dict:
     )
     case = ok(await advance(gql, case, "SUPERVISION_FEEDBACK", p["worker"]))
     assert await _codes(await advance(gql, case, "RESIDENT_EVALUATION", p["worker"])) == [
-        ("progress", "PROGRESS_MISSING")
+        ("progress", "PROGRESS_MISSING"),
+        ("supervision", "SUPERVISION_MISSING"),
     ]
     # Firm staff whose firm is not the executor may not report.
     body = await gql(
@@ -415,11 +432,34 @@ async def walk_to_evaluation(gql: GraphQLClient, town: Town, p: dict) -> dict:
             )
         )["data"]["reportProgress"]
     )
+    await supervise(gql, case, await owners_committee(town), p["worker"])
     case = ok(await advance(gql, case, "RESIDENT_EVALUATION", p["worker"]))
     assert await _codes(await advance(gql, case, "CLOSED", p["worker"])) == [
         ("ratings", "RATINGS_MISSING")
     ]
     return case
+
+
+async def owners_committee(town: Town) -> Organisation:
+    with in_city("dongguan"):
+        return await Organisation.create(
+            kind=OrganisationKind.OWNERS_COMMITTEE, name="业主委员会", compound=town.compounds[0]
+        )
+
+
+async def supervise(gql: GraphQLClient, case: dict, org: Organisation, auth: str) -> dict:
+    body = await gql(
+        PROGRESS,
+        {
+            "input": {
+                "caseId": case["id"],
+                "text": "业委会查验",
+                "supervisorId": to_global_id("Organisation", org.id),
+            }
+        },
+        auth=auth,
+    )
+    return body["data"]["reportProgress"]
 
 
 async def test_rating_rules_and_reopening_below_the_threshold(town, gql: GraphQLClient):
