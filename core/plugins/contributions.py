@@ -151,6 +151,8 @@ class CreditStanding:
     is the regime's number (assessment score, points held or deducted); `higher_is_better`
     says which way a ranking sorts it. `restrictions` are codes such as NO_NEW_CONTRACTS,
     `reasons` say why in words, `valid_until` is when the standing lapses (None: open).
+    `blacklisted` says the firm is on the city's credit blacklist that day: whatever its
+    score, the core ranks it after every firm in good standing.
     """
 
     regime: str
@@ -163,6 +165,7 @@ class CreditStanding:
     reasons: tuple[str, ...] = ()
     valid_until: dt.date | None = None
     plugin: str = ""
+    blacklisted: bool = False
 
 
 @dataclass(frozen=True)

@@ -258,6 +258,7 @@ async def standings(
                 (NO_NEW_CONTRACTS, NO_SERVICE_PURCHASE, PUBLIC_NOTICE),
                 (f"黑名单：{entry['reason']}", *why),
                 entry["listed_until"],
+                blacklisted=True,
             )
             continue
         if assessment is None and firm_id not in points:
@@ -288,6 +289,7 @@ def _standing(
     restrictions: tuple[str, ...],
     reasons: tuple[str, ...],
     until: dt.date | None,
+    blacklisted: bool = False,
 ) -> CreditStanding:
     zh, en = LEVEL_LABELS[level]
     return CreditStanding(
@@ -299,6 +301,7 @@ def _standing(
         restrictions=restrictions,
         reasons=reasons,
         valid_until=until,
+        blacklisted=blacklisted,
     )
 
 

@@ -41,6 +41,10 @@ class CreditStanding:
     )
     reasons: list[str]
     valid_until: dt.date | None
+    blacklisted: bool = strawberry.field(
+        description="On the city's credit blacklist that day: ranks after every firm in good "
+        "standing, whatever its score."
+    )
 
     @strawberry.field(description="The level's label in the request's language.")
     def label(self, info: Info) -> str:
@@ -58,6 +62,7 @@ class CreditStanding:
             restrictions=list(s.restrictions),
             reasons=list(s.reasons),
             valid_until=s.valid_until,
+            blacklisted=s.blacklisted,
         )
 
 
@@ -110,7 +115,8 @@ class CreditRankingEntry:
 @strawberry.type
 class CreditQuery:
     @strawberry.field(
-        description="The city's firms ranked by their credit score (best first), unranked last."
+        description="The city's firms ranked by their credit score (best first), unranked last; "
+        "blacklisted firms after every firm in good standing."
     )
     async def firm_credit_ranking(
         self, as_of: dt.date | None = None, first: int | None = None, after: str | None = None

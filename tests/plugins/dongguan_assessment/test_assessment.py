@@ -250,3 +250,38 @@ async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statem
         (1, "EXCELLENT", "100.00"),
         (2, "FAIL", "57.00"),
     ]
+
+
+async def test_a_blacklisted_firm_ranks_after_every_firm_in_good_standing(
+    empty_db: str, gql: GraphQLClient
+):
+    # Issue 16.4: the ranking sorted by the regime's score only, so a firm blacklisted for a
+    # serious violation kept its high assessment score and ranked first.
+    town = await _town()
+    best, worst = town.firms
+    _, c1, c2 = town.compounds
+    await _inputs(gql, c2.id, "2026Q1", survey=85, party=90, failed=[])
+    await _inputs(gql, c1.id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
+    assert (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"][
+        "errors"
+    ] == []
+    serious = {"firmId": to_global_id("Firm", best.id), "kind": "SERIOUS_VIOLATION",
+               "reason": "挪用专项维修资金", "source": "inspection"}  # fmt: skip
+    body = await gql(
+        "mutation($i: RecordCreditEventInput!) { recordCreditEvent(input: $i) {"
+        " errors { code } } }",
+        {"i": serious},
+        auth=admin(),
+    )
+    assert body["data"]["recordCreditEvent"]["errors"] == []
+    ranking = await gql(
+        "{ firmCreditRanking(first: 5) { nodes { rank firm { name }"
+        " standing { level score blacklisted } } } }"
+    )
+    nodes = ranking["data"]["firmCreditRanking"]["nodes"]
+    assert [(n["rank"], n["firm"]["name"], n["standing"]["level"]) for n in nodes] == [
+        (1, worst.name, "FAIL"),
+        (2, best.name, "BLACKLISTED"),
+    ]
+    assert [n["standing"]["blacklisted"] for n in nodes] == [False, True]
+    assert Decimal(nodes[1]["standing"]["score"]) > Decimal(nodes[0]["standing"]["score"])
