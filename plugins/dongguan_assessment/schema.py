@@ -14,6 +14,7 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from core.infra.i18n import localise
 from core.infra.pagination import Ordering, page_request, paginate
 from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
@@ -141,7 +142,7 @@ class DgCreditDeduction:
     kind: str
     points: Decimal
     severity: str | None
-    reason: str
+    stored_reason: strawberry.Private[str]
     source: str
     occurred_on: dt.date
 
@@ -152,10 +153,14 @@ class DgCreditDeduction:
             kind=r["kind"],
             points=r["points"],
             severity=r["severity"],
-            reason=r["reason"],
+            stored_reason=r["reason"],
             source=r["source"],
             occurred_on=r["occurred_on"],
         )
+
+    @strawberry.field(description="Why, in the request's language where it was kept in two.")
+    def reason(self, info: Info) -> str:
+        return localise(self.stored_reason, info.context.lang)
 
 
 @strawberry.type(description="A firm or social organisation on Dongguan's blacklist.")
@@ -163,7 +168,7 @@ class DgBlacklistEntry:
     id: strawberry.ID
     firm_id: strawberry.Private[int | None]
     organisation_id: strawberry.Private[int | None]
-    reason: str
+    stored_reason: strawberry.Private[str]
     source: str
     listed_on: dt.date
     listed_until: dt.date
@@ -176,13 +181,17 @@ class DgBlacklistEntry:
             id=strawberry.ID(to_global_id("DgBlacklistEntry", r["id"])),
             firm_id=r["firm_id"],
             organisation_id=r["organisation_id"],
-            reason=r["reason"],
+            stored_reason=r["reason"],
             source=r["source"],
             listed_on=r["listed_on"],
             listed_until=r["listed_until"],
             removed_on=r["removed_on"],
             removal_reason=r["removal_reason"],
         )
+
+    @strawberry.field(description="Why, in the request's language where it was kept in two.")
+    def reason(self, info: Info) -> str:
+        return localise(self.stored_reason, info.context.lang)
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

@@ -9,6 +9,7 @@ from typing import Any
 import strawberry
 
 from core.infra.enums import OrganisationKind, Role
+from core.infra.i18n import Text, localise
 from core.infra.pagination import Ordering, page_request, paginate
 from core.models import Compound as CompoundModel
 from core.models import Organisation as OrganisationModel
@@ -58,7 +59,11 @@ class DonghongSyncRow:
     status: str = strawberry.field(description="MATCHED, CREATED, CHANGED, ENDED or CONFLICTING.")
     project_code: str
     compound_id: strawberry.Private[int | None]
-    detail: str
+    text: strawberry.Private[str | Text]
+
+    @strawberry.field(description="What happened and why, in the request's language.")
+    def detail(self, info: Info) -> str:
+        return localise(self.text, info.context.lang)
 
     @strawberry.field
     async def compound(self, info: Info) -> Compound | None:
@@ -71,7 +76,7 @@ def _rows(rows: list[dict[str, Any]]) -> list[DonghongSyncRow]:
             status=r["status"],
             project_code=r["project_code"],
             compound_id=r["compound_id"],
-            detail=r["detail"],
+            text=r["detail"],
         )
         for r in rows
     ]
@@ -92,8 +97,12 @@ class SyncRunNode:
     changed: int
     ended: int
     conflicting: int
-    errors: list[str]
+    problems: strawberry.Private[list[str | Text]]
     rows: list[DonghongSyncRow]
+
+    @strawberry.field(description="Why the feed was refused, in the request's language.")
+    def errors(self, info: Info) -> list[str]:
+        return [localise(e, info.context.lang) for e in self.problems]
 
     @classmethod
     def from_row(cls, r: dict[str, Any]) -> SyncRunNode:
@@ -108,7 +117,7 @@ class SyncRunNode:
             changed=r["changed"],
             ended=r["ended"],
             conflicting=r["conflicting"],
-            errors=list(r["errors"]),
+            problems=list(r["errors"]),
             rows=_rows(r["rows"]),
         )
 
@@ -280,8 +289,12 @@ class StateOwnedSyncReport:
     changed: int
     ended: int
     conflicting: int
-    errors: list[str]
+    problems: strawberry.Private[list[str | Text]]
     rows: list[DonghongSyncRow]
+
+    @strawberry.field(description="Why the feed was refused, in the request's language.")
+    def errors(self, info: Info) -> list[str]:
+        return [localise(e, info.context.lang) for e in self.problems]
 
     @classmethod
     def of(cls, r: SyncReport) -> StateOwnedSyncReport:
@@ -290,13 +303,13 @@ class StateOwnedSyncReport:
             company=r.company,
             dry_run=r.dry_run,
             run_id=strawberry.ID(to_global_id("DonghongSyncRun", r.run_id)) if r.run_id else None,
-            errors=list(r.errors),
+            problems=list(r.errors),
             rows=[
                 DonghongSyncRow(
                     status=x.status,
                     project_code=x.external_id,
                     compound_id=x.compound_id,
-                    detail=x.detail,
+                    text=x.detail,
                 )
                 for x in r.rows
             ],

@@ -11,6 +11,7 @@ from collections.abc import Awaitable
 
 from pydantic import BaseModel
 
+from core.infra.i18n import Text, localise
 from core.plugins.contributions import (
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
@@ -92,7 +93,15 @@ def check_firm_eligibility(
         standing = (await notices.standings(city, [firm_id], notices.today()))[firm_id]
         if not set(refused_by) & set(standing.restrictions):
             return []
-        why = "; ".join(standing.reasons)
-        return [Refusal(f"{standing.label_en} under the points regime ({why})")]
+        zh = "；".join(localise(r, "zh") for r in standing.reasons)
+        en = "; ".join(localise(r, "en") for r in standing.reasons)
+        return [
+            Refusal(
+                Text(
+                    f"记分管理：{standing.label_zh}（{zh}）",
+                    f"{standing.label_en} under the points regime ({en})",
+                )
+            )
+        ]
 
     return check()

@@ -283,6 +283,7 @@ def sync_state_owned(
     """Reconcile the state-owned property companies' project feeds with the city's compounds
     and contracts (the city's plugins' connectors; exit 1 when a feed failed)."""
     from core.infra.errors import DomainError
+    from core.infra.i18n import localise
     from core.infra.tenancy import in_city
     from core.plugins import calls as plugins
     from core.plugins.contributions import SyncReport
@@ -311,9 +312,9 @@ def sync_state_owned(
         typer.echo(f"{r.plugin} {r.company}{mode}: {counts}")
         for row in r.rows:
             if row.status != "MATCHED":
-                typer.echo(f"  {row.status} {row.external_id} {row.detail}")
+                typer.echo(f"  {row.status} {row.external_id} {localise(row.detail, 'en')}")
         for error in r.errors:
-            typer.echo(f"  ERROR {error}", err=True)
+            typer.echo(f"  ERROR {localise(error, 'en')}", err=True)
     if any(r.errors for r in reports):
         raise typer.Exit(1)
 
