@@ -156,9 +156,9 @@ async def blacklist_firm(
     return True
 
 
-async def lift(firm_id: int, reason: str, on: dt.date, actor: str) -> int:
+async def lift(firm_id: int, reason: str | Text, on: dt.date, actor: str) -> int:
     return await BlacklistEntry.filter(_active(on), firm_id=firm_id).update(
-        removed_on=on, removal_reason=reason[:500], removed_by=actor
+        removed_on=on, removal_reason=_kept(reason), removed_by=actor
     )
 
 

@@ -173,7 +173,7 @@ class DgBlacklistEntry:
     listed_on: dt.date
     listed_until: dt.date
     removed_on: dt.date | None
-    removal_reason: str | None
+    stored_removal_reason: strawberry.Private[str | None]
 
     @classmethod
     def from_row(cls, r: dict[str, Any]) -> DgBlacklistEntry:
@@ -186,12 +186,17 @@ class DgBlacklistEntry:
             listed_on=r["listed_on"],
             listed_until=r["listed_until"],
             removed_on=r["removed_on"],
-            removal_reason=r["removal_reason"],
+            stored_removal_reason=r["removal_reason"],
         )
 
     @strawberry.field(description="Why, in the request's language where it was kept in two.")
     def reason(self, info: Info) -> str:
         return localise(self.stored_reason, info.context.lang)
+
+    @strawberry.field(description="Why it was lifted, in the request's language.")
+    def removal_reason(self, info: Info) -> str | None:
+        lifted = self.stored_removal_reason
+        return None if lifted is None else localise(lifted, info.context.lang)
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

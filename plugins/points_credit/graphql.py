@@ -13,6 +13,7 @@ from typing import Any
 import strawberry
 from strawberry.dataloader import DataLoader
 
+from core.infra.i18n import localise
 from core.infra.pagination import page_request
 from core.models import Firm as FirmModel
 from plugins.points_credit import notices
@@ -80,7 +81,7 @@ class PointsNotice:
     removed_on: dt.date | None = strawberry.field(
         description="Set when an appeal was upheld: the points no longer count."
     )
-    removal_reason: str | None
+    stored_removal_reason: strawberry.Private[str | None]
     pk: strawberry.Private[int]
     firm_pk: strawberry.Private[int]
 
@@ -96,10 +97,15 @@ class PointsNotice:
             rectify_by=r["rectify_by"],
             appeal_by=r["appeal_by"],
             removed_on=r["removed_on"],
-            removal_reason=r["removal_reason"],
+            stored_removal_reason=r["removal_reason"],
             pk=r["id"],
             firm_pk=r["firm_id"],
         )
+
+    @strawberry.field(description="Why the points were removed, in the request's language.")
+    def removal_reason(self, info: Info) -> str | None:
+        why = self.stored_removal_reason
+        return None if why is None else localise(why, info.context.lang)
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

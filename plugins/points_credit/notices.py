@@ -17,6 +17,7 @@ from tortoise.transactions import in_transaction
 from core.infra.clock import local_date, now
 from core.infra.enums import Role
 from core.infra.errors import DomainError, ValidationErrors
+from core.infra.i18n import Text
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.infra.tenancy import current_city
 from core.plugins import calls as plugins
@@ -214,10 +215,17 @@ async def decide(principal: Principal, appeal_id: int, upheld: bool, reason: str
             raise DomainError("APPEAL_DECIDED", "appealId")
         if upheld:
             await PointsDeduction.filter(id=found[0]["deduction_id"]).update(
-                removed_on=day, removal_reason=f"appeal upheld: {reason}"[:TEXT_MAX]
+                removed_on=day, removal_reason=_upheld(reason)
             )
     return (await PointsAppeal.filter(id=appeal_id).values(*APPEAL_FIELDS))[0]
 
 
 async def current_settings() -> PointsCreditSettings:
     return settings_of(await plugins.city_plugins())
+
+
+def _upheld(reason: str) -> str:
+    """Why the points were removed, kept in both languages (the decider's words as typed)."""
+    both = Text(f"申诉成立：{reason}", f"appeal upheld: {reason}")
+    stored = both.stored()
+    return stored if len(stored) <= TEXT_MAX else both.zh[:TEXT_MAX]

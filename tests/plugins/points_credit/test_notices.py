@@ -171,7 +171,7 @@ async def test_appeals_upheld_remove_the_points_rejected_keep_them(
     assert [e["code"] for e in twice["data"]["decideAppeal"]["errors"]] == ["APPEAL_DECIDED"]
     newest, oldest = after["pointsNotices"]["nodes"]
     assert oldest["removedOn"] == "2026-06-01"
-    assert oldest["removalReason"] == "appeal upheld: the lane belongs to the street"
+    assert oldest["removalReason"] == "申诉成立：the lane belongs to the street"  # zh default
     assert oldest["appeal"] == {
         "status": "UPHELD",
         "decisionReason": "the lane belongs to the street",
