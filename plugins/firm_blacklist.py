@@ -21,7 +21,9 @@ from schema.plugin_api import (
     CreditConsequence,
     Refusal,
     Score,
+    Text,
     hookimpl,
+    number,
     settings_of,
 )
 from schema.plugin_api.models import Firm
@@ -85,7 +87,14 @@ def check_firm_eligibility(
     async def check() -> list[Refusal]:
         rows = await Firm.filter(id=firm_id).values("name", "registration_number")
         if rows and rows[0]["registration_number"].upper() in settings.registration_numbers:
-            return [Refusal(f"{rows[0]['name']} is on the city's credit blacklist")]
+            name = rows[0]["name"]
+            return [
+                Refusal(
+                    Text(
+                        f"{name} 已列入本市信用黑名单", f"{name} is on the city's credit blacklist"
+                    )
+                )
+            ]
         return []
 
     return check()
@@ -95,7 +104,7 @@ def check_firm_eligibility(
 def credit_consequences(city: CityPlugins, firm_id: int, score: Score) -> list[CreditConsequence]:
     threshold = _settings(city).blacklist_below
     if threshold is not None and score.value < threshold:
-        return [
-            CreditConsequence(BLACKLIST, f"assessment score {score.value} is below {threshold}")
-        ]
+        got, limit = number(score.value), number(threshold)
+        why = Text(f"考核得分 {got} 低于 {limit}", f"assessment score {got} is below {limit}")
+        return [CreditConsequence(BLACKLIST, why)]
     return []

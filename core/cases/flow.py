@@ -44,6 +44,7 @@ from core.infra.enums import (
     TransitionKind,
 )
 from core.infra.errors import DomainError, ValidationErrors
+from core.infra.i18n import Text, message
 from core.infra.tenancy import current_city
 from core.models import (
     CouncilAgendaItem,
@@ -235,6 +236,15 @@ async def reopen_case(
     return await fresh_row(case_id)
 
 
+def escalation_note(stage: CaseStage, due: dt.date) -> str:
+    """The ESCALATED entry's note, kept in both languages; the timeline shows the reader's."""
+    zh, en = (
+        message("ESCALATION_NOTE", lang, stage=stage.label(lang), due=due.isoformat())
+        for lang in ("zh", "en")
+    )
+    return Text(zh, en).stored()
+
+
 NEXT_LEVEL = {
     EscalationLevel.COMMUNITY: EscalationLevel.STREET,
     EscalationLevel.STREET: EscalationLevel.CITY,
@@ -274,7 +284,7 @@ async def escalate_overdue(principal: Principal, as_of: dt.date) -> list[int]:
                     escalation_level=level,
                     stage_due_on=calendar.add_working_days(as_of, days),
                 )
-                note = f"overdue in {row['stage']} since {due.isoformat()}"
+                note = escalation_note(CaseStage(row["stage"]), due)
                 await record_transition(
                     principal, new, TransitionKind.ESCALATED, row["stage"], note, level, now
                 )

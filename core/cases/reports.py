@@ -16,7 +16,7 @@ from core.cases.filing import CaseFilter, case_filter_q
 from core.cases.visibility import CASE_FIELDS, visible_cases
 from core.cases.workflow import STAFF
 from core.infra import calendar, clock
-from core.infra.enums import CaseKind, CaseStage
+from core.infra.enums import CaseKind, CaseStage, TransitionKind
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.infra.tenancy import current_city
 from core.models import (
@@ -105,14 +105,25 @@ async def rating_summaries(keys: Iterable[tuple[int, int]]) -> dict[tuple[int, i
     return {k: found.get(k, (0, None)) for k in wanted}
 
 
+# "Entered the current stage": the timeline's last entry of one of these kinds. Filing, an
+# advance and a reopening put the case into a stage; an escalation moves it up a level and
+# leaves its days in the stage alone. Case.stage_entered_at is that entry's time (written in
+# the same transaction, never by an escalation); figures as of a past day read the timeline.
+ENTERS_STAGE = (TransitionKind.FILED, TransitionKind.ADVANCED, TransitionKind.REOPENED)
+
+
 @lru_cache(maxsize=4096)
 def _working_days(start: dt.date, end: dt.date) -> int:
     return calendar.working_days_between(start, end, "asOf")
 
 
+def working_days_since(entered: dt.datetime, as_of: dt.date) -> int:
+    """Working days in the stage: from the city's day of entering it up to `as_of`."""
+    return _working_days(clock.local_date(entered, current_city()), as_of)
+
+
 def working_days_in_stage(row: dict[str, Any], as_of: dt.date) -> int:
-    entered = clock.local_date(row["stage_entered_at"], current_city())
-    return _working_days(entered, as_of)
+    return working_days_since(row["stage_entered_at"], as_of)
 
 
 OPEN = Ordering("stage_due_on")

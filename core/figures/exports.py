@@ -16,6 +16,7 @@ import orjson
 
 from core.figures import report as figures
 from core.figures.report import Area
+from core.grassroots import workitems
 from core.infra import db
 from core.infra.enums import CaseStage
 from core.infra.tenancy import current_city
@@ -123,12 +124,6 @@ LISTINGS: dict[str, Listing] = {
         area=False,
         booleans=frozenset({"staggered"}),
     ),
-    "work-items": Listing(
-        ("id", "name", "basis", "admitted_on", "withdrawn_on"),
-        "SELECT wi.id AS id, wi.name, wi.basis, wi.admitted_on, wi.withdrawn_on FROM work_items wi",
-        "wi",
-        area=False,
-    ),
     "work-item-requests": Listing(
         ("id", "department_id", "item_name", "requested_on", "outcome", "refusal_code"),
         "SELECT r.id AS id, r.department_id, r.item_name, r.requested_on, r.outcome, "
@@ -218,6 +213,21 @@ async def spend_rows(area: Area, as_of: dt.date) -> AsyncIterator[Row]:
         yield [c.category, c.purchases, c.amount]
 
 
+WORK_ITEM_COLUMNS = ("id", "name", "basis", "admitted_on", "withdrawn_on")
+
+
+async def work_item_rows(_area: Area, as_of: dt.date) -> AsyncIterator[Row]:
+    """The admitted list on `as_of`, by the same rule as `admittedWorkItems` and requests."""
+    after = 0
+    while True:
+        rows = await workitems.admitted_after(as_of, after, PAGE)
+        for r in rows:
+            yield [_cell(c, r[c], frozenset()) for c in WORK_ITEM_COLUMNS]
+        if len(rows) < PAGE:
+            return
+        after = rows[-1]["id"]
+
+
 @dataclass(frozen=True)
 class Export:
     columns: tuple[str, ...]
@@ -233,5 +243,6 @@ EXPORTS: dict[str, Export] = {
     "cases-by-stage": Export(STAGE_COLUMNS, stage_rows),
     "firm-ranking": Export(RANK_COLUMNS, rank_rows),
     "purchase-spend": Export(SPEND_COLUMNS, spend_rows),
+    "work-items": Export(WORK_ITEM_COLUMNS, work_item_rows),
     **{name: _listing(name) for name in LISTINGS},
 }

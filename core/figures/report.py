@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from core.cases.reports import ENTERS_STAGE, working_days_since
 from core.infra import db
 from core.infra.enums import INITIAL_STAGE, CaseStage, ManagementMode, OrganisationKind, Role
 from core.infra.errors import DomainError
@@ -131,12 +132,6 @@ def _before(column: str, param: str) -> str:
     return f"julianday({column}) < julianday({param})"
 
 
-def _days(param: str, column: str) -> str:
-    if db.dialect() == "postgres":
-        return f"EXTRACT(EPOCH FROM ({param} - {column})) / 86400.0"
-    return f"(julianday({param}) - julianday({column}))"
-
-
 def six_months_before(day: dt.date) -> dt.date:
     month = day.month - 6
     year = day.year + (month - 1) // 12
@@ -233,13 +228,16 @@ async def council_compliance(area: Area, as_of: dt.date) -> Coverage:
 def _stage_as_of_sql(cond: str) -> str:
     """Each case filed before $2: its stage and when it entered it, as of the instant $2.
 
-    The stage is the target of the case's last transition before $2; a case without one
-    (loaded before timelines existed) is in its current stage if it entered it before $2,
-    otherwise still in its kind's first stage since filing.
+    The stage is the target of the case's last stage-entering transition before $2 (filing,
+    advance, reopening: core.cases.reports.ENTERS_STAGE; an escalation enters no stage); a
+    case without one (loaded before timelines existed) is in its current stage if it entered
+    it before $2, otherwise still in its kind's first stage since filing.
     """
+    kinds = ", ".join(f"'{k.value}'" for k in ENTERS_STAGE)
     last = (
         "(SELECT t.{col} FROM case_transitions t WHERE t.city_id = $1 AND t.case_id = c.id "
-        f"AND {_before('t.occurred_at', '$2')} ORDER BY t.occurred_at DESC, t.id DESC LIMIT 1)"
+        f"AND t.kind IN ({kinds}) AND {_before('t.occurred_at', '$2')} "
+        "ORDER BY t.occurred_at DESC, t.id DESC LIMIT 1)"
     )
     initial = " ".join(f"WHEN '{k.value}' THEN '{s.value}'" for k, s in INITIAL_STAGE.items())
     entered_before = _before("c.stage_entered_at", "$2")
@@ -255,62 +253,56 @@ def _stage_as_of_sql(cond: str) -> str:
     )
 
 
-def _percentiles_sql(days: str) -> str:
-    """Per stage: count, overdue, and the 0.5 / 0.9 percentiles (continuous) of `days`."""
-    overdue = (
-        "SUM(CASE WHEN stage <> 'CLOSED' AND stage = current_stage "
-        "AND stage_due_on < $3 THEN 1 ELSE 0 END)"
-    )
-    if db.dialect() == "postgres":
-        return (
-            f"SELECT stage, COUNT(*) AS cases, {overdue} AS overdue, "
-            f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {days}) AS median_days, "
-            f"percentile_cont(0.9) WITHIN GROUP (ORDER BY {days}) AS p90_days "
-            "FROM at GROUP BY stage"
-        )
+def percentile(ordered: list[int], q: float) -> float:
+    """The continuous percentile of sorted values (linear interpolation between ranks, as
+    PostgreSQL's percentile_cont)."""
+    pos = q * (len(ordered) - 1)
+    low = int(pos)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (pos - low)
 
-    # SQLite has no percentile_cont: rank the durations in each stage and interpolate
-    # between the two ranks around 1 + q (n - 1), as percentile_cont does.
-    def pick(q: float) -> str:
-        pos = f"(1 + {q} * (n - 1))"
-        low = f"CAST({pos} AS INTEGER)"
-        return (
-            f"SUM(CASE WHEN rn = {low} THEN d * (1 - ({pos} - {low})) "
-            f"WHEN rn = {low} + 1 THEN d * ({pos} - {low}) ELSE 0 END)"
-        )
 
-    return (
-        f"SELECT stage, COUNT(*) AS cases, {overdue} AS overdue, "
-        f"{pick(0.5)} AS median_days, {pick(0.9)} AS p90_days FROM ("
-        f"SELECT at.*, {days} AS d, "
-        f"ROW_NUMBER() OVER (PARTITION BY stage ORDER BY {days}) AS rn, "
-        "COUNT(*) OVER (PARTITION BY stage) AS n FROM at) ranked GROUP BY stage"
-    )
+def _moment(value: Any) -> dt.datetime:
+    # SQLite hands raw timestamps over as text; both databases store them in UTC.
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
 
 
 async def case_figures(area: Area, as_of: dt.date) -> CaseFigures:
     """Cases filed by `as_of`, by their stage then; overdue: still in that stage past its
-    deadline; time in stage measured up to the end of `as_of`."""
-    cond, extra = area.where("cm", 4)
-    end = _instant(end_of(as_of))
-    days = _days("$2" if db.dialect() == "sqlite" else "$2::timestamptz", "entered_at")
-    sql = f"WITH at AS ({_stage_as_of_sql(cond)}) {_percentiles_sql(days)}"
-    rows = await db.fetch(sql, [current_city(), end, _date(as_of), *extra])
-    found = {r["stage"]: r for r in rows}
+    deadline; days in stage in working days, as Case.workingDaysInStage counts them.
+
+    The database reads each case's stage and entry as of the date in one statement; the
+    working days need the holiday calendar, so Python counts them (once per distinct day).
+    """
+    cond, extra = area.where("cm", 3)
+    rows = await db.fetch(_stage_as_of_sql(cond), [current_city(), _instant(end_of(as_of)), *extra])
+    counts: dict[str, int] = {}
+    overdue: dict[str, int] = {}
+    days: dict[str, list[int]] = {}
+    for r in rows:
+        stage = r["stage"]
+        counts[stage] = counts.get(stage, 0) + 1
+        if stage == CaseStage.CLOSED.value:
+            continue
+        days.setdefault(stage, []).append(working_days_since(_moment(r["entered_at"]), as_of))
+        due = _day(r["stage_due_on"])
+        if stage == r["current_stage"] and due is not None and due < as_of:
+            overdue[stage] = overdue.get(stage, 0) + 1
     by_stage = []
     for stage in CaseStage:
-        r = found.get(stage.value)
-        if r is None:
-            by_stage.append(StageFigure(stage, 0, 0, None, None))
-            continue
-        closed = stage is CaseStage.CLOSED
+        spent = sorted(days.get(stage.value, []))
         by_stage.append(
             StageFigure(
                 stage=stage,
-                cases=int(r["cases"]),
-                overdue=int(r["overdue"] or 0),
-                median_days=None if closed else _round(r["median_days"]),
-                p90_days=None if closed else _round(r["p90_days"]),
+                cases=counts.get(stage.value, 0),
+                overdue=overdue.get(stage.value, 0),
+                median_days=_round(percentile(spent, 0.5)) if spent else None,
+                p90_days=_round(percentile(spent, 0.9)) if spent else None,
             )
         )
     mean, count = await _ratings(area, as_of)

@@ -94,7 +94,8 @@ async def record_by_id(plugin: str, record_id: str) -> CreditRecord | None:
 
 
 async def credit_ranking(as_of: dt.date | None, page: PageRequest) -> Page:
-    """The city's firms ranked by their regime score (best first), unranked ones last.
+    """The city's firms ranked: firms in good standing first, blacklisted ones after them,
+    each group by its regime score (best first), unscored firms at the end of their group.
 
     Rows are {"rank", "firm", "standing"}. The whole city's standings are asked for in one
     hook call (a city has hundreds of firms, not millions), then a page is cut from the
@@ -102,15 +103,7 @@ async def credit_ranking(as_of: dt.date | None, page: PageRequest) -> Page:
     """
     firms = await Firm.all().order_by("name", "id").values("id", "name")
     found = await standings([f["id"] for f in firms], as_of)
-
-    def key(firm: dict[str, Any]) -> tuple[int, Decimal, str, int]:
-        standing = found.get(firm["id"])
-        if standing is None or standing.score is None:
-            return (1, Decimal(0), firm["name"], firm["id"])
-        score = -standing.score if standing.higher_is_better else standing.score
-        return (0, score, firm["name"], firm["id"])
-
-    ranked = sorted(firms, key=key)
+    ranked = sorted(firms, key=lambda f: rank_key(found.get(f["id"]), f["name"], f["id"]))
     start = page.after[0] if page.after else 0
     if not isinstance(start, int) or start < 0:
         raise DomainError("INVALID_CURSOR", "after")
@@ -132,6 +125,18 @@ async def credit_ranking(as_of: dt.date | None, page: PageRequest) -> Page:
         cursors=[encode_cursor(r["rank"], r["firm"]["id"]) for r in rows],
         count=count,
     )
+
+
+def rank_key(
+    standing: CreditStanding | None, name: str, firm_id: int
+) -> tuple[bool, bool, Decimal, str, int]:
+    """Where a firm goes in the ranking, whatever the city's regime: a blacklisted firm never
+    ranks above a firm in good standing, however the regime scores it."""
+    blacklisted = standing is not None and standing.blacklisted
+    if standing is None or standing.score is None:
+        return (blacklisted, True, Decimal(0), name, firm_id)
+    score = -standing.score if standing.higher_is_better else standing.score
+    return (blacklisted, False, score, name, firm_id)
 
 
 _FIRM_FIELDS = (

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -42,6 +42,12 @@ NAME_MAX = 128
 
 def _today() -> dt.date:
     return clock.local_date(clock.now(), current_city())
+
+
+def admitted(day: dt.date) -> Q:
+    """The one rule of the list, for `admittedWorkItems`, requests and the export: admitted on
+    or before `day` and not withdrawn on or before it (a never-withdrawn item has no date)."""
+    return Q(admitted_on__lte=day) & (Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=day))
 
 
 def _name(value: str, field: str) -> str:
@@ -126,10 +132,10 @@ async def request_assignment(principal: Principal, data: AssignmentRequest) -> d
     items = await WorkItem.filter(name=name).values(*ITEM_FIELDS)
     item = items[0] if items else None
     refusal = None
-    if item is None or item["admitted_on"] > day:
-        refusal = "WORK_ITEM_NOT_ADMITTED"
-    elif item["withdrawn_on"] is not None and item["withdrawn_on"] <= day:
-        refusal = "WORK_ITEM_WITHDRAWN"
+    if item is None or not await WorkItem.filter(admitted(day), id=item["id"]).exists():
+        # Not on the list that day: never yet admitted, or taken off it by then.
+        on_list_before = item is not None and item["admitted_on"] <= day
+        refusal = "WORK_ITEM_WITHDRAWN" if on_list_before else "WORK_ITEM_NOT_ADMITTED"
     async with in_transaction():
         request = await WorkItemRequest.create(
             department_id=data.department_id,
@@ -156,10 +162,15 @@ async def list_work_items(
 ) -> Page:
     """The admitted list on `as_of` (today by default), by name."""
     day = as_of or _today()
-    query = WorkItem.filter(admitted_on__lte=day)
-    if not include_withdrawn:
-        query = query.exclude(withdrawn_on__lte=day)
+    rule = Q(admitted_on__lte=day) if include_withdrawn else admitted(day)
+    query = WorkItem.filter(rule)
     return await paginate(query, Ordering("name"), page, ITEM_FIELDS)
+
+
+async def admitted_after(day: dt.date, after_id: int, limit: int) -> list[dict[str, Any]]:
+    """A keyset page (by id) of the items admitted on `day`: what the export streams."""
+    query = WorkItem.filter(admitted(day), id__gt=after_id).order_by("id").limit(limit)
+    return await query.values(*ITEM_FIELDS)
 
 
 async def list_requests(

@@ -2,9 +2,56 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+import orjson
+
 DEFAULT_LANGUAGE = "zh"
+
+
+def number(value: Decimal | int | float) -> str:
+    """A number as people read it: no exponent, no trailing zeros (10 -> "10", 2.50 -> "2.5")."""
+    exact = value if isinstance(value, Decimal) else Decimal(str(value))
+    text = format(exact.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message a person reads, in both languages until the request's language picks one.
+
+    Plugins give their reasons, violations and report lines as Text (docs/plugins.md); the
+    core renders them with `localise` where the request's language is known.
+    """
+
+    zh: str
+    en: str
+
+    def pick(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def stored(self) -> str:
+        """Text kept in a database column (a timeline note, a report line): both languages."""
+        return _STORED + orjson.dumps({"zh": self.zh, "en": self.en}).decode()
+
+
+_STORED = "i18n:"
+
+
+def localise(value: str | Text, lang: str) -> str:
+    """`value` in `lang`: a Text, a Text stored as a string, or plain text (one language)."""
+    if isinstance(value, Text):
+        return value.pick(lang)
+    if value.startswith(_STORED):
+        try:
+            both = orjson.loads(value[len(_STORED) :])
+            return str(both["en"] if lang == "en" else both["zh"])
+        except (orjson.JSONDecodeError, KeyError, TypeError):
+            return value
+    return value
+
 
 # code -> (zh, en). Placeholders use str.format names; never put personal data in them.
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -110,6 +157,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "NOT_ON_AGENDA": ("{field} 不能列入或不在议程中", "{field} cannot be or is not on the agenda"),
     "MEETING_ALREADY_HELD": ("该会议已记录为召开", "the meeting is already recorded as held"),
+    "ESCALATION_NOTE": ("在“{stage}”阶段自 {due} 起超期", "overdue in {stage} since {due}"),
     "CALENDAR_OUT_OF_RANGE": (
         "日期 {date} 超出法定节假日日历的范围（{first}–{last} 年）",
         "date {date} is outside the statutory holiday calendar ({first}-{last})",
@@ -204,7 +252,15 @@ def language(accept_language: str | None) -> str:
 
 def message(code: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
     zh, en = MESSAGES.get(code, (code, code))
-    return (en if lang == "en" else zh).format(**params)
+    return (en if lang == "en" else zh).format(**{k: _param(v, lang) for k, v in params.items()})
+
+
+def _param(value: Any, lang: str) -> Any:
+    if isinstance(value, Text | str):
+        return localise(value, lang)
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return number(value)
+    return value
 
 
 # Owners' votes and management contracts (docs/votes.md).

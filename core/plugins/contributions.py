@@ -16,6 +16,8 @@ from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
+from core.infra.i18n import Text
+
 
 class NoSettings(BaseModel):
     """The settings of a plugin that declares none."""
@@ -41,9 +43,14 @@ class CityPlugins:
 
 @dataclass(frozen=True)
 class Refusal:
-    """A plugin's reason to refuse an action; `plugin` is filled in by the core."""
+    """A plugin's reason to refuse an action; `plugin` is filled in by the core.
 
-    reason: str
+    Texts a person reads (here and below: `reason`, `reasons`, `detail`, `errors`) are a
+    `Text(zh, en)`, so the core shows them in the request's language; a plain str is shown
+    as it is, in every language.
+    """
+
+    reason: str | Text
     code: str = "PLUGIN_REFUSED"
     plugin: str = ""
 
@@ -53,7 +60,7 @@ class Violation:
     """One broken rule: which input field it concerns and why."""
 
     field: str | None
-    reason: str
+    reason: str | Text
     code: str = "PLUGIN_RULE_VIOLATED"
     plugin: str = ""
 
@@ -124,7 +131,7 @@ class CreditConsequence:
     """What a score does to a firm's credit: points, the blacklist, or removal from it."""
 
     kind: str
-    reason: str
+    reason: str | Text
     points: int = 0
     plugin: str = ""
 
@@ -151,6 +158,8 @@ class CreditStanding:
     is the regime's number (assessment score, points held or deducted); `higher_is_better`
     says which way a ranking sorts it. `restrictions` are codes such as NO_NEW_CONTRACTS,
     `reasons` say why in words, `valid_until` is when the standing lapses (None: open).
+    `blacklisted` says the firm is on the city's credit blacklist that day: whatever its
+    score, the core ranks it after every firm in good standing.
     """
 
     regime: str
@@ -160,9 +169,10 @@ class CreditStanding:
     score: Decimal | None = None
     higher_is_better: bool = True
     restrictions: tuple[str, ...] = ()
-    reasons: tuple[str, ...] = ()
+    reasons: tuple[str | Text, ...] = ()
     valid_until: dt.date | None = None
     plugin: str = ""
+    blacklisted: bool = False
 
 
 @dataclass(frozen=True)
@@ -275,7 +285,7 @@ class SyncRow:
     status: str  # MATCHED, CREATED, CHANGED, ENDED or CONFLICTING
     external_id: str
     compound_id: int | None = None
-    detail: str = ""
+    detail: str | Text = ""
 
 
 @dataclass(frozen=True)
@@ -289,7 +299,7 @@ class SyncReport:
     company: str
     dry_run: bool
     rows: tuple[SyncRow, ...] = ()
-    errors: tuple[str, ...] = ()
+    errors: tuple[str | Text, ...] = ()
     run_id: int | None = None
     plugin: str = ""
 

@@ -37,11 +37,14 @@ from schema.plugin_api import (
     Role,
     Score,
     ServicePurchase,
+    Text,
     ValidationErrors,
     Violation,
     current_city,
     local_date,
+    localise,
     now,
+    number,
     require_role,
 )
 from schema.plugin_api.models import Firm, Organisation
@@ -96,7 +99,7 @@ async def deduct(
     firm_id: int,
     kind: str,
     points: Decimal,
-    reason: str,
+    reason: str | Text,
     source: str,
     on: dt.date,
     actor: str,
@@ -107,7 +110,7 @@ async def deduct(
         kind=kind,
         points=points,
         severity=severity,
-        reason=reason[:500],
+        reason=_kept(reason),
         source=source[:40],
         occurred_on=on,
         recorded_by=actor,
@@ -126,19 +129,28 @@ async def _points_rule(
     ).values_list("points", flat=True)
     total = sum((Decimal(p) for p in points), Decimal(0))
     if total >= s.blacklist_points_in_year:
-        reason = f"12个月内累计扣分 {total} 分，达到 {s.blacklist_points_in_year} 分"
+        total_, limit = number(total), number(s.blacklist_points_in_year)
+        reason = Text(
+            f"12个月内累计扣分 {total_} 分，达到 {limit} 分",
+            f"{total_} points deducted within twelve months, reaching {limit}",
+        )
         await blacklist_firm(s, firm_id, reason, "RULE:points", on, actor)
 
 
 async def blacklist_firm(
-    s: DongguanAssessmentSettings, firm_id: int, reason: str, source: str, on: dt.date, actor: str
+    s: DongguanAssessmentSettings,
+    firm_id: int,
+    reason: str | Text,
+    source: str,
+    on: dt.date,
+    actor: str,
 ) -> bool:
     """List the firm unless it is listed already on that day; True when listed now."""
     if await BlacklistEntry.filter(_active(on), firm_id=firm_id).exists():
         return False
     await BlacklistEntry.create(
         firm_id=firm_id,
-        reason=reason[:500],
+        reason=_kept(reason),
         source=source[:40],
         listed_on=on,
         listed_until=_add_months(on, s.blacklist_months),
@@ -147,9 +159,9 @@ async def blacklist_firm(
     return True
 
 
-async def lift(firm_id: int, reason: str, on: dt.date, actor: str) -> int:
+async def lift(firm_id: int, reason: str | Text, on: dt.date, actor: str) -> int:
     return await BlacklistEntry.filter(_active(on), firm_id=firm_id).update(
-        removed_on=on, removal_reason=reason[:500], removed_by=actor
+        removed_on=on, removal_reason=_kept(reason), removed_by=actor
     )
 
 
@@ -162,10 +174,11 @@ async def consequences(
     """A failed assessment costs points; `blacklist_after_failures` in a row blacklist."""
     if score.value >= s.pass_score:
         return []
+    got, needed = number(score.value), number(s.pass_score)
     found = [
         CreditConsequence(
             PENALTY_POINTS,
-            f"考核得分 {score.value} 低于合格分 {s.pass_score}",
+            Text(f"考核得分 {got} 低于合格分 {needed}", f"assessment score {got} below {needed}"),
             points=int(s.failing_deduction_points),
         )
     ]
@@ -186,7 +199,11 @@ async def consequences(
     )
     if len(recent) == s.blacklist_after_failures and not any(r["passed"] for r in recent):
         periods = "、".join(r["period"] for r in reversed(recent))
-        found.append(CreditConsequence(BLACKLIST, f"连续 {len(recent)} 次考核不合格（{periods}）"))
+        why = Text(
+            f"连续 {len(recent)} 次考核不合格（{periods}）",
+            f"failed {len(recent)} assessments in a row ({periods.replace('、', ', ')})",
+        )
+        found.append(CreditConsequence(BLACKLIST, why))
     return found
 
 
@@ -196,10 +213,15 @@ async def firm_refusals(firm_id: int) -> list[Refusal]:
         return []
     name = (await Firm.filter(id=firm_id).values_list("name", flat=True))[:1]
     who = name[0] if name else f"firm {firm_id}"
+    since, until = entry["listed_on"], entry["listed_until"]
     return [
         Refusal(
-            f"{who} 已列入东莞市物业服务企业黑名单（{entry['listed_on']} 至 "
-            f"{entry['listed_until']}）：{entry['reason']}",
+            Text(
+                f"{who} 已列入东莞市物业服务企业黑名单（{since} 至 {until}）："
+                f"{localise(entry['reason'], 'zh')}",
+                f"{who} is on Dongguan's blacklist of property firms ({since} to {until}): "
+                f"{localise(entry['reason'], 'en')}",
+            ),
             code="PLUGIN_REFUSED",
         )
     ]
@@ -216,7 +238,13 @@ async def provider_violations(purchase: ServicePurchase) -> list[Violation]:
             _active(day), organisation_id=purchase.provider_id
         ).values("reason")
     return [
-        Violation("providerId", f"承接主体已列入黑名单 / provider is blacklisted: {e['reason']}")
+        Violation(
+            "providerId",
+            Text(
+                f"承接主体已列入黑名单：{localise(e['reason'], 'zh')}",
+                f"the provider is blacklisted: {localise(e['reason'], 'en')}",
+            ),
+        )
         for e in entries[:1]
     ]
 
@@ -239,11 +267,15 @@ async def standings(
         firm_id__in=firm_ids, occurred_on__gt=as_of - YEAR, occurred_on__lte=as_of
     ).values("firm_id", "points", "reason")
     points: dict[int, Decimal] = {}
-    reasons: dict[int, list[str]] = {}
+    reasons: dict[int, list[Text]] = {}
     for d in deducted:
         points[d["firm_id"]] = points.get(d["firm_id"], Decimal(0)) + Decimal(d["points"])
+        n = number(Decimal(d["points"]))
         reasons.setdefault(d["firm_id"], []).append(
-            f"扣 {Decimal(d['points']).normalize()} 分：{d['reason']}"
+            Text(
+                f"扣 {n} 分：{localise(d['reason'], 'zh')}",
+                f"{n} points deducted: {localise(d['reason'], 'en')}",
+            )
         )
 
     found = {}
@@ -257,8 +289,15 @@ async def standings(
                 "BLACKLISTED",
                 score,
                 (NO_NEW_CONTRACTS, NO_SERVICE_PURCHASE, PUBLIC_NOTICE),
-                (f"黑名单：{entry['reason']}", *why),
+                (
+                    Text(
+                        f"黑名单：{localise(entry['reason'], 'zh')}",
+                        f"Blacklisted: {localise(entry['reason'], 'en')}",
+                    ),
+                    *why,
+                ),
                 entry["listed_until"],
+                blacklisted=True,
             )
             continue
         if assessment is None and firm_id not in points:
@@ -275,9 +314,17 @@ async def standings(
         ):
             restrictions.append(WRITTEN_WARNING)
         if assessment:
+            period, got, rank = (
+                assessment["period"],
+                number(assessment["score"]),
+                assessment["rank"],
+            )
             why.insert(
                 0,
-                f"{assessment['period']} 考核 {assessment['score']} 分，第 {assessment['rank']} 名",
+                Text(
+                    f"{period} 考核 {got} 分，第 {rank} 名",
+                    f"{period} assessment {got}, rank {rank}",
+                ),
             )
         found[firm_id] = _standing(level, score, tuple(restrictions), tuple(why), None)
     return found
@@ -287,8 +334,9 @@ def _standing(
     level: str,
     score: Decimal | None,
     restrictions: tuple[str, ...],
-    reasons: tuple[str, ...],
+    reasons: tuple[Text, ...],
     until: dt.date | None,
+    blacklisted: bool = False,
 ) -> CreditStanding:
     zh, en = LEVEL_LABELS[level]
     return CreditStanding(
@@ -300,6 +348,7 @@ def _standing(
         restrictions=restrictions,
         reasons=reasons,
         valid_until=until,
+        blacklisted=blacklisted,
     )
 
 
@@ -309,7 +358,7 @@ async def record_event(s: DongguanAssessmentSettings, event: CreditEvent) -> Cre
     errors = []
     if event.kind not in s.deduction_kinds:
         allowed = ", ".join(s.deduction_kinds)
-        errors.append(_violation("kind", f"应为 {allowed} 之一 / must be one of {allowed}"))
+        errors.append(_violation("kind", Text(f"应为 {allowed} 之一", f"must be one of {allowed}")))
     serious = event.kind in s.serious_violation_kinds
     if event.points is None and not serious:
         errors.append(DomainError("REQUIRED", "points"))
@@ -332,7 +381,7 @@ async def record_event(s: DongguanAssessmentSettings, event: CreditEvent) -> Cre
         await blacklist_firm(
             s,
             event.firm_id,
-            f"严重违法违规：{event.reason}",
+            Text(f"严重违法违规：{event.reason}", f"serious violation: {event.reason}"),
             f"RULE:{event.kind}",
             event.occurred_on,
             event.actor,
@@ -361,7 +410,15 @@ def _record(row: dict[str, Any]) -> CreditRecord:
     )
 
 
-def _violation(field: str, reason: str) -> DomainError:
+def _kept(reason: str | Text) -> str:
+    # Rule-made reasons are kept in both languages; an admin's typed reason as typed.
+    if isinstance(reason, Text):
+        both = reason.stored()
+        return both if len(both) <= 500 else reason.zh[:500]
+    return reason[:500]
+
+
+def _violation(field: str, reason: str | Text) -> DomainError:
     return DomainError("PLUGIN_RULE_VIOLATED", field, reason=reason, plugin=NAME)
 
 
@@ -405,7 +462,7 @@ async def add_to_blacklist(
         errors.append(DomainError("REQUIRED", "reason"))
     if (firm_id is None) == (organisation_id is None):
         errors.append(
-            _violation("firmId", "指定企业或社会组织之一 / name a firm or an organisation")
+            _violation("firmId", Text("指定企业或社会组织之一", "name a firm or an organisation"))
         )
     elif firm_id is not None and not await Firm.filter(id=firm_id).exists():
         errors.append(DomainError("NOT_FOUND", "firmId"))
@@ -415,7 +472,9 @@ async def add_to_blacklist(
     subject = Q(firm_id=firm_id) if firm_id is not None else Q(organisation_id=organisation_id)
     if not errors and await BlacklistEntry.filter(_active(day), subject).exists():
         errors.append(
-            _violation("firmId" if firm_id else "organisationId", "已在黑名单 / already listed")
+            _violation(
+                "firmId" if firm_id else "organisationId", Text("已在黑名单", "already listed")
+            )
         )
     if errors:
         raise ValidationErrors(errors)

@@ -155,6 +155,6 @@ async def _purchases(today: dt.date, say: Callable[[str], None]) -> dict[str, in
             await propose_service_purchase(ADMIN, data)
             accepted += 1
         except ValidationErrors as refused:
-            reasons = "; ".join(str(e.params.get("reason", e.code)) for e in refused.errors)
+            reasons = "; ".join(e.render("en") for e in refused.errors)
             say(f"{CITY}: purchase “{title}” refused: {reasons}")
     return {"service_purchases": accepted}

@@ -27,7 +27,6 @@ from schema.plugin_api import (
     Compound,
     Connection,
     Firm,
-    FromRow,
     Info,
     Ordering,
     UserError,
@@ -37,6 +36,7 @@ from schema.plugin_api import (
     city_plugins,
     connection,
     key_argument,
+    localise,
     page_request,
     paginate,
     pk_of,
@@ -151,11 +151,25 @@ class DgCreditDeduction:
     kind: str
     points: Decimal
     severity: str | None
-    reason: str
+    stored_reason: strawberry.Private[str]
     source: str
     occurred_on: dt.date
 
-    from_row = FromRow()
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> DgCreditDeduction:
+        return cls(
+            id=strawberry.ID(to_global_id("DgCreditDeduction", r["id"])),
+            kind=r["kind"],
+            points=r["points"],
+            severity=r["severity"],
+            stored_reason=r["reason"],
+            source=r["source"],
+            occurred_on=r["occurred_on"],
+        )
+
+    @strawberry.field(description="Why, in the request's language where it was kept in two.")
+    def reason(self, info: Info) -> str:
+        return localise(self.stored_reason, info.context.lang)
 
 
 @strawberry.type(description="A firm or social organisation on Dongguan's blacklist.")
@@ -163,14 +177,35 @@ class DgBlacklistEntry:
     id: strawberry.ID
     firm_id: strawberry.Private[int | None]
     organisation_id: strawberry.Private[int | None]
-    reason: str
+    stored_reason: strawberry.Private[str]
     source: str
     listed_on: dt.date
     listed_until: dt.date
     removed_on: dt.date | None
-    removal_reason: str | None
+    stored_removal_reason: strawberry.Private[str | None]
 
-    from_row = FromRow()
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> DgBlacklistEntry:
+        return cls(
+            id=strawberry.ID(to_global_id("DgBlacklistEntry", r["id"])),
+            firm_id=r["firm_id"],
+            organisation_id=r["organisation_id"],
+            stored_reason=r["reason"],
+            source=r["source"],
+            listed_on=r["listed_on"],
+            listed_until=r["listed_until"],
+            removed_on=r["removed_on"],
+            stored_removal_reason=r["removal_reason"],
+        )
+
+    @strawberry.field(description="Why, in the request's language where it was kept in two.")
+    def reason(self, info: Info) -> str:
+        return localise(self.stored_reason, info.context.lang)
+
+    @strawberry.field(description="Why it was lifted, in the request's language.")
+    def removal_reason(self, info: Info) -> str | None:
+        lifted = self.stored_removal_reason
+        return None if lifted is None else localise(lifted, info.context.lang)
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

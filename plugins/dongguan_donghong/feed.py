@@ -15,12 +15,12 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from plugins.dongguan_donghong.settings import DonghongSettings
-from schema.plugin_api import CompoundKind
+from schema.plugin_api import CompoundKind, Text, localise, number
 
 
 class FeedError(Exception):
-    def __init__(self, problems: list[str]) -> None:
-        super().__init__("; ".join(problems))
+    def __init__(self, problems: list[str | Text]) -> None:
+        super().__init__("; ".join(localise(p, "en") for p in problems))
         self.problems = problems
 
 
@@ -75,7 +75,7 @@ def parse(body: bytes, company_registration_number: str) -> Feed:
     try:
         data = json.loads(body)
     except ValueError as e:
-        raise FeedError([f"invalid JSON: {e}"]) from None
+        raise FeedError([Text(f"JSON 无效：{e}", f"invalid JSON: {e}")]) from None
     try:
         feed = Feed.model_validate(data)
     except ValidationError as e:
@@ -101,7 +101,7 @@ def parse(body: bytes, company_registration_number: str) -> Feed:
 async def fetch(settings: DonghongSettings) -> Feed:
     """GET the feed with the token and timeout of the city's settings."""
     if not settings.feed_url:
-        raise FeedError(["feed_url: not configured"])
+        raise FeedError([Text("feed_url：未配置", "feed_url: not configured")])
     headers = {"Accept": "application/json"}
     token = settings.token.get_secret_value()
     if token:
@@ -110,10 +110,13 @@ async def fetch(settings: DonghongSettings) -> Feed:
         async with httpx.AsyncClient(timeout=settings.timeout_seconds) as client:
             response = await client.get(settings.feed_url, headers=headers)
     except httpx.TimeoutException:
-        raise FeedError([f"timed out after {settings.timeout_seconds:g}s"]) from None
+        seconds = number(settings.timeout_seconds)
+        raise FeedError([Text(f"{seconds} 秒后超时", f"timed out after {seconds}s")]) from None
     except httpx.HTTPError as e:
         # The URL, not the exception text: it may carry the token in a query string.
-        raise FeedError([f"unreachable: {type(e).__name__}"]) from None
+        why = type(e).__name__
+        raise FeedError([Text(f"无法连接：{why}", f"unreachable: {why}")]) from None
     if response.status_code != 200:
-        raise FeedError([f"HTTP status {response.status_code}"])
+        code = response.status_code
+        raise FeedError([Text(f"HTTP 状态码 {code}", f"HTTP status {code}")])
     return parse(response.content, settings.company_registration_number)

@@ -30,12 +30,14 @@ from schema.plugin_api import (
     OrganisationKind,
     Role,
     SyncReport,
+    Text,
     UserError,
     attempt,
     attempt_create,
     city_plugins,
     connection,
     key_argument,
+    localise,
     optional_pk,
     page_request,
     paginate,
@@ -72,7 +74,11 @@ class DonghongSyncRow:
     status: str = strawberry.field(description="MATCHED, CREATED, CHANGED, ENDED or CONFLICTING.")
     project_code: str
     compound_id: strawberry.Private[int | None]
-    detail: str
+    text: strawberry.Private[str | Text]
+
+    @strawberry.field(description="What happened and why, in the request's language.")
+    def detail(self, info: Info) -> str:
+        return localise(self.text, info.context.lang)
 
     @strawberry.field
     async def compound(self, info: Info) -> Compound | None:
@@ -85,7 +91,7 @@ def _rows(rows: list[dict[str, Any]]) -> list[DonghongSyncRow]:
             status=r["status"],
             project_code=r["project_code"],
             compound_id=r["compound_id"],
-            detail=r["detail"],
+            text=r["detail"],
         )
         for r in rows
     ]
@@ -106,12 +112,29 @@ class SyncRunNode:
     changed: int
     ended: int
     conflicting: int
-    errors: list[str]
+    problems: strawberry.Private[list[str | Text]]
     rows: list[DonghongSyncRow]
 
-    from_row = FromRow(
-        computed={"errors": lambda r: list(r["errors"]), "rows": lambda r: _rows(r["rows"])}
-    )
+    @strawberry.field(description="Why the feed was refused, in the request's language.")
+    def errors(self, info: Info) -> list[str]:
+        return [localise(e, info.context.lang) for e in self.problems]
+
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> SyncRunNode:
+        return cls(
+            id=strawberry.ID(to_global_id("DonghongSyncRun", r["id"])),
+            ran_at=r["ran_at"],
+            actor=r["actor"],
+            dry_run=r["dry_run"],
+            status=r["status"],
+            matched=r["matched"],
+            created=r["created"],
+            changed=r["changed"],
+            ended=r["ended"],
+            conflicting=r["conflicting"],
+            problems=list(r["errors"]),
+            rows=_rows(r["rows"]),
+        )
 
 
 @strawberry.type(
@@ -264,8 +287,12 @@ class StateOwnedSyncReport:
     changed: int
     ended: int
     conflicting: int
-    errors: list[str]
+    problems: strawberry.Private[list[str | Text]]
     rows: list[DonghongSyncRow]
+
+    @strawberry.field(description="Why the feed was refused, in the request's language.")
+    def errors(self, info: Info) -> list[str]:
+        return [localise(e, info.context.lang) for e in self.problems]
 
     @classmethod
     def of(cls, r: SyncReport) -> StateOwnedSyncReport:
@@ -274,13 +301,13 @@ class StateOwnedSyncReport:
             company=r.company,
             dry_run=r.dry_run,
             run_id=strawberry.ID(to_global_id("DonghongSyncRun", r.run_id)) if r.run_id else None,
-            errors=list(r.errors),
+            problems=list(r.errors),
             rows=[
                 DonghongSyncRow(
                     status=x.status,
                     project_code=x.external_id,
                     compound_id=x.compound_id,
-                    detail=x.detail,
+                    text=x.detail,
                 )
                 for x in r.rows
             ],

@@ -25,7 +25,15 @@ from tortoise.transactions import in_transaction
 from plugins.dongguan_donghong.feed import Feed, FeedError, FeedProject, fetch
 from plugins.dongguan_donghong.models import DonghongProject, DonghongSyncRun
 from plugins.dongguan_donghong.settings import DonghongSettings
-from schema.plugin_api import SyncReport, SyncRow, current_city, local_date, now
+from schema.plugin_api import (
+    SyncReport,
+    SyncRow,
+    Text,
+    current_city,
+    local_date,
+    now,
+    number,
+)
 from schema.plugin_api.models import Community, Compound, Firm, ManagementContract
 
 COMPANY = "广东东鸿物业发展有限公司"
@@ -64,7 +72,12 @@ async def sync(settings: DonghongSettings, *, dry_run: bool, actor: str) -> Sync
         firm = await company_firm(settings)
         if firm is None:
             raise FeedError(
-                ["company.registration_number: the company is not in the city's directory"]
+                [
+                    Text(
+                        "company.registration_number：该企业不在本市企业名录中",
+                        "company.registration_number: the company is not in the city's directory",
+                    )
+                ]
             )
     except FeedError as e:
         return await record_run(actor, dry_run, [], e.problems)
@@ -79,12 +92,15 @@ async def sync(settings: DonghongSettings, *, dry_run: bool, actor: str) -> Sync
         return await record_run(actor, dry_run, rows, [])
     except Exception as e:
         # Rolled back; the failure is on record before the core reports PLUGIN_FAILED.
-        await record_run(actor, dry_run, [], [f"reconciliation failed: {type(e).__name__}"])
+        failed = type(e).__name__
+        await record_run(
+            actor, dry_run, [], [Text(f"对账失败：{failed}", f"reconciliation failed: {failed}")]
+        )
         raise
 
 
 async def record_run(
-    actor: str, dry_run: bool, rows: list[SyncRow], errors: list[str]
+    actor: str, dry_run: bool, rows: list[SyncRow], errors: list[str | Text]
 ) -> SyncReport:
     status = "FAILED" if errors else ("DRY_RUN" if dry_run else "APPLIED")
     counts = {s.lower(): sum(1 for r in rows if r.status == s) for s in STATUSES}
@@ -92,19 +108,24 @@ async def record_run(
         actor=actor[:128],
         dry_run=dry_run,
         status=status,
-        errors=errors,
+        errors=[_kept(e) for e in errors],
         rows=[
             {
                 "status": r.status,
                 "project_code": r.external_id,
                 "compound_id": r.compound_id,
-                "detail": r.detail,
+                "detail": _kept(r.detail),
             }
             for r in rows
         ],
         **counts,
     )
     return SyncReport(COMPANY, dry_run, tuple(rows), tuple(errors), run.id)
+
+
+def _kept(text: str | Text) -> str:
+    # A run's lines are kept in both languages; the reader's request picks one.
+    return text.stored() if isinstance(text, Text) else text
 
 
 def _differs(ours: float | None, theirs: float | None) -> bool:
@@ -145,7 +166,14 @@ async def reconcile(feed: Feed, firm_id: int, today: dt.date) -> list[SyncRow]:
                 and (not p.street or c["community__street__name"] == p.street)
             ]
         if len(found) > 1:
-            rows.append(_conflict(p, None, f"{len(found)} compounds named {p.compound}"))
+            n = len(found)
+            rows.append(
+                _conflict(
+                    p,
+                    None,
+                    Text(f"有 {n} 个名为 {p.compound} 的小区", f"{n} compounds named {p.compound}"),
+                )
+            )
             continue
         if not found:
             rows.append(await _create(p, communities, today))
@@ -153,7 +181,14 @@ async def reconcile(feed: Feed, firm_id: int, today: dt.date) -> list[SyncRow]:
         compound = found[0]
         if compound["id"] in claimed:
             rows.append(
-                _conflict(p, compound["id"], "another project of the feed is this compound")
+                _conflict(
+                    p,
+                    compound["id"],
+                    Text(
+                        "数据源中另一个项目已对应此小区",
+                        "another project of the feed is this compound",
+                    ),
+                )
             )
             continue
         claimed.add(compound["id"])
@@ -163,14 +198,26 @@ async def reconcile(feed: Feed, firm_id: int, today: dt.date) -> list[SyncRow]:
             continue
         if contract is None:
             rows.append(
-                _conflict(p, compound["id"], "no contract in force: a takeover needs the decision")
+                _conflict(
+                    p,
+                    compound["id"],
+                    Text(
+                        "无有效的物业服务合同：接管须有决定",
+                        "no contract in force: a takeover needs the decision",
+                    ),
+                )
             )
             continue
         if contract["firm_id"] != firm_id:
             name = firm_names.get(contract["firm_id"], contract["firm_id"])
             rows.append(
                 _conflict(
-                    p, compound["id"], f"managed here by {name}: a takeover needs the decision"
+                    p,
+                    compound["id"],
+                    Text(
+                        f"本市由 {name} 管理：接管须有决定",
+                        f"managed here by {name}: a takeover needs the decision",
+                    ),
                 )
             )
             continue
@@ -179,8 +226,11 @@ async def reconcile(feed: Feed, firm_id: int, today: dt.date) -> list[SyncRow]:
                 _conflict(
                     p,
                     compound["id"],
-                    f"contract starts on {contract['starts_on']} here, "
-                    f"{p.managed_since} in the feed",
+                    Text(
+                        f"本市合同始于 {contract['starts_on']}，数据源为 {p.managed_since}",
+                        f"contract starts on {contract['starts_on']} here, "
+                        f"{p.managed_since} in the feed",
+                    ),
                 )
             )
             continue
@@ -192,12 +242,19 @@ async def reconcile(feed: Feed, firm_id: int, today: dt.date) -> list[SyncRow]:
             name = next((c["name"] for c in compounds if c["id"] == compound_id), "")
             code = next((k for k, v in known.items() if v["compound_id"] == compound_id), "")
             rows.append(
-                SyncRow("CONFLICTING", code, compound_id, f"{name}: managed here, not in the feed")
+                SyncRow(
+                    "CONFLICTING",
+                    code,
+                    compound_id,
+                    Text(
+                        f"{name}：本市在管，数据源未列出", f"{name}: managed here, not in the feed"
+                    ),
+                )
             )
     return rows
 
 
-def _conflict(p: FeedProject, compound_id: int | None, why: str) -> SyncRow:
+def _conflict(p: FeedProject, compound_id: int | None, why: Text) -> SyncRow:
     return SyncRow("CONFLICTING", p.project_code, compound_id, why)
 
 
@@ -229,10 +286,19 @@ async def _create(p: FeedProject, communities: list[dict[str, Any]], today: dt.d
         if c["name"] == p.community and (not p.street or c["street__name"] == p.street)
     ]
     if len(places) != 1:
-        why = "unknown" if not places else "ambiguous"
-        return _conflict(p, None, f"community {p.community} is {why}")
+        zh, en = ("未知", "unknown") if not places else ("不唯一", "ambiguous")
+        return _conflict(
+            p, None, Text(f"社区 {p.community} {zh}", f"community {p.community} is {en}")
+        )
     if p.managed_until is not None and p.managed_until <= today:
-        return _conflict(p, None, f"{p.compound} is unknown here and its management has ended")
+        return _conflict(
+            p,
+            None,
+            Text(
+                f"{p.compound} 在本市未登记，且管理已结束",
+                f"{p.compound} is unknown here and its management has ended",
+            ),
+        )
     compound = await Compound.create(
         community_id=places[0]["id"],
         name=p.compound,
@@ -245,7 +311,10 @@ async def _create(p: FeedProject, communities: list[dict[str, Any]], today: dt.d
         "CREATED",
         p.project_code,
         compound.id,
-        f"{p.compound} registered in {p.community}; no contract until the decision is recorded",
+        Text(
+            f"{p.compound} 已在 {p.community} 登记；决定记录前不建合同",
+            f"{p.compound} registered in {p.community}; no contract until the decision is recorded",
+        ),
     )
 
 
@@ -260,26 +329,33 @@ async def _end(
     if contract is not None and contract["firm_id"] == firm_id:
         await ManagementContract.filter(id=contract["id"]).update(ends_on=p.managed_until)
         return SyncRow(
-            "ENDED", p.project_code, compound["id"], f"contract ended on {p.managed_until}"
+            "ENDED",
+            p.project_code,
+            compound["id"],
+            Text(f"合同于 {p.managed_until} 终止", f"contract ended on {p.managed_until}"),
         )
     # The company's contract is not in force here either: both sides agree it has ended.
-    return SyncRow("MATCHED", p.project_code, compound["id"], "ended already")
+    return SyncRow("MATCHED", p.project_code, compound["id"], Text("已终止", "ended already"))
 
 
 async def _apply(p: FeedProject, compound: dict[str, Any], ours: dict[str, Any] | None) -> SyncRow:
-    changes = []
+    changes: list[Text] = []
     updates: dict[str, Any] = {}
     if p.homes is not None and p.homes != compound["homes"]:
-        changes.append(f"homes {compound['homes']} → {p.homes}")
+        was, now_ = compound["homes"], p.homes
+        changes.append(Text(f"户数 {was} → {now_}", f"homes {was} → {now_}"))
         updates["homes"] = p.homes
     if _differs(compound["floor_area"], p.floor_area):
-        changes.append(f"floor_area {compound['floor_area']} → {p.floor_area:g}")
+        was_area = "—" if compound["floor_area"] is None else number(compound["floor_area"])
+        area = number(p.floor_area) if p.floor_area is not None else "—"
+        changes.append(Text(f"建筑面积 {was_area} → {area}", f"floor_area {was_area} → {area}"))
         updates["floor_area"] = p.floor_area
     if ours is not None and ours["name"] != p.name:
-        changes.append(f"name {ours['name']} → {p.name}")
+        changes.append(Text(f"名称 {ours['name']} → {p.name}", f"name {ours['name']} → {p.name}"))
     if updates:
         await Compound.filter(id=compound["id"]).update(**updates)
     await _save(p, compound["id"])
     if changes:
-        return SyncRow("CHANGED", p.project_code, compound["id"], "; ".join(changes))
+        both = Text("；".join(c.zh for c in changes), "; ".join(c.en for c in changes))
+        return SyncRow("CHANGED", p.project_code, compound["id"], both)
     return SyncRow("MATCHED", p.project_code, compound["id"])

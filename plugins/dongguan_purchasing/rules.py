@@ -6,7 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 from plugins.dongguan_purchasing.settings import CATEGORIES, DongguanPurchasingSettings
-from schema.plugin_api import OrganisationKind, ServicePurchase, Violation, spent
+from schema.plugin_api import (
+    OrganisationKind,
+    ServicePurchase,
+    Text,
+    Violation,
+    number,
+    spent,
+)
 from schema.plugin_api.models import Organisation
 
 
@@ -22,8 +29,15 @@ async def violations(s: DongguanPurchasingSettings, purchase: ServicePurchase) -
     start = purchase.extra.get("period_start") or dt.date.today()
     if purchase.category not in s.categories:
         names = "、".join(CATEGORIES.get(c, (c, c))[0] for c in s.categories)
+        names_en = ", ".join(CATEGORIES.get(c, (c, c))[1] for c in s.categories)
         found.append(
-            Violation("category", f"不在本市购买目录内（{names}） / not a category bought")
+            Violation(
+                "category",
+                Text(
+                    f"不在本市购买目录内（{names}）",
+                    f"not a category the city buys ({names_en})",
+                ),
+            )
         )
     else:
         cap = s.yearly_caps.get(purchase.category)
@@ -34,8 +48,11 @@ async def violations(s: DongguanPurchasingSettings, purchase: ServicePurchase) -
                 found.append(
                     Violation(
                         "amount",
-                        f"{start.year} 年该类别上限 {cap} 元，已用 {committed} 元 / "
-                        f"over the {start.year} cap of {cap} (spent {committed})",
+                        Text(
+                            f"{start.year} 年该类别上限 {number(cap)} 元，已用 {number(spent)} 元",
+                            f"over the {start.year} cap of {number(cap)} yuan "
+                            f"(spent {number(spent)})",
+                        ),
                     )
                 )
     allowed = _methods_for(s, purchase.amount)
@@ -43,26 +60,36 @@ async def violations(s: DongguanPurchasingSettings, purchase: ServicePurchase) -
         found.append(
             Violation(
                 "procurementMethod",
-                f"金额 {purchase.amount} 元应采用 {'、'.join(allowed)} / "
-                f"this amount needs one of {', '.join(allowed)}",
+                Text(
+                    f"金额 {number(purchase.amount)} 元应采用 {'、'.join(allowed)}",
+                    f"{number(purchase.amount)} yuan needs one of {', '.join(allowed)}",
+                ),
             )
         )
     if purchase.provider_kind == "organisation":
         rows = await Organisation.filter(id=purchase.provider_id).values("kind", "founded_on")
         if not rows or rows[0]["kind"] != OrganisationKind.SOCIAL_ORGANISATION:
             found.append(
-                Violation("providerId", "承接主体须为登记的社会组织 / not a social organisation")
+                Violation(
+                    "providerId",
+                    Text("承接主体须为登记的社会组织", "the provider is not a social organisation"),
+                )
             )
         elif rows[0]["founded_on"] is None:
             found.append(
-                Violation("providerId", "承接主体无登记日期 / no registration date on record")
+                Violation(
+                    "providerId",
+                    Text("承接主体无登记日期", "the provider has no registration date on record"),
+                )
             )
         elif rows[0]["founded_on"] > _years_before(start, s.min_years_registered):
             found.append(
                 Violation(
                     "providerId",
-                    f"承接主体登记未满 {s.min_years_registered} 年 / "
-                    f"registered less than {s.min_years_registered} year(s) before the start",
+                    Text(
+                        f"承接主体登记未满 {s.min_years_registered} 年",
+                        f"registered less than {s.min_years_registered} year(s) before the start",
+                    ),
                 )
             )
     return found

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from plugins.points_credit.settings import PointsCreditSettings, PointsLevel
-from schema.plugin_api import CreditStanding
+from schema.plugin_api import CreditStanding, Text, number
 
 REGIME = "points_credit"
 CLEAR = "CLEAR"
@@ -90,12 +90,20 @@ def standing(
         for t in triggers(deductions, as_of, s)
         if (t.until is None and t.on >= start) or (t.until is not None and as_of < t.until)
     ]
-    reasons = [f"{points} points in the cycle from {start.isoformat()}"] if points else []
+    n, since = number(points), start.isoformat()
+    reasons = [Text(f"自 {since} 起本周期扣 {n} 分", f"{n} points in the cycle from {since}")]
+    if not points:
+        reasons = []
     ends: list[dt.date] = [next_start - dt.timedelta(days=1)] if points else []
     restrictions: list[str] = []
     for t in active:
-        lasting = f" until {(t.until - dt.timedelta(days=1)).isoformat()}" if t.until else ""
-        reasons.append(f"{t.level.label_en} since {t.on.isoformat()}{lasting}")
+        last = (t.until - dt.timedelta(days=1)).isoformat() if t.until else None
+        reasons.append(
+            Text(
+                f"自 {t.on.isoformat()} 起{t.level.label_zh}" + (f"，至 {last}" if last else ""),
+                f"{t.level.label_en} since {t.on.isoformat()}" + (f" until {last}" if last else ""),
+            )
+        )
         if t.until is not None:
             ends.append(t.until - dt.timedelta(days=1))
         restrictions += [r for r in t.level.restrictions if r not in restrictions]

@@ -25,9 +25,11 @@ from schema.plugin_api import (
     by_pk,
     connection,
     key_argument,
+    localise,
     optional_pk,
     page_request,
     pk_of,
+    to_global_id,
 )
 from schema.plugin_api.models import Firm as FirmModel
 
@@ -76,11 +78,31 @@ class PointsNotice:
     removed_on: dt.date | None = strawberry.field(
         description="Set when an appeal was upheld: the points no longer count."
     )
-    removal_reason: str | None
+    stored_removal_reason: strawberry.Private[str | None]
     pk: strawberry.Private[int]
     firm_pk: strawberry.Private[int]
 
-    from_row = FromRow(renamed={"firm_pk": "firm_id"})
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> PointsNotice:
+        return cls(
+            id=strawberry.ID(to_global_id("PointsNotice", r["id"])),
+            points=r["points"],
+            reason=r["reason"],
+            source=r["source"],
+            occurred_on=r["occurred_on"],
+            notified_on=r["notified_on"],
+            rectify_by=r["rectify_by"],
+            appeal_by=r["appeal_by"],
+            removed_on=r["removed_on"],
+            stored_removal_reason=r["removal_reason"],
+            pk=r["id"],
+            firm_pk=r["firm_id"],
+        )
+
+    @strawberry.field(description="Why the points were removed, in the request's language.")
+    def removal_reason(self, info: Info) -> str | None:
+        why = self.stored_removal_reason
+        return None if why is None else localise(why, info.context.lang)
 
     @strawberry.field
     async def firm(self, info: Info) -> Firm | None:

@@ -28,6 +28,7 @@ from schema.plugin_api import (
     PageRequest,
     Principal,
     Role,
+    Text,
     ValidationErrors,
     city_plugins,
     current_city,
@@ -223,10 +224,17 @@ async def decide(principal: Principal, appeal_id: int, upheld: bool, reason: str
             raise DomainError("APPEAL_DECIDED", "appealId")
         if upheld:
             await PointsDeduction.filter(id=found[0]["deduction_id"]).update(
-                removed_on=day, removal_reason=f"appeal upheld: {reason}"[:TEXT_MAX]
+                removed_on=day, removal_reason=_upheld(reason)
             )
     return (await PointsAppeal.filter(id=appeal_id).values(*APPEAL_FIELDS))[0]
 
 
 async def current_settings() -> PointsCreditSettings:
     return _settings(await city_plugins())
+
+
+def _upheld(reason: str) -> str:
+    """Why the points were removed, kept in both languages (the decider's words as typed)."""
+    both = Text(f"申诉成立：{reason}", f"appeal upheld: {reason}")
+    stored = both.stored()
+    return stored if len(stored) <= TEXT_MAX else both.zh[:TEXT_MAX]

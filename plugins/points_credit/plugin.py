@@ -22,7 +22,9 @@ from schema.plugin_api import (
     PluginModels,
     Refusal,
     SchemaContribution,
+    Text,
     hookimpl,
+    localise,
 )
 
 # Which restriction keeps a firm from which engagement: "no new projects" covers both.
@@ -80,7 +82,15 @@ def check_firm_eligibility(
         standing = (await notices.standings(city, [firm_id], notices.today()))[firm_id]
         if not set(refused_by) & set(standing.restrictions):
             return []
-        why = "; ".join(standing.reasons)
-        return [Refusal(f"{standing.label_en} under the points regime ({why})")]
+        zh = "；".join(localise(r, "zh") for r in standing.reasons)
+        en = "; ".join(localise(r, "en") for r in standing.reasons)
+        return [
+            Refusal(
+                Text(
+                    f"记分管理：{standing.label_zh}（{zh}）",
+                    f"{standing.label_en} under the points regime ({en})",
+                )
+            )
+        ]
 
     return check()

@@ -136,8 +136,6 @@ async def _purchases(say: Callable[[str], None]) -> dict[str, int]:
     try:
         await propose_service_purchase(ADMIN, refused)
     except ValidationErrors as e:
-        reasons = "; ".join(
-            f"{err.field}: {err.params.get('reason', err.code)}" for err in e.errors
-        )
+        reasons = "; ".join(err.render("en") for err in e.errors)
         say(f"zhuhai: purchase {refused.title!r} refused ({reasons})")
     return {"purchases_accepted": len(accepted), "purchases_refused": 1}

@@ -10,7 +10,16 @@ from pydantic import BaseModel
 
 from plugins.zhuhai_purchasing import demo
 from plugins.zhuhai_purchasing.settings import Category, ZhuhaiPurchasingSettings
-from schema.plugin_api import CityPlugins, ServicePurchase, Violation, hookimpl, settings_of, spent
+from schema.plugin_api import (
+    CityPlugins,
+    ServicePurchase,
+    Text,
+    Violation,
+    hookimpl,
+    number,
+    settings_of,
+    spent,
+)
 
 NAME = "zhuhai_purchasing"
 
@@ -22,7 +31,10 @@ def register_settings() -> type[BaseModel]:
 
 def yuan(amount: Decimal) -> str:
     """600000, not 600000.00 or 6E+5."""
-    return f"{amount.normalize():f}"
+    return number(amount)
+
+
+PROVIDER_ZH = {"organisation": "社会组织", "firm": "企业"}
 
 
 def allowed_methods(amount: Decimal, s: ZhuhaiPurchasingSettings) -> list[str] | None:
@@ -38,24 +50,46 @@ def _rules(purchase: ServicePurchase, s: ZhuhaiPurchasingSettings) -> list[Viola
     found: list[Violation] = []
     category = s.categories.get(purchase.category)
     if category is None:
-        known = ", ".join(sorted(s.categories))
-        found.append(Violation("category", f"Zhuhai buys no {purchase.category}; it buys {known}"))
+        known, asked = ", ".join(sorted(s.categories)), purchase.category
+        found.append(
+            Violation(
+                "category",
+                Text(
+                    f"珠海市不购买 {asked} 类服务，可购买：{known}",
+                    f"Zhuhai buys no {asked}; it buys {known}",
+                ),
+            )
+        )
     else:
-        name = category.label_en
+        zh, en = category.label_zh, category.label_en
         if purchase.provider_kind not in category.providers:
+            kinds_zh = "或".join(PROVIDER_ZH.get(k, k) for k in category.providers)
             kinds = " or ".join(category.providers)
-            found.append(Violation("providerId", f"{name} is bought from {kinds}s only"))
+            found.append(
+                Violation(
+                    "providerId",
+                    Text(f"{zh}只能向{kinds_zh}购买", f"{en} is bought from {kinds}s only"),
+                )
+            )
         if purchase.amount > category.cap:
-            found.append(Violation("amount", f"{name} is capped at {yuan(category.cap)} yuan"))
+            cap = yuan(category.cap)
+            found.append(
+                Violation("amount", Text(f"{zh}每项上限 {cap} 元", f"{en} is capped at {cap} yuan"))
+            )
         if category.needs_community and purchase.community_id is None:
-            found.append(Violation("communityId", f"{name} is bought per community"))
+            found.append(
+                Violation("communityId", Text(f"{zh}须按社区购买", f"{en} is bought per community"))
+            )
     allowed = allowed_methods(purchase.amount, s)
     if allowed is not None and purchase.procurement_method not in allowed:
+        amount, asked = yuan(purchase.amount), purchase.procurement_method
         found.append(
             Violation(
                 "procurementMethod",
-                f"{yuan(purchase.amount)} yuan needs {' or '.join(allowed)}, "
-                f"not {purchase.procurement_method}",
+                Text(
+                    f"{amount} 元须采用 {'或'.join(allowed)}，不能采用 {asked}",
+                    f"{amount} yuan needs {' or '.join(allowed)}, not {asked}",
+                ),
             )
         )
     return found
@@ -70,8 +104,11 @@ async def _over_budget(purchase: ServicePurchase, category: Category) -> list[Vi
     if committed + purchase.amount <= category.yearly_budget:
         return []
     left = max(category.yearly_budget - committed, Decimal(0))
-    budget = f"{yuan(category.yearly_budget)} yuan budget for {start.year}"
-    reason = f"{category.label_en} has {yuan(left)} yuan left of its {budget}"
+    budget, rest = yuan(category.yearly_budget), yuan(left)
+    reason = Text(
+        f"{category.label_zh} {start.year} 年预算 {budget} 元，仅余 {rest} 元",
+        f"{category.label_en} has {rest} yuan left of its {budget} yuan budget for {start.year}",
+    )
     return [Violation("amount", reason)]
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import strawberry
 
 from core.infra import enums as domain
+from core.infra.i18n import localise
 from core.models import Compound as CompoundModel
 from core.models import Firm as FirmModel
 from core.models import Organisation as OrganisationModel
@@ -27,11 +29,26 @@ class CaseTransition:
     to_stage: CaseStage
     actor: str | None = strawberry.field(description="The subject of the caller who acted.")
     actor_role: str | None
-    note: str
+    stored_note: strawberry.Private[str]
     escalation_level: EscalationLevel | None
     occurred_at: dt.datetime
 
-    from_row = FromRow(renamed={"actor": "actor_subject"})
+    @classmethod
+    def from_row(cls, r: dict[str, Any]) -> CaseTransition:
+        return cls(
+            kind=r["kind"],
+            from_stage=r["from_stage"],
+            to_stage=r["to_stage"],
+            actor=r["actor_subject"],
+            actor_role=r["actor_role"],
+            stored_note=r["note"],
+            escalation_level=r["escalation_level"],
+            occurred_at=r["occurred_at"],
+        )
+
+    @strawberry.field(description="The note, in the request's language where it has two.")
+    def note(self, info: Info) -> str:
+        return localise(self.stored_note, info.context.lang)
 
     @strawberry.field
     def kind_label(self, info: Info) -> str:

@@ -18,6 +18,7 @@ from core.infra import clock, db
 from core.infra.cities import ensure_cities, load_city_configs
 from core.infra.enums import Role
 from core.infra.errors import DomainError
+from core.infra.i18n import localise
 from core.infra.settings import PROJECT_ROOT, SettingsError
 from core.infra.tenancy import in_city
 from core.plugins import calls as plugins
@@ -373,9 +374,9 @@ def sync_state_owned(
         typer.echo(f"{r.plugin} {r.company}{mode}: {counts}")
         for row in r.rows:
             if row.status != "MATCHED":
-                typer.echo(f"  {row.status} {row.external_id} {row.detail}")
+                typer.echo(f"  {row.status} {row.external_id} {localise(row.detail, 'en')}")
         for error in r.errors:
-            typer.echo(f"  ERROR {error}", err=True)
+            typer.echo(f"  ERROR {localise(error, 'en')}", err=True)
     if any(r.errors for r in reports):
         raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import strawberry
 
 from core.firms import credit
+from core.infra.i18n import Text, localise
 from core.infra.pagination import page_request
 from core.models import Firm as FirmModel
 from core.plugins.contributions import CreditRecord as CoreRecord
@@ -39,12 +40,20 @@ class CreditStanding:
     restrictions: list[str] = strawberry.field(
         description="Codes such as NO_NEW_CONTRACTS, NO_SERVICE_PURCHASE, WRITTEN_WARNING."
     )
-    reasons: list[str]
+    texts: strawberry.Private[tuple[str | Text, ...]]
     valid_until: dt.date | None
+    blacklisted: bool = strawberry.field(
+        description="On the city's credit blacklist that day: ranks after every firm in good "
+        "standing, whatever its score."
+    )
 
     @strawberry.field(description="The level's label in the request's language.")
     def label(self, info: Info) -> str:
         return self.label_en if info.context.lang == "en" else self.label_zh
+
+    @strawberry.field(description="Why, in the request's language.")
+    def reasons(self, info: Info) -> list[str]:
+        return [localise(t, info.context.lang) for t in self.texts]
 
     @classmethod
     def of(cls, s: CoreStanding) -> CreditStanding:
@@ -56,8 +65,9 @@ class CreditStanding:
             score=s.score,
             higher_is_better=s.higher_is_better,
             restrictions=list(s.restrictions),
-            reasons=list(s.reasons),
+            texts=s.reasons,
             valid_until=s.valid_until,
+            blacklisted=s.blacklisted,
         )
 
 
@@ -110,7 +120,8 @@ class CreditRankingEntry:
 @strawberry.type
 class CreditQuery:
     @strawberry.field(
-        description="The city's firms ranked by their credit score (best first), unranked last."
+        description="The city's firms ranked by their credit score (best first), unranked last; "
+        "blacklisted firms after every firm in good standing."
     )
     async def firm_credit_ranking(
         self, as_of: dt.date | None = None, first: int | None = None, after: str | None = None

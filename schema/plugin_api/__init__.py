@@ -18,6 +18,7 @@ from core.infra.enums import (
     Role,
 )
 from core.infra.errors import DomainError, ValidationErrors
+from core.infra.i18n import Text, localise, number
 from core.infra.pagination import Ordering, Page, PageRequest, page_request, paginate
 from core.infra.tenancy import current_city, in_city
 from core.places.directory import FIELDS as ROW_FIELDS
@@ -131,6 +132,7 @@ __all__ = [
     "SyncReport",
     "SyncRow",
     "SyncingConnector",
+    "Text",
     "UserError",
     "ValidationErrors",
     "Violation",
@@ -151,7 +153,9 @@ __all__ = [
     "in_city",
     "key_argument",
     "local_date",
+    "localise",
     "now",
+    "number",
     "optional_pk",
     "page_request",
     "paginate",

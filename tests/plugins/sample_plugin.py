@@ -145,6 +145,7 @@ def firm_credit_standings(
             standings[firm_id] = CreditStanding(
                 "sample", "BLACKLISTED", "黑名单", "Blacklisted", Decimal(0),
                 restrictions=(NO_NEW_CONTRACTS,), reasons=("on the sample blacklist",),
+                blacklisted=True,
             )  # fmt: skip
         elif events:
             standings[firm_id] = CreditStanding("sample", "POINTS", "扣分", "Points", 100 - lost)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.infra.errors import ValidationErrors
+from core.infra.i18n import localise
 from core.infra.tenancy import in_city
 from core.plugins import calls as plugins
 from core.plugins import settings as plugin_settings
@@ -33,7 +34,7 @@ async def test_a_blacklisted_firm_is_refused_where_the_plugin_runs(empty_db: str
         )
         refusals = await plugins.firm_refusals(firm.id, "management_contract")
         assert await plugins.firm_refusals(firm.id, "service_purchase") == []
-    assert [(r.plugin, r.reason) for r in refusals] == [
+    assert [(r.plugin, localise(r.reason, "en")) for r in refusals] == [
         ("firm_blacklist", f"{firm.name} is on the city's credit blacklist")
     ]
     with in_city("zhuhai"):

@@ -131,7 +131,7 @@ async def test_two_failed_quarters_blacklist_the_firm_and_the_core_refuses_a_con
     standing = (await gql(STANDING, {"id": weak}, lang="en"))["data"]["node"]["creditStanding"]
     assert standing["level"] == "BLACKLISTED" and standing["label"] == "Blacklisted"
     assert "NO_NEW_CONTRACTS" in standing["restrictions"]
-    assert "连续 2 次考核不合格（2026Q1、2026Q2）" in standing["reasons"][0]
+    assert standing["reasons"][0] == "Blacklisted: failed 2 assessments in a row (2026Q1, 2026Q2)"
 
     with in_city("dongguan"), pytest.raises(ValidationErrors) as refused:
         await create_management_contract(
@@ -143,7 +143,7 @@ async def test_two_failed_quarters_blacklist_the_firm_and_the_core_refuses_a_con
         "firmId",
         "dongguan_assessment",
     )
-    assert "黑名单" in error.params["reason"]
+    assert "黑名单" in error.render("zh") and "blacklist" in error.render("en")
 
     listing = await gql(
         "{ dongguanBlacklist(first: 5) { nodes { id reason firm { name } } } }", auth=admin()
@@ -220,7 +220,7 @@ async def test_a_serious_violation_blacklists_at_once_and_settings_take_effect(
     ] == []
     standing = (await gql(STANDING, {"id": other}))["data"]["node"]["creditStanding"]
     assert standing["level"] == "BLACKLISTED"
-    assert "12个月内累计扣分 6.00 分" in standing["reasons"][0]
+    assert standing["reasons"][0] == "黑名单：12个月内累计扣分 6 分，达到 5 分"
 
 
 async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statements(
@@ -250,3 +250,38 @@ async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statem
         (1, "EXCELLENT", "100.00"),
         (2, "FAIL", "57.00"),
     ]
+
+
+async def test_a_blacklisted_firm_ranks_after_every_firm_in_good_standing(
+    empty_db: str, gql: GraphQLClient
+):
+    # Issue 16.4: the ranking sorted by the regime's score only, so a firm blacklisted for a
+    # serious violation kept its high assessment score and ranked first.
+    town = await _town()
+    best, worst = town.firms
+    _, c1, c2 = town.compounds
+    await _inputs(gql, c2.id, "2026Q1", survey=85, party=90, failed=[])
+    await _inputs(gql, c1.id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
+    assert (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"][
+        "errors"
+    ] == []
+    serious = {"firmId": to_global_id("Firm", best.id), "kind": "SERIOUS_VIOLATION",
+               "reason": "挪用专项维修资金", "source": "inspection"}  # fmt: skip
+    body = await gql(
+        "mutation($i: RecordCreditEventInput!) { recordCreditEvent(input: $i) {"
+        " errors { code } } }",
+        {"i": serious},
+        auth=admin(),
+    )
+    assert body["data"]["recordCreditEvent"]["errors"] == []
+    ranking = await gql(
+        "{ firmCreditRanking(first: 5) { nodes { rank firm { name }"
+        " standing { level score blacklisted } } } }"
+    )
+    nodes = ranking["data"]["firmCreditRanking"]["nodes"]
+    assert [(n["rank"], n["firm"]["name"], n["standing"]["level"]) for n in nodes] == [
+        (1, worst.name, "FAIL"),
+        (2, best.name, "BLACKLISTED"),
+    ]
+    assert [n["standing"]["blacklisted"] for n in nodes] == [False, True]
+    assert Decimal(nodes[1]["standing"]["score"]) > Decimal(nodes[0]["standing"]["score"])

@@ -46,7 +46,7 @@ async def test_the_demo_shows_yayuan_under_donghong_a_sync_report_and_the_statio
     }  # fmt: skip
     assert run["rows"][-1] == {
         "status": "CONFLICTING", "projectCode": "DH-SW-001",
-        "detail": "community 香洲街道 is unknown", "compound": None,
+        "detail": "社区 香洲街道 未知", "compound": None,
     }  # fmt: skip
 
     stations = (await gql(STATIONS, auth=admin))["data"]["donghongServiceStations"]

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from core.infra.enums import Role
+from core.infra.i18n import Text, localise
 from core.infra.tenancy import in_city
 from core.models import Compound, ManagementContract
 from core.plugins import calls as plugins
@@ -22,6 +23,10 @@ from tests.plugins.dongguan_donghong.conftest import DONGHONG_USCC, Place, confi
 from tests.plugins.dongguan_donghong.feed_server import FeedServer, closed_port_url
 
 COMPANY = {"name": "广东东鸿物业发展有限公司", "registration_number": DONGHONG_USCC}
+
+
+def en(text: str | Text) -> str:
+    return localise(text, "en")
 
 
 def project(code: str, name: str, **kw: Any) -> dict[str, Any]:
@@ -59,7 +64,7 @@ async def sync(dry_run: bool = False) -> SyncReport:
 
 
 def table(report: SyncReport) -> list[tuple[str, str, str]]:
-    return [(r.status, r.external_id, r.detail) for r in report.rows]
+    return [(r.status, r.external_id, en(r.detail)) for r in report.rows]
 
 
 async def state() -> tuple[list[dict], list[dict], list[dict]]:
@@ -101,7 +106,7 @@ async def test_a_good_feed_then_a_changed_one(place: Place, server: FeedServer):
     assert [r.status for r in again.rows] == [
         "MATCHED", "MATCHED", "CONFLICTING", "CONFLICTING", "CONFLICTING",
     ]  # fmt: skip
-    assert again.rows[3].detail == "no contract in force: a takeover needs the decision"
+    assert en(again.rows[3].detail) == "no contract in force: a takeover needs the decision"
 
     changed = copy.deepcopy(GOOD)
     changed["projects"][0].update(homes=4860, name="雅园新村（公租房）", compound_name="雅园新村")
@@ -123,7 +128,7 @@ async def test_a_good_feed_then_a_changed_one(place: Place, server: FeedServer):
         runs = await DonghongSyncRun.all().order_by("id").values_list("status", "changed", "ended")
     assert runs == [("APPLIED", 0, 0), ("APPLIED", 0, 0), ("APPLIED", 1, 1)]
     # Once more: both sides now agree.
-    assert [(r.status, r.detail) for r in (await sync()).rows[:2]] == [
+    assert [(r.status, en(r.detail)) for r in (await sync()).rows[:2]] == [
         ("MATCHED", ""),
         ("MATCHED", "ended already"),
     ]
@@ -182,18 +187,18 @@ async def test_a_malformed_or_failing_feed_changes_nothing_and_says_why(
     server.serve(serve.get("feed"), status=serve.get("status", 200), raw=serve.get("raw", b""))
     before = await state()
     report = await sync()
-    assert list(report.errors) == errors
+    assert [en(e) for e in report.errors] == errors
     assert report.rows == ()
     assert await state() == before
     with in_city("dongguan"):
         run = await DonghongSyncRun.get(id=report.run_id)
-    assert (run.status, run.errors, run.rows) == ("FAILED", errors, [])
+    assert (run.status, [en(e) for e in run.errors], run.rows) == ("FAILED", errors, [])
 
 
 async def test_a_wrong_token_is_an_http_status(place: Place, server: FeedServer):
     await configure(server.url, token="wrong")
     server.serve(GOOD)
-    assert (await sync()).errors == ("HTTP status 401",)
+    assert [en(e) for e in (await sync()).errors] == ["HTTP status 401"]
     assert server.seen_auth == ["Bearer wrong"]
 
 
@@ -202,7 +207,7 @@ async def test_a_feed_slower_than_the_timeout_changes_nothing(place: Place, serv
     server.serve(GOOD)
     server.delay = 1.0
     before = await state()
-    assert (await sync()).errors == ("timed out after 0.2s",)
+    assert [en(e) for e in (await sync()).errors] == ["timed out after 0.2s"]
     assert await state() == before
 
 
@@ -210,7 +215,7 @@ async def test_an_unreachable_feed_changes_nothing(place: Place):
     await configure(closed_port_url())
     before = await state()
     report = await sync()
-    assert report.errors == ("unreachable: ConnectError",)
+    assert [en(e) for e in report.errors] == ["unreachable: ConnectError"]
     assert await state() == before
 
 
@@ -246,9 +251,31 @@ async def test_the_mutation_syncs_and_the_runs_are_queryable(
         ("FAILED", "admin-dg", 0, 0),
         ("APPLIED", "admin-dg", 2, 1),
     ]
-    assert nodes[0]["errors"][0].startswith("invalid JSON: ")
+    assert nodes[0]["errors"][0].startswith("JSON 无效：")  # the default language, zh
     staff = token("dongguan", Role.STREET_ADMIN, Scope(ScopeKind.STREET, place.hongtu.street_id))
     refused = await gql(
         "mutation { syncStateOwnedProjects { errors { code } } }", auth=staff, expect_errors=True
     )
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_sync_report_line_is_in_the_requests_language(
+    place: Place, server: FeedServer, gql: GraphQLClient
+):
+    # Issue 16.6: the report's lines came back in English under the Chinese default.
+    await configure(server.url)
+    server.serve(GOOD)
+    admin = token("dongguan", Role.CITY_ADMIN, subject="admin-dg")
+    sync_rows = """mutation { syncStateOwnedProjects(dryRun: false) {
+        reports { rows { status detail } } } }"""
+    rows = (await gql(sync_rows, auth=admin))["data"]["syncStateOwnedProjects"]["reports"][0]
+    created = next(r["detail"] for r in rows["rows"] if r["status"] == "CREATED")
+    assert created == "宏图新苑 已在 宏图社区 登记；决定记录前不建合同"
+    runs = "{ donghongSyncRuns(first: 1) { nodes { rows { status detail } } } }"
+    for lang, expected in (
+        (None, "宏图新苑 已在 宏图社区 登记；决定记录前不建合同"),
+        ("en", "宏图新苑 registered in 宏图社区; no contract until the decision is recorded"),
+    ):
+        body = await gql(runs, auth=admin, lang=lang)
+        [run] = body["data"]["donghongSyncRuns"]["nodes"]
+        assert next(r["detail"] for r in run["rows"] if r["status"] == "CREATED") == expected

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from core.infra.i18n import localise
 from plugins.points_credit.engine import Deduction, add_months, cycle_of, standing
 from plugins.points_credit.settings import PointsCreditSettings
 
@@ -73,7 +74,7 @@ def test_consequences_follow_the_points_as_of_any_day(day, level, points, restri
 
 def test_the_standing_says_why_and_until_when():
     found = standing(FIRM, D("2026-06-30"), YEARLY)
-    assert found.reasons == (
+    assert tuple(localise(r, "en") for r in found.reasons) == (
         "12 points in the cycle from 2026-01-01",
         "written warning since 2026-02-10",
         "legal representative summoned since 2026-03-05 until 2027-03-04",

@@ -9,6 +9,7 @@ from typing import Any
 from core.infra.clock import frozen_at
 from core.infra.db import StatementCounter
 from core.infra.enums import Role
+from core.infra.i18n import localise
 from core.infra.tenancy import in_city
 from core.plugins import calls as plugins
 from core.plugins.contributions import FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE
@@ -84,7 +85,8 @@ async def test_deductions_add_up_to_consequences_and_refusals(empty_db: str, gql
     )
     assert "NO_NEW_CONTRACTS" in standing["restrictions"]
     assert [(r.plugin, r.code) for r in refused + also] == [("points_credit", "PLUGIN_REFUSED")] * 2
-    assert refused[0].reason.startswith("qualification review under the points regime")
+    assert localise(refused[0].reason, "en").startswith("qualification review under the points")
+    assert localise(refused[0].reason, "zh").startswith("记分管理：资质审查")
     # As of a day before the third deduction: summoned, not yet refused.
     before = await gql(STANDING, {"id": firm, "day": "2026-03-31"}, city="zhuhai", auth=ADMIN)
     assert before["data"]["node"]["creditStanding"]["level"] == "SUMMONED"
@@ -169,7 +171,7 @@ async def test_appeals_upheld_remove_the_points_rejected_keep_them(
     assert [e["code"] for e in twice["data"]["decideAppeal"]["errors"]] == ["APPEAL_DECIDED"]
     newest, oldest = after["pointsNotices"]["nodes"]
     assert oldest["removedOn"] == "2026-06-01"
-    assert oldest["removalReason"] == "appeal upheld: the lane belongs to the street"
+    assert oldest["removalReason"] == "申诉成立：the lane belongs to the street"  # zh default
     assert oldest["appeal"] == {
         "status": "UPHELD",
         "decisionReason": "the lane belongs to the street",

@@ -9,6 +9,7 @@ import pytest
 
 from core.infra.enums import OrganisationKind, ProcurementMethod, Role
 from core.infra.errors import ValidationErrors
+from core.infra.i18n import localise
 from core.infra.tenancy import in_city
 from core.models import Community, Organisation, Street
 from core.plugins import calls as plugins
@@ -37,7 +38,7 @@ async def violations(p: ServicePurchase) -> list[tuple[str | None, str]]:
     with in_city("zhuhai"):
         found = await plugins.purchase_violations(p)
     assert {v.plugin for v in found} <= {"zhuhai_purchasing"}
-    return [(v.field, v.reason) for v in found]
+    return [(v.field, localise(v.reason, "en")) for v in found]
 
 
 async def test_a_purchase_within_the_rules_passes(empty_db: str):
@@ -120,7 +121,7 @@ async def test_the_yearly_budget_counts_what_was_committed(empty_db: str):
         await purchases.propose_service_purchase(
             admin, ProposePurchaseInput(amount=Decimal(700_000), **next_year)
         )
-    assert [(e.field, e.params["reason"]) for e in refused.value.errors] == [
+    assert [(e.field, localise(e.params["reason"], "en")) for e in refused.value.errors] == [
         (
             "amount",
             "community elderly care has 600000 yuan left of its 3000000 yuan budget for 2026",

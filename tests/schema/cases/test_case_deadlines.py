@@ -211,7 +211,7 @@ async def test_an_overdue_case_escalates_community_street_city(town, gql: GraphQ
     assert first[0]["timeline"][-1] == {
         "kind": "ESCALATED",
         "escalationLevel": "STREET",
-        "note": "overdue in TOPIC_COLLECTION since 2026-06-08",
+        "note": "在“议题收集”阶段自 2026-06-08 起超期",
     }
     assert (await gql(ESCALATE, {"d": "2026-06-09"}, auth=street))["data"][
         "escalateOverdueCases"

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
+import httpx
 import pytest
 
 from core.grassroots import roster as grassroots
@@ -89,6 +92,54 @@ async def test_work_item_admission(town: FiguresTown, gql: GraphQLClient) -> Non
     assert data["refusals"]["totalCount"] == 2
     assert [n["itemName"] for n in data["refusals"]["nodes"]] == ["环境卫生整治", "人口普查入户"]
     assert data["march"]["nodes"] == [{"name": "环境卫生整治"}] and data["may"]["nodes"] == []
+
+
+async def test_the_list_the_requests_and_the_export_agree_on_every_day(
+    town: FiguresTown, gql: GraphQLClient, client: httpx.AsyncClient
+) -> None:
+    # Issue 16.1: an item never withdrawn (no withdrawal date) was left off the list on
+    # every day, while requests for it were accepted and the export listed it.
+    department = await _department()
+    c1 = to_global_id("Community", town.communities["C1"].id)
+    admit = "mutation($n: String!, $on: Date!) { admitWorkItem(name: $n, admittedOn: $on) { workItem { id } errors { code } } }"  # noqa: E501
+    kept = await gql(admit, {"n": "垃圾分类督导", "on": "2025-02-01"}, auth=ADMIN)
+    assert kept["data"]["admitWorkItem"]["errors"] == []
+    gone = await gql(admit, {"n": "消防巡查", "on": "2025-03-01"}, auth=ADMIN)
+    await gql(
+        'mutation($id: ID!) { withdrawWorkItem(id: $id, on: "2026-06-01") { errors { code } } }',
+        {"id": gone["data"]["admitWorkItem"]["workItem"]["id"]},
+        auth=ADMIN,
+    )
+    await gql(admit, {"n": "入户走访", "on": "2027-01-01"}, auth=ADMIN)
+    names = ["入户走访", "垃圾分类督导", "消防巡查"]
+    expected = {
+        "2025-01-15": [],
+        "2025-02-01": ["垃圾分类督导"],
+        "2025-12-31": ["垃圾分类督导", "消防巡查"],
+        "2026-05-31": ["垃圾分类督导", "消防巡查"],
+        "2026-06-01": ["垃圾分类督导"],
+        "2027-03-01": ["入户走访", "垃圾分类督导"],
+    }
+    for day, admitted in expected.items():
+        listed = await gql(
+            "query($d: Date!) { admittedWorkItems(asOf: $d) { nodes { name } } }", {"d": day}
+        )
+        assert [n["name"] for n in listed["data"]["admittedWorkItems"]["nodes"]] == admitted, day
+        accepted = []
+        for name in names:
+            ask = {"departmentId": department, "itemName": name, "communityIds": [c1],
+                   "requestedOn": day}  # fmt: skip
+            body = await gql(REQUEST, {"input": ask}, auth=ADMIN)
+            if body["data"]["requestWorkItemAssignment"]["request"]["outcome"] == "ACCEPTED":
+                accepted.append(name)
+        assert accepted == admitted, day
+        r = await client.get(
+            f"/admin/dongguan/export/work-items.csv?asOf={day}",
+            headers={"Authorization": f"Bearer {ADMIN}"},
+        )
+        assert r.status_code == 200, r.text
+        header, *rows = csv.reader(io.StringIO(r.text.lstrip("\ufeff")))
+        assert sorted(row[header.index("name")] for row in rows) == admitted, day
 
 
 async def test_bad_requests_write_nothing(town: FiguresTown, gql: GraphQLClient) -> None:
