@@ -49,9 +49,10 @@ async def violations(s: DongguanPurchasingSettings, purchase: ServicePurchase) -
                     Violation(
                         "amount",
                         Text(
-                            f"{start.year} 年该类别上限 {number(cap)} 元，已用 {number(spent)} 元",
+                            f"{start.year} 年该类别上限 {number(cap)} 元，"
+                            f"已用 {number(committed)} 元",
                             f"over the {start.year} cap of {number(cap)} yuan "
-                            f"(spent {number(spent)})",
+                            f"(spent {number(committed)})",
                         ),
                     )
                 )
