@@ -27,6 +27,7 @@ from schema.plugin_api import (
     Compound,
     Connection,
     Firm,
+    FromRow,
     Info,
     Ordering,
     UserError,
@@ -155,17 +156,7 @@ class DgCreditDeduction:
     source: str
     occurred_on: dt.date
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> DgCreditDeduction:
-        return cls(
-            id=strawberry.ID(to_global_id("DgCreditDeduction", r["id"])),
-            kind=r["kind"],
-            points=r["points"],
-            severity=r["severity"],
-            stored_reason=r["reason"],
-            source=r["source"],
-            occurred_on=r["occurred_on"],
-        )
+    from_row = FromRow(renamed={"stored_reason": "reason"})
 
     @strawberry.field(description="Why, in the request's language where it was kept in two.")
     def reason(self, info: Info) -> str:
@@ -184,19 +175,9 @@ class DgBlacklistEntry:
     removed_on: dt.date | None
     stored_removal_reason: strawberry.Private[str | None]
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> DgBlacklistEntry:
-        return cls(
-            id=strawberry.ID(to_global_id("DgBlacklistEntry", r["id"])),
-            firm_id=r["firm_id"],
-            organisation_id=r["organisation_id"],
-            stored_reason=r["reason"],
-            source=r["source"],
-            listed_on=r["listed_on"],
-            listed_until=r["listed_until"],
-            removed_on=r["removed_on"],
-            stored_removal_reason=r["removal_reason"],
-        )
+    from_row = FromRow(
+        renamed={"stored_reason": "reason", "stored_removal_reason": "removal_reason"}
+    )
 
     @strawberry.field(description="Why, in the request's language where it was kept in two.")
     def reason(self, info: Info) -> str:

@@ -119,22 +119,9 @@ class SyncRunNode:
     def errors(self, info: Info) -> list[str]:
         return [localise(e, info.context.lang) for e in self.problems]
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> SyncRunNode:
-        return cls(
-            id=strawberry.ID(to_global_id("DonghongSyncRun", r["id"])),
-            ran_at=r["ran_at"],
-            actor=r["actor"],
-            dry_run=r["dry_run"],
-            status=r["status"],
-            matched=r["matched"],
-            created=r["created"],
-            changed=r["changed"],
-            ended=r["ended"],
-            conflicting=r["conflicting"],
-            problems=list(r["errors"]),
-            rows=_rows(r["rows"]),
-        )
+    from_row = FromRow(
+        computed={"problems": lambda r: list(r["errors"]), "rows": lambda r: _rows(r["rows"])},
+    )
 
 
 @strawberry.type(

@@ -29,7 +29,6 @@ from schema.plugin_api import (
     optional_pk,
     page_request,
     pk_of,
-    to_global_id,
 )
 from schema.plugin_api.models import Firm as FirmModel
 
@@ -82,22 +81,7 @@ class PointsNotice:
     pk: strawberry.Private[int]
     firm_pk: strawberry.Private[int]
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> PointsNotice:
-        return cls(
-            id=strawberry.ID(to_global_id("PointsNotice", r["id"])),
-            points=r["points"],
-            reason=r["reason"],
-            source=r["source"],
-            occurred_on=r["occurred_on"],
-            notified_on=r["notified_on"],
-            rectify_by=r["rectify_by"],
-            appeal_by=r["appeal_by"],
-            removed_on=r["removed_on"],
-            stored_removal_reason=r["removal_reason"],
-            pk=r["id"],
-            firm_pk=r["firm_id"],
-        )
+    from_row = FromRow(renamed={"stored_removal_reason": "removal_reason", "firm_pk": "firm_id"})
 
     @strawberry.field(description="Why the points were removed, in the request's language.")
     def removal_reason(self, info: Info) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import strawberry
 
@@ -33,18 +32,7 @@ class CaseTransition:
     escalation_level: EscalationLevel | None
     occurred_at: dt.datetime
 
-    @classmethod
-    def from_row(cls, r: dict[str, Any]) -> CaseTransition:
-        return cls(
-            kind=r["kind"],
-            from_stage=r["from_stage"],
-            to_stage=r["to_stage"],
-            actor=r["actor_subject"],
-            actor_role=r["actor_role"],
-            stored_note=r["note"],
-            escalation_level=r["escalation_level"],
-            occurred_at=r["occurred_at"],
-        )
+    from_row = FromRow(renamed={"actor": "actor_subject", "stored_note": "note"})
 
     @strawberry.field(description="The note, in the request's language where it has two.")
     def note(self, info: Info) -> str:
