@@ -15,10 +15,12 @@ from typing import Any
 from tortoise.transactions import in_transaction
 
 from core.cases.workflow import stages_of
+from core.devdata.councils import load_councils
 from core.devdata.demo_cities import (
     CITIES,
     OTHER,
     SERVICE_GROUPS,
+    SOCIAL_CENTRES,
     VILLAGE,
     YAYUAN,
     CompoundSpec,
@@ -119,13 +121,16 @@ class _Loader:
         self._count("compounds")
         count = max(2, min(8, spec.homes // 600))
         grids = self.grids[spec.community]
+        # The first buildings take the remainder, so the buildings add up to the compound's
+        # homes (Yayuan's eight: 4,852, as the source says, not 8 x 606 = 4,848).
+        share, extra = divmod(spec.homes, count)
         self.buildings[spec.name] = [
             await Building.create(
                 compound=compound,
                 grid=grids[k % len(grids)],
                 name=f"{k + 1}栋",
                 floors=6 if spec.kind is OTHER else 18 + (7 * k) % 15,
-                homes=spec.homes // count,
+                homes=share + (1 if k < extra else 0),
             )
             for k in range(count)
         ]
@@ -203,16 +208,21 @@ class _Loader:
             )
         self._count("cases", self.spec.cases)
 
+    async def councils(self, today: date) -> None:
+        self._count("council_meetings", await load_councils(today))
+
 
 async def _dongguan_extras(load: _Loader) -> None:
     """What only the reference city has: the Yayuan station, the party tree's lower tiers, and
     the other kinds of organisation the source document names."""
     yayuan = load.compounds[YAYUAN]
     hongtu, nancheng = load.communities["宏图社区"], load.streets["南城街道"]
+    # The planned chain is community party organisation -> grid party branch -> building
+    # party group (社区党组织—网格党支部—楼栋党小组), beside street -> community -> compound.
     grid_branch = await load.org(
         Org.PARTY_GRID_BRANCH,
         "宏图社区第一网格党支部",
-        parent=load.party[YAYUAN],
+        parent=load.party["宏图社区"],
         grid=load.grids["宏图社区"][0],
         members_count=9,
     )
@@ -228,10 +238,17 @@ async def _dongguan_extras(load: _Loader) -> None:
         f"{YAYUAN}党群服务站",
         compound=yayuan,
         founded_on=date(2021, 7, 1),
-        members_count=43,
+        members_count=sum(members for _, members in SERVICE_GROUPS),
     )
-    for group in SERVICE_GROUPS:
-        await load.org(Org.SERVICE_GROUP, group, parent=station, compound=yayuan)
+    for group, members in SERVICE_GROUPS:
+        await load.org(
+            Org.SERVICE_GROUP,
+            group,
+            parent=station,
+            compound=yayuan,
+            members_count=members,
+            founded_on=date(2021, 7, 1),
+        )
     await load.org(
         Org.OWNERS_COMMITTEE,
         "景湖春晓业主委员会",
@@ -239,20 +256,14 @@ async def _dongguan_extras(load: _Loader) -> None:
         members_count=7,
         founded_on=date(2019, 11, 1),
     )
-    social = await load.org(
-        Org.SOCIAL_ORGANISATION,
-        "东莞市南城阳光社会工作服务中心",
-        street=nancheng,
-        members_count=26,
-        founded_on=date(2012, 3, 1),
-    )
-    # `parent` here reads "run by": the social organisation operates the centre.
-    await load.org(Org.SERVICE_VENUE, "宏图社区综合服务中心", parent=social, community=hongtu)
+    await _service_centres(load)
     await load.org(Org.SERVICE_VENUE, "宏图社区党群服务中心", community=hongtu)
     await load.org(
         Org.MEDIATION_COMMITTEE, "宏图社区人民调解委员会", community=hongtu, members_count=7
     )
+    # The four mass organisations the source names (工会、共青团、妇联、残联).
     await load.org(Org.MASS_ORGANISATION, "南城街道总工会", street=nancheng)
+    await load.org(Org.MASS_ORGANISATION, "共青团东莞市南城街道工作委员会", street=nancheng)
     await load.org(Org.MASS_ORGANISATION, "南城街道妇女联合会", street=nancheng)
     await load.org(Org.MASS_ORGANISATION, "东莞市残疾人联合会")
     for department in (
@@ -261,6 +272,26 @@ async def _dongguan_extras(load: _Loader) -> None:
         "东莞市人民政府国有资产监督管理委员会",
     ):
         await load.org(Org.GOVERNMENT_DEPARTMENT, department)
+
+
+async def _service_centres(load: _Loader) -> None:
+    """The 19 social organisations and the community comprehensive service centre each runs."""
+    for name, members, founded, community, street in SOCIAL_CENTRES:
+        social = await load.org(
+            Org.SOCIAL_ORGANISATION,
+            name,
+            street=load.streets[street],
+            members_count=members,
+            founded_on=date.fromisoformat(founded),
+        )
+        # `parent` here reads "run by": the social organisation operates the centre. A centre
+        # of a community the demo does not list hangs from its street.
+        place: dict[str, Any] = (
+            {"community": load.communities[community]}
+            if community in load.communities
+            else {"street": load.streets[street]}
+        )
+        await load.org(Org.SERVICE_VENUE, f"{community}综合服务中心", parent=social, **place)
 
 
 async def _zhuhai_extras(load: _Loader) -> None:
@@ -304,6 +335,7 @@ async def load_demo(progress: Callable[[str], None] | None = None) -> dict[str, 
                 await load.firms()
                 await EXTRAS[spec.slug](load)
                 await load.cases(await load.people(), now)
+                await load.councils(clock.local_date(now, spec.slug))
         say(f"{spec.slug}: " + ", ".join(f"{n} {table}" for table, n in load.counts.items()))
         for table, n in load.counts.items():
             totals[table] = totals.get(table, 0) + n

@@ -21,15 +21,45 @@ CR, RENTAL, LIMITED, DORM, OTHER = (
 )
 DONGHONG = "广东东鸿物业发展有限公司"
 YAYUAN = "雅园新村"
+# The Yayuan station's eight groups in the source's order, with members. The source gives
+# 43 members, 12 party members and 31 owners, not a count per group: the 12 party members
+# make up the party members' group and the 31 owners the seven others (that split is ours).
 SERVICE_GROUPS = (
-    "党员先锋组",
-    "安全监督组",
-    "法律服务组",
-    "环境监督组",
-    "矛盾调解组",
-    "文体活动组",
-    "物业管家组",
-    "志愿服务组",
+    ("党员小组", 12),
+    ("安全监督组", 5),
+    ("法律服务组", 4),
+    ("环境监督组", 4),
+    ("矛盾调解组", 5),
+    ("文化活动组", 5),
+    ("物业管家组", 4),
+    ("志愿服务组", 4),
+)
+# The 19 social organisations the city brought in to run community comprehensive service
+# centres (source: 率先引进19家社会组织运营管理社区综合服务中心), each with the centre it runs.
+# The source names none of them: the names, sizes and founding years are made up. (social
+# organisation, members, founded, community of the centre, street): ten centres are in the
+# demo's communities; the other nine are in communities of the same streets that the demo's
+# directory does not list, so they hang from their street.
+SOCIAL_CENTRES = (
+    ("东莞市南城阳光社会工作服务中心", 26, "2012-03-01", "宏图社区", "南城街道"),
+    ("东莞市篁村社区服务社", 18, "2013-06-01", "篁村社区", "南城街道"),
+    ("东莞市元美邻里社会工作服务中心", 15, "2014-04-01", "元美社区", "南城街道"),
+    ("东莞市石鼓和谐社会工作服务中心", 14, "2014-09-01", "石鼓社区", "南城街道"),
+    ("东莞市东泰长者社会工作服务中心", 22, "2011-11-01", "东泰社区", "东城街道"),
+    ("东莞市主山青少年社会工作服务中心", 12, "2015-03-01", "主山社区", "东城街道"),
+    ("东莞市金泰家庭社会工作服务中心", 16, "2013-08-01", "金泰社区", "万江街道"),
+    ("东莞市石美乡村社会工作服务中心", 10, "2016-05-01", "石美村", "万江街道"),
+    ("东莞市西隅社区发展服务中心", 13, "2012-12-01", "西隅社区", "莞城街道"),
+    ("东莞市松湖新市民社会工作服务中心", 20, "2017-02-01", "松湖社区", "松山湖园区"),
+    ("东莞市胜和助残社会工作服务中心", 11, "2015-07-01", "胜和社区", "南城街道"),
+    ("东莞市白马公益服务中心", 9, "2016-01-01", "白马社区", "南城街道"),
+    ("东莞市周溪心理健康服务中心", 8, "2018-04-01", "周溪社区", "南城街道"),
+    ("东莞市牛山社会工作服务中心", 17, "2013-03-01", "牛山社区", "东城街道"),
+    ("东莞市桑园育幼社会工作服务中心", 12, "2016-10-01", "桑园社区", "东城街道"),
+    ("东莞市新村社区服务中心", 10, "2017-06-01", "新村社区", "万江街道"),
+    ("东莞市兴塘人文关怀服务中心", 9, "2018-09-01", "兴塘社区", "莞城街道"),
+    ("东莞市北隅社会工作服务中心", 14, "2014-01-01", "北隅社区", "莞城街道"),
+    ("东莞市松山湖社会工作服务中心", 19, "2019-03-01", "松湖北社区", "松山湖园区"),
 )
 
 

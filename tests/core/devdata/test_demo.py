@@ -20,9 +20,14 @@ from core.models import (
     Street,
 )
 
+# The source's eight groups of the Yayuan station, in its order.
+SEED_GROUPS = [
+    "党员小组", "安全监督组", "法律服务组", "环境监督组", "矛盾调解组", "文化活动组", "物业管家组",
+    "志愿服务组",
+]  # fmt: skip
 TABLES = (
     "streets communities grids compounds buildings firms management_contracts organisations"
-    " persons cases"
+    " persons cases council_meetings"
 ).split()
 
 
@@ -80,26 +85,39 @@ async def test_yayuan_is_as_the_source_describes(demo_db: str) -> None:
 
         station = await Organisation.get(kind=OrganisationKind.SERVICE_VENUE, compound_id=yayuan.id)
         assert (station.founded_on, station.members_count) == (dt.date(2021, 7, 1), 43)
-        groups = await Organisation.filter(parent_id=station.id)
-        assert sorted(g.name for g in groups) == sorted(SERVICE_GROUPS)
+        groups = await Organisation.filter(parent_id=station.id).order_by("id")
+        assert [g.name for g in groups] == [name for name, _ in SERVICE_GROUPS] == SEED_GROUPS
         assert {g.kind for g in groups} == {OrganisationKind.SERVICE_GROUP}
+        assert sum(g.members_count for g in groups) == 43
 
 
-async def test_the_party_tree_runs_from_street_to_building(demo_db: str) -> None:
+async def _chain(kind: OrganisationKind) -> tuple[list[OrganisationKind], Organisation]:
+    org = await Organisation.filter(kind=kind).order_by("id").first()
+    assert org is not None
+    chain = [org.kind]
+    while org.parent_id is not None:
+        org = await Organisation.get(id=org.parent_id)
+        chain.append(org.kind)
+    return chain, org
+
+
+async def test_the_party_tree_has_the_source_s_two_chains(demo_db: str) -> None:
+    # 镇街党委—村(社区)党组织—小区党支部, and 社区党组织—网格党支部—楼栋党小组.
     with in_city("dongguan"):
-        org = await Organisation.get(kind=OrganisationKind.PARTY_BUILDING_GROUP)
-        chain = [org.kind]
-        while org.parent_id is not None:
-            org = await Organisation.get(id=org.parent_id)
-            chain.append(org.kind)
+        chain, top = await _chain(OrganisationKind.PARTY_COMPOUND_BRANCH)
         assert chain == [
-            OrganisationKind.PARTY_BUILDING_GROUP,
-            OrganisationKind.PARTY_GRID_BRANCH,
             OrganisationKind.PARTY_COMPOUND_BRANCH,
             OrganisationKind.PARTY_COMMUNITY,
             OrganisationKind.PARTY_STREET_COMMITTEE,
         ]
-        assert (await Street.get(id=org.street_id)).name == "南城街道"
+        chain, top = await _chain(OrganisationKind.PARTY_BUILDING_GROUP)
+        assert chain == [
+            OrganisationKind.PARTY_BUILDING_GROUP,
+            OrganisationKind.PARTY_GRID_BRANCH,
+            OrganisationKind.PARTY_COMMUNITY,
+            OrganisationKind.PARTY_STREET_COMMITTEE,
+        ]
+        assert (await Street.get(id=top.street_id)).name == "南城街道"
         # The headline figure: every mature compound has a party organisation.
         mature = set(await Compound.filter(mature=True).values_list("id", flat=True))
         branches = await Organisation.filter(kind=OrganisationKind.PARTY_COMPOUND_BRANCH)

@@ -29,10 +29,14 @@ async def test_the_demo_shows_yayuan_under_donghong_a_sync_report_and_the_statio
         demo = plugin.load_demo_data(city, said.append)
         assert demo is not None
         counts = await demo
-    assert counts == {"sync_runs": 1, "service_stations": 1, "joint_meetings": 3}
+    assert counts == {
+        "sync_runs": 1, "projects": 26, "service_stations": 1, "joint_meetings": 3,
+    }  # fmt: skip
     assert "dongguan: Donghong sync: matched 4, conflicting 1" in said
     with in_city("dongguan"):
-        assert await DonghongProject.all().count() == 4
+        # The source's 26 projects: the four compounds the feed matches and 22 beyond them.
+        assert await DonghongProject.all().count() == 26
+        assert await DonghongProject.filter(compound_id__isnull=False).count() == 4
         assert await DonghongSyncRun.all().count() == 1
 
     admin = token("dongguan", Role.CITY_ADMIN, subject="admin-dg")
@@ -60,7 +64,7 @@ async def test_the_demo_shows_yayuan_under_donghong_a_sync_report_and_the_statio
     assert station["deputyCommunity"] == "宏图社区"
     assert station["members"] == {"total": 43, "partyMembers": 12, "owners": 31}
     assert len(station["groups"]) == 8
-    assert station["groups"][0] == {"name": "党员先锋组"}
+    assert station["groups"][0] == {"name": "党员小组"}
     assert [m["heldOn"] for m in station["jointMeetings"]] == [
         "2021-07-01", "2023-04-12", "2025-09-18",
     ]  # fmt: skip
