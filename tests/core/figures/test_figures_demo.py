@@ -24,5 +24,7 @@ async def test_dongguan_demo_figures(writable_demo_db: str) -> None:
     assert f.property_management_coverage == Coverage(24, 25)
     # 10 communities with 2 grids each; one grid party branch (宏图社区第一网格).
     assert f.grid_party_branch_coverage == Coverage(1, 20)
+    # Every compound's council meets each half year; the four not mature have fallen behind.
+    assert f.council_compliance == Coverage(21, 25)
     # The demo heads cover 雅园新村's 8 buildings and 景湖春晓's 2, less the one who left.
     assert f.building_head_coverage.covered == 9
