@@ -15,10 +15,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
+from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from plugins.dongguan_donghong.feed import parse
+from plugins.dongguan_donghong.feed import FeedProject, parse
 from plugins.dongguan_donghong.models import (
     DonghongProject,
     DonghongSyncRun,
@@ -87,20 +88,37 @@ PORTFOLIO = (
 )  # fmt: skip
 
 
+def _as_reported(entry: tuple[Any, ...]) -> dict[str, Any]:
+    """A PORTFOLIO entry as the feed reports a project."""
+    code, name, street, community, kind, area, homes, since = entry
+    return {
+        "project_code": code,
+        "name": name,
+        "street": street,
+        "community": community,
+        "kind": kind,
+        "floor_area": area,
+        "homes": homes,
+        "managed_since": since,
+    }
+
+
 async def load_portfolio() -> None:
-    """Donghong's projects outside the demo's directory, as the company reports them: linked
-    to no compound (the reconciliation links a project only to a compound of the city)."""
-    for code, name, street, community, kind, area, homes, since in PORTFOLIO:
+    """Donghong's projects outside the demo's directory, as the company reports them (held to
+    the feed's rules): linked to no compound, since the reconciliation links a project only
+    to a compound of the city."""
+    for entry in PORTFOLIO:
+        p = FeedProject.model_validate(_as_reported(entry))
         await DonghongProject.create(
-            project_code=code,
-            name=name,
-            compound_name=name,
-            street=street,
-            community=community,
-            kind=kind,
-            floor_area=area,
-            homes=homes,
-            managed_since=dt.date.fromisoformat(since),
+            project_code=p.project_code,
+            name=p.name,
+            compound_name=p.compound,
+            street=p.street,
+            community=p.community,
+            kind=p.kind.value,
+            floor_area=p.floor_area,
+            homes=p.homes,
+            managed_since=p.managed_since,
         )
 
 
@@ -141,19 +159,7 @@ async def demo_feed(today: dt.date, registration_number: str) -> bytes:
                 }
             )
     # The Shanwei project too: the city cannot place it, and says so.
-    code, name, street, community, kind, area, homes, since = PORTFOLIO[-1]
-    projects.append(
-        {
-            "project_code": code,
-            "name": name,
-            "street": street,
-            "community": community,
-            "kind": kind,
-            "floor_area": area,
-            "homes": homes,
-            "managed_since": since,
-        }
-    )
+    projects.append(_as_reported(PORTFOLIO[-1]))
     feed = {
         "company": {"name": COMPANY, "registration_number": registration_number},
         "generated_at": f"{today.isoformat()}T08:00:00+08:00",

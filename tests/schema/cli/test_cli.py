@@ -118,3 +118,34 @@ def test_a_real_server_serves_the_demo_city(server: str) -> None:
     assert httpx.get(f"{server}/readyz", timeout=5).json() == {"ready": True}
     page = httpx.get(f"{server}/graphql/dongguan", headers={"Accept": "text/html"}, timeout=5)
     assert "graphiql" in page.text.lower()
+
+
+DASHBOARD = """{ figures { councilCompliance { covered total } partyCoverage { covered total } }
+    donghongProjects(first: 50) { totalCount nodes { floorArea } }
+    serviceVenues(first: 100) { nodes { venue { name } runBy { kind } } } }"""
+
+
+def test_the_demo_dashboard_shows_the_source_s_figures(
+    server: str, sqlite_env: dict[str, str]
+) -> None:
+    # What `civicgraph demo-data` loads (core, grassroots and the plugins' demos), as a city
+    # admin's dashboard reads it over HTTP.
+    admin = run("token", "--city", "dongguan", "--role", "CITY_ADMIN", env=sqlite_env)
+    assert admin.returncode == 0, admin.stderr
+    response = httpx.post(
+        f"{server}/graphql/dongguan",
+        json={"query": DASHBOARD},
+        headers={"Authorization": f"Bearer {admin.stdout.strip()}"},
+        timeout=10,
+    )
+    body = response.json()
+    assert response.status_code == 200 and "errors" not in body, body
+    data = body["data"]
+    assert data["figures"]["partyCoverage"] == {"covered": 21, "total": 21}
+    assert data["figures"]["councilCompliance"] == {"covered": 21, "total": 25}
+    projects = data["donghongProjects"]
+    assert projects["totalCount"] == 26
+    assert sum(p["floorArea"] for p in projects["nodes"]) > 3_000_000
+    centres = [v for v in data["serviceVenues"]["nodes"] if v["runBy"]]
+    assert len(centres) == 19
+    assert {v["runBy"]["kind"] for v in centres} == {"SOCIAL_ORGANISATION"}
