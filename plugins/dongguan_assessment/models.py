@@ -41,7 +41,8 @@ class AssessmentRun(CityModel):
     period_start = fields.DateField()
     period_end = fields.DateField()
     run_by = fields.CharField(max_length=128, default="")
-    version = fields.IntField(default=1)
+    # Database defaults: the rows made before versions existed are version 1.
+    version = fields.IntField(default=1, db_default=1)
     superseded_at = fields.DatetimeField(null=True)
     published_at = fields.DatetimeField(null=True)
     published_by = fields.CharField(max_length=128, null=True)
@@ -71,8 +72,8 @@ class FirmAssessment(CityModel):
     rank = fields.IntField()
     # The score before credit: the compounds' mean; then what the period's credit took off.
     base_score = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
-    credit_points = fields.DecimalField(max_digits=6, decimal_places=2, default=0)
-    credit_deduction = fields.DecimalField(max_digits=6, decimal_places=2, default=0)
+    credit_points = fields.DecimalField(max_digits=6, decimal_places=2, default=0, db_default=0)
+    credit_deduction = fields.DecimalField(max_digits=6, decimal_places=2, default=0, db_default=0)
     # Why the grade is FAIL whatever the score (a blacklisting in the period), both languages.
     veto = fields.CharField(max_length=500, null=True)
 

@@ -101,7 +101,7 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="AssessmentRun",
             name="version",
-            field=fields.IntField(default=1),
+            field=fields.IntField(default=1, db_default=1),
         ),
         ops.AddConstraint(
             model_name="AssessmentRun",
@@ -115,12 +115,12 @@ class Migration(migrations.Migration):
         ops.AddField(
             model_name="FirmAssessment",
             name="credit_deduction",
-            field=fields.DecimalField(default=0, max_digits=6, decimal_places=2),
+            field=fields.DecimalField(default=0, db_default=0, max_digits=6, decimal_places=2),
         ),
         ops.AddField(
             model_name="FirmAssessment",
             name="credit_points",
-            field=fields.DecimalField(default=0, max_digits=6, decimal_places=2),
+            field=fields.DecimalField(default=0, db_default=0, max_digits=6, decimal_places=2),
         ),
         ops.AddField(
             model_name="FirmAssessment",
