@@ -1,13 +1,16 @@
 """Bundled plugin `firm_blacklist`: the city's credit blacklist of property firms.
 
 A blacklisted firm cannot be given a new management contract or a service purchase: the
-core asks `check_firm_eligibility` and refuses with this plugin's reason. A final
+core asks `check_firm_eligibility` and refuses with this plugin's reason. Its credit
+standing is BLACKLISTED (`firm_credit_standings`), so `firmCreditRanking` puts it after
+every firm in good standing whatever the city's regime says beside it. A final
 assessment score below the city's threshold puts a firm on the blacklist
 (`credit_consequences`); the assessment area applies it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Awaitable
 from decimal import Decimal
 
@@ -17,8 +20,11 @@ from schema.plugin_api import (
     BLACKLIST,
     FIRM_MANAGEMENT_CONTRACT,
     FIRM_SERVICE_PURCHASE,
+    NO_NEW_CONTRACTS,
+    NO_SERVICE_PURCHASE,
     CityPlugins,
     CreditConsequence,
+    CreditStanding,
     Refusal,
     Score,
     Text,
@@ -98,6 +104,39 @@ def check_firm_eligibility(
         return []
 
     return check()
+
+
+@hookimpl
+def firm_credit_standings(
+    city: CityPlugins, firm_ids: list[int], as_of: dt.date
+) -> Awaitable[dict[int, CreditStanding]] | None:
+    # The list has no dates: a firm on it is blacklisted on whatever day is asked.
+    settings = _settings(city)
+    if not settings.registration_numbers:
+        return None
+    refused = {
+        FIRM_MANAGEMENT_CONTRACT: NO_NEW_CONTRACTS,
+        FIRM_SERVICE_PURCHASE: NO_SERVICE_PURCHASE,
+    }
+    restrictions = tuple(refused[p] for p in settings.refuse)
+
+    async def standings() -> dict[int, CreditStanding]:
+        rows = await Firm.filter(id__in=firm_ids).values("id", "registration_number")
+        return {
+            r["id"]: CreditStanding(
+                regime=NAME,
+                level="BLACKLISTED",
+                label_zh="黑名单",
+                label_en="Blacklisted",
+                restrictions=restrictions,
+                reasons=(Text("已列入本市信用黑名单", "on the city's credit blacklist"),),
+                blacklisted=True,
+            )
+            for r in rows
+            if r["registration_number"].upper() in settings.registration_numbers
+        }
+
+    return standings()
 
 
 @hookimpl

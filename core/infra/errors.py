@@ -8,12 +8,24 @@ from core.infra.i18n import message
 
 
 class DomainError(Exception):
-    """Bad input or a refused action: the caller can fix it; nothing was written."""
+    """Bad input or a refused action: the caller can fix it; nothing was written.
 
-    def __init__(self, code: str, field: str | None = None, **params: Any) -> None:
+    `extensions` is structured detail a client acts on (each missing input of a refused run,
+    say) beside the readable message; plain JSON values, no personal data.
+    """
+
+    def __init__(
+        self,
+        code: str,
+        field: str | None = None,
+        *,
+        extensions: dict[str, Any] | None = None,
+        **params: Any,
+    ) -> None:
         self.code = code
         self.field = field
         self.params = {"field": field, **params}
+        self.extensions = extensions
         super().__init__(self.render("en"))
 
     def render(self, lang: str) -> str:
@@ -27,7 +39,7 @@ class ValidationErrors(DomainError):
         self.errors = errors
         first = errors[0]
         params = {k: v for k, v in first.params.items() if k != "field"}
-        super().__init__(first.code, first.field, **params)
+        super().__init__(first.code, first.field, extensions=first.extensions, **params)
 
 
 class AuthError(DomainError):

@@ -441,3 +441,30 @@ MESSAGES.update(
         ),
     }
 )
+
+# Dongguan's firm assessment (plugins/dongguan_assessment).
+MESSAGES.update(
+    {
+        "PERIOD_NOT_ENDED": (
+            "{field}：{period} 于 {end} 结束，结束后方可考核",
+            "{field}: {period} ends on {end} and can be assessed only after it ends",
+        ),
+        "ASSESSMENT_INPUTS_MISSING": (
+            "{field}：{period} 缺少 {count} 项必填考核数据：{missing}",
+            "{field}: {period} lacks {count} mandatory inputs: {missing}",
+        ),
+        "ASSESSMENT_PUBLISHED": (
+            "{field}：{period} 的考核结果（第 {version} 次）已于 {on} 公布，不能再更改",
+            "{field}: the assessment of {period} (run {version}) was published on {on}; "
+            "it can no longer change",
+        ),
+        "ASSESSMENT_SUPERSEDED": (
+            "{field}：{period} 的第 {version} 次考核已被第 {latest} 次取代",
+            "{field}: run {version} of {period} is superseded by run {latest}",
+        ),
+        "ASSESSMENT_RUN_CONCURRENTLY": (
+            "{field}：{period} 刚被他人重新考核或公布，请刷新后重试",
+            "{field}: {period} was just re-run or published by someone else; reload and retry",
+        ),
+    }
+)

@@ -263,20 +263,33 @@ async def credit_effects(firm_id: int, score: Score) -> list[CreditConsequence]:
 
 
 async def credit_standings(firm_ids: list[int], as_of: dt.date) -> dict[int, CreditStanding]:
-    """Each firm's standing on `as_of` in the city's credit regime (absent: none)."""
+    """Each firm's standing on `as_of` in the city's credit regime (absent: none).
+
+    Every enabled plugin is asked. A firm's standing is the first answer for it, unless a
+    plugin says it is blacklisted: a blacklisting plugin beside the regime (firm_blacklist
+    beside points_credit, say) is never hidden by the regime's answer, and its standing
+    carries the other answers' restrictions and reasons after its own.
+    """
     if not firm_ids:
         return {}
     found = await _call(
-        await _current(),
-        "firm_credit_standings",
-        firstresult=True,
-        firm_ids=list(firm_ids),
-        as_of=as_of,
+        await _current(), "firm_credit_standings", firm_ids=list(firm_ids), as_of=as_of
     )
-    if not found:
-        return {}
-    plugin, standings = found[0]
-    return {firm_id: _named(s, plugin) for firm_id, s in standings.items()}
+    merged: dict[int, CreditStanding] = {}
+    for firm_id in firm_ids:
+        answers = [_named(s[firm_id], plugin) for plugin, s in found if firm_id in s]
+        if not answers:
+            continue
+        first = next((a for a in answers if a.blacklisted), answers[0])
+        others = [a for a in answers if a is not first]
+        merged[firm_id] = replace(
+            first,
+            restrictions=tuple(
+                dict.fromkeys([*first.restrictions, *(r for a in others for r in a.restrictions)])
+            ),
+            reasons=(*first.reasons, *(r for a in others for r in a.reasons)),
+        )
+    return merged
 
 
 async def record_credit_event(event: CreditEvent) -> CreditRecord | None:

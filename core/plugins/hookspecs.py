@@ -133,16 +133,19 @@ def credit_consequences(
 # -------------------------------------------------------------------------
 
 
-@hookspec(firstresult=True)
+@hookspec
 def firm_credit_standings(
     city: CityPlugins, firm_ids: list[int], as_of: dt.date
 ) -> dict[int, CreditStanding] | None:
     """Return the credit standing on `as_of` of each of these firms, by firm id.
 
     Called by `Firm.creditStanding(asOf:)` (batched per request, so a page of firms costs
-    one call) and `firmCreditRanking`. Implemented by the city's one credit regime plugin
-    (a blacklist, a points regime, ...); a firm left out of the answer has no standing in
-    that regime. May return an awaitable of the mapping. Stops at first non-None result.
+    one call) and `firmCreditRanking`. Implemented by the city's credit regime plugin (an
+    assessment, a points regime, ...) and by any blacklist beside it; a firm left out of
+    an answer has no standing in that plugin. May return an awaitable of the mapping.
+    Collected: a firm's standing is the first plugin's answer for it, unless another says
+    it is blacklisted (`blacklisted=True`): that answer wins, with the others' restrictions
+    and reasons after its own, so a blacklisting is never hidden by the regime.
     """
 
 

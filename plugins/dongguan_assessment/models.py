@@ -33,18 +33,25 @@ class AssessmentInput(CityModel):
 
 
 class AssessmentRun(CityModel):
-    """One assessment of every firm for a period (a period is assessed once)."""
+    """One assessment of every firm for a period. A period may be run again until the city
+    publishes it: each run is a version (1, 2, ...), the earlier one kept and superseded."""
 
     period = fields.CharField(max_length=8)
     period_kind = fields.CharField(max_length=8)  # QUARTER or YEAR
     period_start = fields.DateField()
     period_end = fields.DateField()
     run_by = fields.CharField(max_length=128, default="")
+    # Database defaults: the rows made before versions existed are version 1.
+    version = fields.IntField(default=1, db_default=1)
+    superseded_at = fields.DatetimeField(null=True)
+    published_at = fields.DatetimeField(null=True)
+    published_by = fields.CharField(max_length=128, null=True)
 
     class Meta:
         app = APP
         table = "dg_assessment_runs"
-        unique_together = (("city", "period"),)
+        # Two concurrent re-runs cannot both become the same version.
+        unique_together = (("city", "period", "version"),)
 
 
 class FirmAssessment(CityModel):
@@ -63,6 +70,12 @@ class FirmAssessment(CityModel):
     grade = fields.CharField(max_length=16)
     passed = fields.BooleanField()
     rank = fields.IntField()
+    # The score before credit: the compounds' mean; then what the period's credit took off.
+    base_score = fields.DecimalField(max_digits=6, decimal_places=2, null=True)
+    credit_points = fields.DecimalField(max_digits=6, decimal_places=2, default=0, db_default=0)
+    credit_deduction = fields.DecimalField(max_digits=6, decimal_places=2, default=0, db_default=0)
+    # Why the grade is FAIL whatever the score (a blacklisting in the period), both languages.
+    veto = fields.CharField(max_length=500, null=True)
 
     class Meta:
         app = APP

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel
 
-from plugins.dongguan_assessment import credit, demo, schema, scoring
+from plugins.dongguan_assessment import blacklist, credit, demo, schema, scoring, standings
 from plugins.dongguan_assessment.settings import NAME, DongguanAssessmentSettings
 from schema.plugin_api import (
     CityPlugins,
@@ -77,21 +77,21 @@ def credit_consequences(
 def check_firm_eligibility(
     city: CityPlugins, firm_id: int, purpose: str
 ) -> Awaitable[list[Refusal]]:
-    return credit.firm_refusals(firm_id)
+    return blacklist.firm_refusals(firm_id)
 
 
 @hookimpl
 def validate_service_purchase(
     city: CityPlugins, purchase: ServicePurchase
 ) -> Awaitable[list[Violation]]:
-    return credit.provider_violations(purchase)
+    return blacklist.provider_violations(purchase)
 
 
 @hookimpl
 def firm_credit_standings(
     city: CityPlugins, firm_ids: list[int], as_of: dt.date
 ) -> Awaitable[dict[int, CreditStanding]]:
-    return credit.standings(_settings(city), firm_ids, as_of)
+    return standings.standings(_settings(city), firm_ids, as_of)
 
 
 @hookimpl

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 NAME = "dongguan_assessment"  # the entry point's name: city config, settings, errors
+# What admins record by hand, per compound and period (recordAssessmentInput's criterion).
+OWNER_SURVEY = "owner_survey"
+PARTY_EVALUATION = "party_evaluation"
+INSPECTION = "inspection"
+RECORDED = (OWNER_SURVEY, PARTY_EVALUATION, INSPECTION)
 
 
 class ChecklistItem(BaseModel):
@@ -59,6 +64,25 @@ class DongguanAssessmentSettings(BaseModel):
     checklist: list[ChecklistItem] = Field(
         default_factory=_checklist, title="Inspection checklist of the project standard"
     )
+    mandatory_inputs: list[str] = Field(
+        default_factory=lambda: [OWNER_SURVEY, PARTY_EVALUATION],
+        title="Inputs every managed compound must have",
+        description="owner_survey, party_evaluation and/or inspection: a run is refused, "
+        "naming each firm, compound and input, while one is missing.",
+    )
+    credit_points_factor: Decimal = Field(
+        Decimal(1),
+        ge=0,
+        title="Score lost per credit point deducted in the period",
+        description="Credit deductions recorded in the period (not the assessments' own) "
+        "lower the firm's score by points × this; 0: they do not touch the score.",
+    )
+    blacklisting_fails: bool = Field(
+        True,
+        title="Blacklisted in the period: the assessment fails",
+        description="One-vote veto: a firm put on the blacklist during the period is graded "
+        "FAIL whatever its score.",
+    )
     pass_score: Decimal = Field(Decimal(60), ge=0, le=100, title="Pass score")
     good_score: Decimal = Field(Decimal(75), ge=0, le=100, title="Good from")
     excellent_score: Decimal = Field(Decimal(90), ge=0, le=100, title="Excellent from")
@@ -86,3 +110,11 @@ class DongguanAssessmentSettings(BaseModel):
         title="Credit event kinds admins may record",
     )
     blacklist_months: int = Field(24, ge=1, title="Months a blacklisting lasts")
+
+    @field_validator("mandatory_inputs")
+    @classmethod
+    def _recorded(cls, keys: list[str]) -> list[str]:
+        unknown = sorted(set(keys) - set(RECORDED))
+        if unknown:
+            raise ValueError(f"not recorded inputs: {', '.join(unknown)} (one of {RECORDED})")
+        return list(dict.fromkeys(keys))

@@ -6,11 +6,12 @@ import hashlib
 import logging
 import re
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import strawberry
 from graphql.error import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.scalars import JSON
 from strawberry.types import ExecutionContext
 from strawberry.types.nodes import SelectedField
 
@@ -29,11 +30,24 @@ class UserError:
     field: str | None
     message: str
     code: str
+    extensions: JSON | None = strawberry.field(
+        default=None,
+        description="Structured detail beside the message, for the codes that have it "
+        "(ASSESSMENT_INPUTS_MISSING: `missing`, each firm, compound and criterion); else null.",
+    )
 
 
 def user_errors(error: DomainError, lang: str) -> list[UserError]:
     parts = error.errors if isinstance(error, ValidationErrors) else [error]
-    return [UserError(field=e.field, message=e.render(lang), code=e.code) for e in parts]
+    return [
+        UserError(
+            field=e.field,
+            message=e.render(lang),
+            code=e.code,
+            extensions=cast("JSON | None", e.extensions),
+        )
+        for e in parts
+    ]
 
 
 def _target(result: object) -> str | None:
@@ -156,7 +170,11 @@ class CodedErrors(MaskErrors):
                         original.render(lang),
                         nodes=error.nodes,
                         path=error.path,
-                        extensions={"code": original.code, "field": original.field},
+                        extensions={
+                            **(original.extensions or {}),
+                            "code": original.code,
+                            "field": original.field,
+                        },
                     )
                 )
             elif original is not None and db.is_unavailable(original):

@@ -6,6 +6,7 @@ violation blacklists at once; settings changes take effect on the next run."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -14,38 +15,28 @@ from core.firms.contracts import create_management_contract
 from core.infra.enums import CaseKind, CaseStage, Role
 from core.infra.errors import ValidationErrors
 from core.infra.tenancy import in_city
-from core.models import Case, ManagementContract, ResidentRating
+from core.models import Case, ResidentRating
 from core.plugins import settings as plugin_settings
 from core.security.auth import Principal
 from schema.api.ids import to_global_id
-from tests.conftest import GraphQLClient, token
-from tests.factories import Town, build_town
+from tests.conftest import GraphQLClient
+from tests.plugins.dongguan_assessment.scenario import (
+    STANDING,
+    admin,
+    assessed_town,
+    record,
+    run,
+    run_and_publish,
+    today_is,
+)
 
 ADMIN = Principal(city="dongguan", role=Role.CITY_ADMIN, subject="admin-dg")
-RUN = """mutation($period: String!) { runFirmAssessment(period: $period) {
-    assessments { rank score grade passed firm { name }
-        compounds { compound { name } score homes inputs { criterion weight value detail } } }
-    errors { field code message } } }"""
-INPUT = """mutation($c: ID!, $p: String!, $k: String!, $v: Decimal, $f: [String!]) {
-    recordAssessmentInput(compoundId: $c, period: $p, criterion: $k, value: $v, failedItems: $f) {
-        input { value detail } errors { field code } } }"""
-STANDING = """query($id: ID!) { node(id: $id) { ... on Firm {
-    creditStanding { regime level label restrictions reasons } } } }"""
 
 
-def admin() -> str:
-    return token("dongguan", Role.CITY_ADMIN, subject="admin-dg")
-
-
-async def _inputs(
-    gql: GraphQLClient, compound_id: int, period: str, survey: int, party: int, failed: list[str]
-) -> None:
-    c = to_global_id("Compound", compound_id)
-    for k, v, f in (("owner_survey", survey, None), ("party_evaluation", party, None)):
-        body = await gql(INPUT, {"c": c, "p": period, "k": k, "v": str(v), "f": f}, auth=admin())
-        assert body["data"]["recordAssessmentInput"]["errors"] == []
-    body = await gql(INPUT, {"c": c, "p": period, "k": "inspection", "f": failed}, auth=admin())
-    assert body["data"]["recordAssessmentInput"]["errors"] == []
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[None]:
+    with today_is():
+        yield
 
 
 async def _rated_cases(compound_id: int, scores: list[int], on: dt.datetime) -> None:
@@ -63,29 +54,20 @@ async def _rated_cases(compound_id: int, scores: list[int], on: dt.datetime) -> 
             await ResidentRating.filter(id=rating.id).update(created_at=on)
 
 
-async def _town() -> Town:
-    town = await build_town("dongguan", compounds=3, cases_each=0)
-    with in_city("dongguan"):  # the second firm manages compound 1
-        await ManagementContract.create(
-            compound=town.compounds[1], firm=town.firms[1], starts_on=dt.date(2020, 1, 1)
-        )
-    return town
-
-
 async def test_scores_come_from_ratings_inputs_and_complaints_and_are_explained(
     empty_db: str, gql: GraphQLClient
 ):
-    town = await _town()
+    town = await assessed_town()
     c0, c1, c2 = town.compounds  # 100, 200, 300 homes; firm 0 manages c0 and c2
     await _rated_cases(c2.id, [5, 4, 3], dt.datetime(2026, 2, 1, 2, tzinfo=dt.UTC))
-    await _inputs(gql, c2.id, "2026Q1", survey=85, party=90, failed=["FIRE_ACCESS"])
-    await _inputs(gql, c0.id, "2026Q1", survey=60, party=70, failed=["CLEANING", "GREENING"])
+    await record(gql, c2.id, "2026Q1", survey=85, party=90, failed=["FIRE_ACCESS"])
+    await record(gql, c0.id, "2026Q1", survey=60, party=70, failed=["CLEANING", "GREENING"])
     bad = ["FIRE_ACCESS", "FACILITY_UPKEEP", "SECURITY_PATROL"]
-    await _inputs(gql, c1.id, "2026Q1", survey=30, party=40, failed=bad)
+    await record(gql, c1.id, "2026Q1", survey=30, party=40, failed=bad)
 
-    body = await gql(RUN, {"period": "2026q1"}, auth=admin())
-    result = body["data"]["runFirmAssessment"]
+    result = await run(gql, "2026q1")
     assert result["errors"] == []
+    assert result["run"]["period"] == "2026Q1"
     first, second = result["assessments"]
     # c2: satisfaction 0.5*85 + 0.5*75 (ratings 4.0 of 5) = 80, party 90, inspection 80,
     # complaints 3 per 300 homes = 1 per 100 -> 90: (40*80+20*90+30*80+10*90)/100 = 83.
@@ -111,21 +93,21 @@ async def test_scores_come_from_ratings_inputs_and_complaints_and_are_explained(
     assert inputs["complaint_rate"]["detail"]["complaints"] == 3
     assert inputs["inspection"]["detail"]["failed"][0]["code"] == "FIRE_ACCESS"
     assert inputs["party_evaluation"]["weight"] == "20"
-
-    again = (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"]
-    assert [e["field"] for e in again["errors"]] == ["period"]  # assessed once
+    # No credit deducted in the quarter: the score is the compounds' mean.
+    assert (first["baseScore"], first["creditPoints"], first["veto"]) == ("79.88", "0.00", None)
 
 
 async def test_two_failed_quarters_blacklist_the_firm_and_the_core_refuses_a_contract(
     empty_db: str, gql: GraphQLClient
 ):
-    town = await _town()
-    c0, c1, _ = town.compounds
+    town = await assessed_town()
+    c0, c1, c2 = town.compounds
     bad = ["FIRE_ACCESS", "FACILITY_UPKEEP", "SECURITY_PATROL"]
     for period in ("2026Q1", "2026Q2"):
-        await _inputs(gql, c1.id, period, survey=30, party=40, failed=bad)
-        body = await gql(RUN, {"period": period}, auth=admin())
-        assert body["data"]["runFirmAssessment"]["errors"] == []
+        for good in (c0, c2):
+            await record(gql, good.id, period, survey=80, party=85, failed=[])
+        await record(gql, c1.id, period, survey=30, party=40, failed=bad)
+        await run_and_publish(gql, period)
 
     weak = to_global_id("Firm", town.firms[1].id)
     standing = (await gql(STANDING, {"id": weak}, lang="en"))["data"]["node"]["creditStanding"]
@@ -180,7 +162,7 @@ RECORD = """mutation($input: RecordCreditEventInput!) { recordCreditEvent(input:
 async def test_a_serious_violation_blacklists_at_once_and_settings_take_effect(
     empty_db: str, gql: GraphQLClient
 ):
-    town = await _town()
+    town = await assessed_town()
     firm = to_global_id("Firm", town.firms[0].id)
     event = {
         "firmId": firm,
@@ -228,11 +210,12 @@ async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statem
 ):
     from core.infra.db import StatementCounter
 
-    town = await _town()
-    await _inputs(gql, town.compounds[1].id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
-    assert (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"][
-        "errors"
-    ] == []
+    town = await assessed_town()
+    c0, c1, c2 = town.compounds
+    await record(gql, c0.id, "2026Q1", survey=80, party=90, failed=[])
+    await record(gql, c2.id, "2026Q1", survey=90, party=90, failed=[])
+    await record(gql, c1.id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
+    await run_and_publish(gql, "2026Q1")
     query = "query($n: Int!) { firms(first: $n) { nodes { name creditStanding { level } } } }"
     counts = []
     for n in (1, 2):
@@ -245,9 +228,10 @@ async def test_credit_standings_of_a_page_of_firms_cost_a_fixed_number_of_statem
         "{ firmCreditRanking(first: 5) { nodes { rank firm { name } standing { level score } } } }"
     )
     nodes = ranking["data"]["firmCreditRanking"]["nodes"]
-    # Firm 0: only complaint rates recorded (none) -> 100; firm 1: (40*30+20*40+30*90+10*100)/100.
+    # Firm 0: c0 (40*80+20*90+30*100+10*100)/100 = 90, c2 94 -> (100*90+300*94)/400 = 93;
+    # firm 1: (40*30+20*40+30*90+10*100)/100 = 57.
     assert [(n["rank"], n["standing"]["level"], n["standing"]["score"]) for n in nodes] == [
-        (1, "EXCELLENT", "100.00"),
+        (1, "EXCELLENT", "93.00"),
         (2, "FAIL", "57.00"),
     ]
 
@@ -257,14 +241,13 @@ async def test_a_blacklisted_firm_ranks_after_every_firm_in_good_standing(
 ):
     # Issue 16.4: the ranking sorted by the regime's score only, so a firm blacklisted for a
     # serious violation kept its high assessment score and ranked first.
-    town = await _town()
+    town = await assessed_town()
     best, worst = town.firms
-    _, c1, c2 = town.compounds
-    await _inputs(gql, c2.id, "2026Q1", survey=85, party=90, failed=[])
-    await _inputs(gql, c1.id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
-    assert (await gql(RUN, {"period": "2026Q1"}, auth=admin()))["data"]["runFirmAssessment"][
-        "errors"
-    ] == []
+    c0, c1, c2 = town.compounds
+    await record(gql, c0.id, "2026Q1", survey=85, party=90, failed=[])
+    await record(gql, c2.id, "2026Q1", survey=85, party=90, failed=[])
+    await record(gql, c1.id, "2026Q1", survey=30, party=40, failed=["RECORDS"])
+    await run_and_publish(gql, "2026Q1")
     serious = {"firmId": to_global_id("Firm", best.id), "kind": "SERIOUS_VIOLATION",
                "reason": "挪用专项维修资金", "source": "inspection"}  # fmt: skip
     body = await gql(
