@@ -168,8 +168,9 @@ class _Revalidated:
     async def _finish(self, body: bytes) -> None:
         assert self.start is not None
         headers = MutableHeaders(scope=self.start)
-        for name in VARY:
-            headers.add_vary_header(name)
+        varies = [v.strip() for v in headers.get("vary", "").split(",") if v.strip()]
+        known = {v.lower() for v in varies}
+        headers["Vary"] = ", ".join(varies + [v for v in VARY if v.lower() not in known])
         if self.verdict.errors:
             headers["Cache-Control"] = NO_STORE
             await self.send(self.start)
