@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # headless Chromium, and a CJK font so that its screenshot shows the Chinese names.
 SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
 
-.PHONY: install demo serve test test-sqlite test-postgres lint system-packages schema clean
+.PHONY: install demo serve test test-sqlite test-postgres lint system-packages schema schema-release clean
 # `make -j test` still lints first and runs the two passes one after the other.
 .NOTPARALLEL:
 
@@ -68,8 +68,13 @@ system-packages:
 	if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then apt-get update; fi; \
 	apt-get install -y $$missing || { apt-get update && apt-get install -y $$missing; }
 
+# Every committed SDL (the core and each city's); `schema-release` makes them the released ones
+# that the breaking-change check compares against (docs/api.md, "The SDL files").
 schema: $(STAMP)
-	$(BIN)/python -c "from schema.api.build import core_schema; open('schema/schema.graphql', 'w').write(core_schema().as_str() + chr(10))"
+	$(BIN)/civicgraph schema write
+
+schema-release: $(STAMP)
+	$(BIN)/civicgraph schema release
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

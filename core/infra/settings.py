@@ -75,6 +75,17 @@ def _strings(raw: dict[str, object], key: str, default: tuple[str, ...]) -> tupl
 
 
 @dataclass(frozen=True)
+class Responses:
+    """How /graphql answers go on the wire: [responses] in config/civicgraph.toml, docs/api.md."""
+
+    # Smaller answers go uncompressed: below ~1 KB a compressed body saves less than a
+    # packet and costs the codec's time and headers.
+    compress_min_bytes: int = 1024
+    # Seconds a browser or shared cache may keep an anonymous caller's GET answer.
+    public_max_age: int = 10
+
+
+@dataclass(frozen=True)
 class DatabaseTimeouts:
     """Bounds that turn a database outage into a quick error instead of a hang."""
 
@@ -115,6 +126,7 @@ class Settings:
     limits: ApiLimits = field(default_factory=lambda: ApiLimits())
     database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
     cors: Cors = field(default_factory=lambda: Cors())
+    responses: Responses = field(default_factory=lambda: Responses())
     # PostgreSQL settings for every pooled connection ([database.postgres] in the TOML).
     postgres_settings: tuple[tuple[str, str], ...] = ()
 
@@ -174,6 +186,7 @@ def get_settings() -> Settings:
         limits=_section(ApiLimits, raw["api"]),  # type: ignore[arg-type]
         database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]
         cors=Cors.from_table(raw["api"], prefix="cors_"),
+        responses=_section(Responses, raw.get("responses", {})),  # type: ignore[arg-type]
         postgres_settings=tuple(
             (str(k), str(v)) for k, v in sorted(raw["database"].get("postgres", {}).items())
         ),

@@ -298,6 +298,39 @@ def schema_export(
         typer.echo(f"wrote {output}")
 
 
+@schema_app.command("write")
+def schema_write() -> None:
+    """Write every committed SDL: schema/schema.graphql and schema/sdl/<city>.graphql."""
+    from schema.api import sdl  # builds the schemas: ~1 s that other commands skip
+
+    for path in sdl.write():
+        typer.echo(f"wrote {path.relative_to(PROJECT_ROOT)}")
+
+
+@schema_app.command("check")
+def schema_check() -> None:
+    """Report changes since the released SDLs that break clients and nobody accepted."""
+    from schema.api import sdl
+
+    unexplained, stale = sdl.check()
+    for found in unexplained:
+        typer.echo(f"{found.sdl}: {found.change} ({found.kind})")
+    for entry in stale:
+        typer.echo(f"{sdl.DELIBERATE.name}: {entry.sdl}: {entry.change!r} matches no break")
+    if unexplained or stale:
+        raise typer.Exit(1)
+    typer.echo("no unaccepted breaking change since the released SDLs")
+
+
+@schema_app.command("release")
+def schema_release() -> None:
+    """Make the committed SDLs the released ones (schema/sdl/released/), the check's base."""
+    from schema.api import sdl
+
+    for path in sdl.release():
+        typer.echo(f"released {path.relative_to(PROJECT_ROOT)}")
+
+
 @app.command("plugins")
 def plugins_command(database_url: DatabaseOption = None) -> None:
     """List installed plugins: version, the hooks each implements, the cities enabling each."""

@@ -40,7 +40,7 @@ from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import bearer, cors, media, serving
+from schema.http import bearer, caching, cors, media, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -340,7 +340,12 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql/{city}", endpoint, methods=["GET", "POST"]),
+            # Compressed, and cacheable when anonymous (schema/http/caching.py); not sockets.
+            Route(
+                "/graphql/{city}",
+                caching.answers(endpoint, settings.responses),
+                methods=["GET", "POST"],
+            ),
             WebSocketRoute("/graphql/{city}", endpoint),
             # /admin/{city}: overview page and exports (schema/admin), on the same buckets.
             *admin_routes(endpoint.rate_limiter),

@@ -39,6 +39,7 @@ from schema.http import serving
 from schema.http.app import create_app
 from tests.conftest import token
 from tests.factories import Town, build_town
+from tests.npm import installed
 from tests.schema.admin.test_admin_page import _browser
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -59,17 +60,7 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def node() -> str:
     """node, with tests/clients' pinned packages installed (npm ci) when they are missing."""
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is missing in CI: the client tests need Node 20 and npm")
-        pytest.skip("node is not installed here: the npm clients cannot run")
-    if not (CLIENTS / "node_modules").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=CLIENTS, check=True, capture_output=True, timeout=240,
-        )  # fmt: skip
-    return path
+    return installed(CLIENTS)
 
 
 async def _uvicorn(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
