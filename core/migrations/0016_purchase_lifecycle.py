@@ -17,6 +17,17 @@ from tortoise.indexes import Index
 from core.security.rls import secure_city_tables
 
 
+class AlterDescription(ops.AlterField):
+    """An enum field's new members: only its description changes, so no table is rebuilt
+    (SQLite would rebuild the whole table, and other tables' same-city triggers refuse it)."""
+
+    async def database_forward(self, *args, **kwargs) -> None:
+        return None
+
+    async def database_backward(self, *args, **kwargs) -> None:
+        return None
+
+
 class Migration(migrations.Migration):
     dependencies = [('models', '0014_case_rounds_supervision_council_firms')]
 
@@ -53,7 +64,7 @@ class Migration(migrations.Migration):
             options={'table': 'social_workers', 'app': 'models', 'indexes': [Index(fields=['city_id', 'person_id'])], 'pk_attr': 'id'},
             bases=['CityModel'],
         ),
-        ops.AlterField(
+        AlterDescription(
             model_name='Organisation',
             name='kind',
             field=fields.CharEnumField(description='PARTY_STREET_COMMITTEE: PARTY_STREET_COMMITTEE\nPARTY_COMMUNITY: PARTY_COMMUNITY\nPARTY_COMPOUND_BRANCH: PARTY_COMPOUND_BRANCH\nPARTY_GRID_BRANCH: PARTY_GRID_BRANCH\nPARTY_BUILDING_GROUP: PARTY_BUILDING_GROUP\nRESIDENTS_COMMITTEE: RESIDENTS_COMMITTEE\nOWNERS_COMMITTEE: OWNERS_COMMITTEE\nSOCIAL_ORGANISATION: SOCIAL_ORGANISATION\nMASS_ORGANISATION: MASS_ORGANISATION\nSERVICE_VENUE: SERVICE_VENUE\nMEDIATION_COMMITTEE: MEDIATION_COMMITTEE\nGOVERNMENT_DEPARTMENT: GOVERNMENT_DEPARTMENT\nSERVICE_GROUP: SERVICE_GROUP\nVOLUNTEER_TEAM: VOLUNTEER_TEAM', enum_type=OrganisationKind, max_length=32),
@@ -63,7 +74,7 @@ class Migration(migrations.Migration):
             name='provider',
             field=fields.ForeignKeyField('models.Organisation', source_field='provider_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT),
         ),
-        ops.AlterField(
+        AlterDescription(
             model_name='ServicePurchaseRecord',
             name='status',
             field=fields.CharEnumField(default=PurchaseStatus.PROPOSED, description='PROPOSED: PROPOSED\nAPPROVED: APPROVED\nREJECTED: REJECTED\nCONTRACTED: CONTRACTED\nEVALUATED: EVALUATED\nCLOSED: CLOSED\nCANCELLED: CANCELLED', enum_type=PurchaseStatus, max_length=16),

@@ -84,11 +84,11 @@ def _rules(purchase: ServicePurchase, s: ZhuhaiPurchasingSettings) -> list[Viola
         zh, en = category.label_zh, category.label_en
         if purchase.provider_kind not in category.providers:
             kinds_zh = "或".join(PROVIDER_ZH.get(k, k) for k in category.providers)
-            kinds = " or ".join(k.replace("_", " ") for k in category.providers)
+            kinds = " or ".join(f"{k.replace('_', ' ')}s" for k in category.providers)
             found.append(
                 Violation(
                     "providerId",
-                    Text(f"{zh}只能向{kinds_zh}购买", f"{en} is bought from {kinds}s only"),
+                    Text(f"{zh}只能向{kinds_zh}购买", f"{en} is bought from {kinds} only"),
                 )
             )
         if purchase.amount > category.cap:

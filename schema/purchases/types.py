@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Any
 
 import strawberry
 
@@ -18,7 +18,7 @@ from core.purchases import deliveries, lifecycle
 from schema.api.context import Info
 from schema.api.relay import Connection, Node, connection
 from schema.api.rows import FromRow
-from schema.organisations.types import Organisation
+from schema.organisations.types import Organisation, PurchaseProvider
 
 ProcurementMethod = enums.ProcurementMethod
 PurchaseStatus = enums.PurchaseStatus
@@ -30,7 +30,7 @@ strawberry.enum(ProviderKind)
 
 
 @strawberry.type(description="A registered social worker (社工), who may provide services.")
-class SocialWorker(Node):
+class SocialWorker(PurchaseProvider):
     pk: strawberry.Private[int]
     organisation_id: strawberry.Private[int | None]
     name: str
@@ -46,15 +46,6 @@ class SocialWorker(Node):
             return None
         row = await info.context.loaders.rows[OrganisationModel].load(self.organisation_id)
         return Organisation.from_row(row) if row else None
-
-
-PurchaseProvider = Annotated[
-    Organisation | SocialWorker,
-    strawberry.union(
-        "PurchaseProvider",
-        description="A social organisation or volunteer team (Organisation), or a SocialWorker.",
-    ),
-]
 
 
 @strawberry.type(description="One report of service given under a contracted purchase.")
@@ -125,14 +116,14 @@ class ServicePurchase(Node):
         return PurchaseStatus(self.status).label(info.context.lang)
 
     @strawberry.field(description="Who provides (or, before the contract, is proposed to).")
-    async def provider(self, info: Info) -> PurchaseProvider | None:
+    async def provider(self, info: Info) -> PurchaseProvider:
+        # One of the two is set (core/purchases/providers.py), each a same-city foreign key.
         if self.social_worker_id is not None:
             row = await info.context.loaders.social_workers.load(self.social_worker_id)
-            return SocialWorker.from_row(row) if row else None
-        if self.provider_id is None:
-            return None
+            return SocialWorker.from_row(row)  # type: ignore[arg-type]
+        assert self.provider_id is not None
         row = await info.context.loaders.rows[OrganisationModel].load(self.provider_id)
-        return Organisation.from_row(row) if row else None
+        return Organisation.from_row(row)  # type: ignore[arg-type]
 
     @strawberry.field(description="The reports of service given, newest first.")
     async def deliveries(

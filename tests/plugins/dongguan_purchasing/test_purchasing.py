@@ -14,11 +14,12 @@ from core.security.auth import Principal
 from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
+from tests.purchase_steps import api_contract
 
 ADMIN = Principal(city="dongguan", role=Role.CITY_ADMIN, subject="admin-dg")
 PROPOSE = """mutation($input: ProposeServicePurchaseInput!) {
     proposeServicePurchase(input: $input) {
-        purchase { id category amount status } errors { field code message } } }"""
+        purchase { id category amount status version } errors { field code message } } }"""
 
 
 def admin() -> str:
@@ -59,6 +60,16 @@ async def test_a_purchase_is_refused_with_all_its_violations_then_accepted(
         )
     first = await gql(PROPOSE, _input(seasoned.id, amount="500000"), auth=admin())
     assert first["data"]["proposeServicePurchase"]["errors"] == []
+    # Counted against the cap once contracted, not as a proposal.
+    signed = await api_contract(
+        gql,
+        admin(),
+        first["data"]["proposeServicePurchase"]["purchase"],
+        to_global_id("Organisation", seasoned.id),
+        amount="500000",
+        periodStart="2026-03-01",
+    )
+    assert signed["errors"] == []
 
     listed = await gql(
         """mutation($o: ID!) { addToBlacklist(organisationId: $o, reason: "虚报服务人次") {
