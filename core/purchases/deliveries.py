@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from core.infra import clock
 from core.infra.enums import PurchaseStatus, Role
@@ -57,10 +57,10 @@ async def _in_sight(principal: Principal, purchase_id: int) -> bool:
         return True
     purchases = ServicePurchaseRecord.filter(id=purchase_id)
     if scope.kind is ScopeKind.STREET:
-        communities = Community.filter(street_id=scope.id).values("id")
+        communities = Subquery(Community.filter(street_id=scope.id).values("id"))
         return await purchases.filter(community_id__in=communities).exists()
     if scope.kind is ScopeKind.ORGANISATION:
-        workers = SocialWorker.filter(organisation_id=scope.id).values("id")
+        workers = Subquery(SocialWorker.filter(organisation_id=scope.id).values("id"))
         mine = Q(provider_id=scope.id) | Q(social_worker_id__in=workers)
         return await purchases.filter(mine).exists()
     return False
