@@ -14,6 +14,7 @@ from typing import Any
 from core.infra.enums import OrganisationKind, ProviderKind, Role
 from core.infra.errors import DomainError
 from core.infra.i18n import Text
+from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.models import Organisation, SocialWorker
 from core.security.access import require_role
 from core.security.auth import Principal
@@ -106,3 +107,10 @@ async def social_worker_by_id(principal: Principal, pk: int) -> dict[str, Any] |
     """One social worker, for those who read purchases (admins)."""
     require_role(principal, PROVIDER_READERS)
     return (await social_workers_by_id([pk])).get(pk)
+
+
+async def list_social_workers(principal: Principal, page: PageRequest) -> Page:
+    """The city's registered social workers, newest registration first (admins)."""
+    require_role(principal, PROVIDER_READERS)
+    order = Ordering("registered_on", descending=True)
+    return await paginate(SocialWorker.all(), order, page, SOCIAL_WORKER_FIELDS)

@@ -14,7 +14,7 @@ from core.infra.errors import DomainError
 from core.infra.pagination import page_request
 from core.purchases import deliveries
 from core.purchases import proposals as purchases
-from core.purchases.providers import ProviderRef, social_worker_by_id
+from core.purchases.providers import ProviderRef, list_social_workers, social_worker_by_id
 from schema.api.context import Info
 from schema.api.errors import UserError
 from schema.api.ids import from_global_id, pk_of
@@ -70,6 +70,15 @@ class PurchasesQuery:
             info.context.principal, page_request(first, after), category
         )
         return connection(page, ServicePurchase.from_row)
+
+    @strawberry.field(
+        description="The city's registered social workers (providers), newest first; admins."
+    )
+    async def social_workers(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SocialWorker]:
+        page = await list_social_workers(info.context.principal, page_request(first, after))
+        return connection(page, SocialWorker.from_row)
 
 
 async def _purchase(info: Info, pk: int) -> ServicePurchase | None:

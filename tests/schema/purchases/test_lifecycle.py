@@ -302,8 +302,12 @@ async def test_evaluation_and_closing_errors_come_back_together(
     provider = await provider_in(town)
     row = await purchase_in(S.CONTRACTED, provider, town)
     gid = to_global_id("ServicePurchase", row.id)
-    marks = [{"criterion": "OUTCOMES", "points": 41}, {"criterion": "SPEED", "points": 5},
-             {"criterion": "FINANCE", "points": 10}, {"criterion": "FINANCE", "points": 9}]  # fmt: skip
+    marks = [
+        {"criterion": "OUTCOMES", "points": 41},
+        {"criterion": "SPEED", "points": 5},
+        {"criterion": "FINANCE", "points": 10},
+        {"criterion": "FINANCE", "points": 9},
+    ]
     duplicate = await send(gql, EVALUATE, {"purchaseId": gid, "version": 3, "marks": marks})
     assert [(e["field"], e["code"]) for e in duplicate["errors"]] == [("marks", "DUPLICATE")]
     payload = await send(gql, EVALUATE, {"purchaseId": gid, "version": 3, "marks": marks[:3]})
