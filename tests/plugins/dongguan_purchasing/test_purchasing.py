@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core.infra.enums import OrganisationKind, Role
+from core.infra.errors import ValidationErrors
 from core.infra.tenancy import in_city
 from core.models import Organisation, ServicePurchaseRecord
 from core.plugins import settings as plugin_settings
@@ -97,6 +100,8 @@ async def test_a_purchase_is_refused_with_all_its_violations_then_accepted(
     # An unknown category is named as such.
     other = (await gql(PROPOSE, _input(seasoned.id, category="SPORTS"), auth=admin()))["data"]
     assert [e["field"] for e in other["proposeServicePurchase"]["errors"]] == ["category"]
+    # The categories named as the seed names them: 精神慰藉 for emotional comfort.
+    assert "、精神慰藉、" in other["proposeServicePurchase"]["errors"][0]["message"]
 
     # Settings change: a higher cap, direct commission allowed up to 200,000, newcomers welcome.
     with in_city("dongguan"):
@@ -121,3 +126,15 @@ async def test_a_purchase_is_refused_with_all_its_violations_then_accepted(
     )
     payload = accepted["data"]["proposeServicePurchase"]
     assert payload["errors"] == [] and payload["purchase"]["status"] == "PROPOSED"
+
+
+async def test_evaluation_criteria_must_add_up_to_100(empty_db: str):
+    with in_city("dongguan"), pytest.raises(ValidationErrors) as refused:
+        await plugin_settings.update_plugin(
+            ADMIN,
+            "dongguan_purchasing",
+            {"evaluation_criteria": [
+                {"key": "OUTCOMES", "label_zh": "服务成效", "label_en": "outcomes", "max_points": 60}
+            ]},
+        )  # fmt: skip
+    assert refused.value.errors[0].field.startswith("settings")

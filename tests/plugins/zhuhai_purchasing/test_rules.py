@@ -136,3 +136,18 @@ async def test_the_yearly_budget_counts_what_was_committed(empty_db: str):
     assert [
         (e.field, localise(e.params["reason"], "en")) for e in refused_contract.value.errors
     ] == [("amount", left)]
+
+
+async def test_a_station_is_evaluated_on_its_own_criteria_and_the_pass_mark_is_a_setting(
+    empty_db: str,
+):
+    with in_city("zhuhai"):
+        care = await plugins.purchase_evaluation_rules(purchase())
+        station = await plugins.purchase_evaluation_rules(purchase(category="SOCIAL_WORK_STATION"))
+        await plugin_settings.update_plugin(ZHUHAI_ADMIN, "zhuhai_purchasing", {"pass_score": 80})
+        stricter = await plugins.purchase_evaluation_rules(purchase())
+    assert [(c.key, c.max_points) for c in care.criteria] == [
+        ("QUANTITY", 30), ("QUALITY", 30), ("RESIDENTS", 30), ("RECORDS", 10),
+    ]  # fmt: skip
+    assert [c.key for c in station.criteria] == ["CASELOAD", "QUALITY", "RECORDS"]
+    assert (care.pass_score, stricter.pass_score, care.plugin) == (70, 80, "zhuhai_purchasing")
