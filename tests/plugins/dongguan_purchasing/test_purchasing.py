@@ -133,8 +133,10 @@ async def test_evaluation_criteria_must_add_up_to_100(empty_db: str):
         await plugin_settings.update_plugin(
             ADMIN,
             "dongguan_purchasing",
-            {"evaluation_criteria": [
-                {"key": "OUTCOMES", "label_zh": "服务成效", "label_en": "outcomes", "max_points": 60}
-            ]},
-        )  # fmt: skip
+            {
+                "evaluation_criteria": [
+                    {"key": "A", "label_zh": "甲", "label_en": "a", "max_points": 60}
+                ]
+            },
+        )
     assert refused.value.errors[0].field.startswith("settings")
