@@ -28,6 +28,7 @@ from core.devdata.demo_cities import (
 )
 from core.devdata.generate import CASE_TITLES, due_dates, social_credit_code
 from core.devdata.grassroots import load_grassroots_demo
+from core.devdata.purchases import load_purchases_demo
 from core.infra import clock
 from core.infra.cities import ensure_cities, load_city_configs
 from core.infra.enums import CaseKind, Role
@@ -348,6 +349,8 @@ async def load_everything(progress: Callable[[str], None] | None = None) -> dict
     say = progress or (lambda _: None)
     totals = await load_demo(say)
     for table, n in (await load_grassroots_demo()).items():
+        totals[table] = totals.get(table, 0) + n
+    for table, n in (await load_purchases_demo(say)).items():
         totals[table] = totals.get(table, 0) + n
     for slug in sorted(load_city_configs()):
         with in_city(slug):

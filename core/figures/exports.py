@@ -204,13 +204,13 @@ async def rank_rows(area: Area, as_of: dt.date) -> AsyncIterator[Row]:
         yield [r.firm_id, r.name, r.compounds, r.homes, r.cases, r.cases_per_1000_homes]
 
 
-SPEND_COLUMNS = ("category", "purchases", "amount")
+SPEND_COLUMNS = ("category", "purchases", "amount", "paid")
 
 
 async def spend_rows(area: Area, as_of: dt.date) -> AsyncIterator[Row]:
     await figures.check_area(area)
     for c in await figures.purchase_spend(area, as_of):
-        yield [c.category, c.purchases, c.amount]
+        yield [c.category, c.purchases, c.amount, c.paid]
 
 
 WORK_ITEM_COLUMNS = ("id", "name", "basis", "admitted_on", "withdrawn_on")

@@ -20,7 +20,7 @@ from core.infra.enums import INITIAL_STAGE, CaseStage, ManagementMode, Organisat
 from core.infra.errors import DomainError
 from core.infra.tenancy import current_city
 from core.models import Community, Street
-from core.purchases.proposals import NOT_COUNTED
+from core.purchases.spend import COMMITTED_SQL
 from core.security.access import require_role
 from core.security.auth import Principal
 
@@ -428,28 +428,36 @@ async def area_for(
 class CategorySpend:
     category: str
     purchases: int
-    amount: float
+    amount: float  # committed: contracts running, what was paid under those ended
+    paid: float
 
 
 async def purchase_spend(area: Area, as_of: dt.date) -> list[CategorySpend]:
     """Government purchase of services committed this calendar year, by category.
 
-    Purchases (core/models/purchases.py) starting from 1 January of `as_of`'s year up to
-    `as_of`, cancelled ones left out (core.purchases.proposals.NOT_COUNTED). For a street or
-    community,
-    only purchases made for one of its communities count; the city counts every purchase.
+    Purchases (core/models/purchases.py) whose contract starts from 1 January of `as_of`'s
+    year up to `as_of`; each counts what it commits (core/purchases/spend.py): proposals
+    nothing, running contracts their amount, ended ones what was paid. For a street or
+    community only purchases made for one of its communities count; the city counts every
+    purchase.
     """
-    cond, extra = area.where("cm", 4 + len(NOT_COUNTED))
-    excluded = db.placeholders(4, len(NOT_COUNTED))
+    cond, extra = area.where("cm", 4)
     join = "JOIN" if area.kind is not AreaKind.CITY else "LEFT JOIN"
     sql = (
-        "SELECT sp.category, COUNT(*) AS n, SUM(sp.amount) AS amount FROM service_purchases sp "
+        f"SELECT sp.category, COUNT(*) AS n, SUM({COMMITTED_SQL}) AS amount, "
+        "SUM(COALESCE(sp.paid_amount, 0)) AS paid FROM service_purchases sp "
         f"{join} communities cm ON cm.id = sp.community_id "
-        "WHERE sp.city_id = $1 AND sp.period_start >= $2 AND sp.period_start <= $3 "
-        f"AND sp.status NOT IN ({excluded}){cond} GROUP BY sp.category ORDER BY sp.category"
+        "WHERE sp.city_id = $1 AND sp.contract_start >= $2 AND sp.contract_start <= $3"
+        f"{cond} GROUP BY sp.category ORDER BY sp.category"
     )
     params = [current_city(), _date(as_of.replace(month=1, day=1)), _date(as_of)]
-    rows = await db.fetch(sql, [*params, *(s.value for s in NOT_COUNTED), *extra])
+    rows = await db.fetch(sql, [*params, *extra])
     return [
-        CategorySpend(r["category"], int(r["n"]), round(float(r["amount"] or 0), 2)) for r in rows
+        CategorySpend(
+            r["category"],
+            int(r["n"]),
+            round(float(r["amount"] or 0), 2),
+            round(float(r["paid"] or 0), 2),
+        )
+        for r in rows
     ]

@@ -47,6 +47,8 @@ class OrganisationKind(Labelled):
     MEDIATION_COMMITTEE = "MEDIATION_COMMITTEE"
     GOVERNMENT_DEPARTMENT = "GOVERNMENT_DEPARTMENT"
     SERVICE_GROUP = "SERVICE_GROUP"
+    # A registered volunteer service team (志愿服务队): may provide purchased services.
+    VOLUNTEER_TEAM = "VOLUNTEER_TEAM"
 
 
 class CaseKind(Labelled):
@@ -153,6 +155,7 @@ LABELS: dict[Labelled, tuple[str, str]] = {
     OrganisationKind.MEDIATION_COMMITTEE: ("人民调解委员会", "people's mediation committee"),
     OrganisationKind.GOVERNMENT_DEPARTMENT: ("政府部门", "government department"),
     OrganisationKind.SERVICE_GROUP: ("服务小组", "service group"),
+    OrganisationKind.VOLUNTEER_TEAM: ("志愿服务队", "volunteer team"),
     CaseKind.PROPERTY_DISPUTE: ("物业纠纷", "property dispute"),
     CaseKind.SERVICE_REQUEST: ("一口受理服务", "one-window service request"),
     CaseKind.MEDIATION: ("矛盾调解", "mediation"),
@@ -354,10 +357,22 @@ class ProcurementMethod(Labelled):
 
 
 class PurchaseStatus(Labelled):
+    # The order of a purchase's life (core/purchases/lifecycle.py holds the transitions).
     PROPOSED = "PROPOSED"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
     CONTRACTED = "CONTRACTED"
     EVALUATED = "EVALUATED"
+    CLOSED = "CLOSED"
     CANCELLED = "CANCELLED"
+
+
+class ProviderKind(Labelled):
+    """Who provides a purchased service (DOMAIN.md, process 6)."""
+
+    ORGANISATION = "ORGANISATION"  # a social organisation (社会组织)
+    SOCIAL_WORKER = "SOCIAL_WORKER"  # a registered social worker (社工)
+    VOLUNTEER_TEAM = "VOLUNTEER_TEAM"  # a volunteer service team (志愿服务队)
 
 
 LABELS.update(
@@ -370,8 +385,14 @@ LABELS.update(
         ProcurementMethod.SINGLE_SOURCE: ("单一来源", "single source"),
         ProcurementMethod.DIRECT_COMMISSION: ("直接委托", "direct commission"),
         PurchaseStatus.PROPOSED: ("已提议", "proposed"),
+        PurchaseStatus.APPROVED: ("已批准", "approved"),
+        PurchaseStatus.REJECTED: ("未获批准", "rejected"),
         PurchaseStatus.CONTRACTED: ("已签约", "contracted"),
         PurchaseStatus.EVALUATED: ("已评价", "evaluated"),
+        PurchaseStatus.CLOSED: ("已结项", "closed"),
         PurchaseStatus.CANCELLED: ("已取消", "cancelled"),
+        ProviderKind.ORGANISATION: ("社会组织", "social organisation"),
+        ProviderKind.SOCIAL_WORKER: ("社会工作者", "social worker"),
+        ProviderKind.VOLUNTEER_TEAM: ("志愿服务队", "volunteer team"),
     }
 )

@@ -87,8 +87,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # Cases (docs/cases.md)
     "CASE_CLOSED": ("案件已结案，不可再修改", "the case is closed and read-only"),
     "VERSION_CONFLICT": (
-        "案件已被他人修改（当前版本 {current}），请刷新后重试",
-        "the case was changed by someone else (now version {current}); reload and retry",
+        "已被他人修改（当前版本 {current}），请刷新后重试",
+        "it was changed by someone else (now version {current}); reload and retry",
     ),
     "UNKNOWN_STAGE": ("未知阶段：{stage}", "unknown stage: {stage}"),
     "STAGE_NOT_IN_WORKFLOW": (
@@ -414,9 +414,38 @@ MESSAGES.update(
             "this city runs no credit regime plugin to record the event",
         ),
         "NOT_POSITIVE": ("{field} 必须大于零", "{field} must be greater than zero"),
-        "PURCHASE_NOT_PROPOSED": (
-            "只能评价或决定处于提议状态的购买",
-            "only a proposed purchase can be decided",
+        # The purchase lifecycle (core/purchases/lifecycle.py, core/purchases/deliveries.py).
+        "WRONG_STATUS": (
+            "该购买项目处于{status}状态，此操作仅在{expected}状态可用",
+            "the purchase is {status}; this is only possible when it is {expected}",
+        ),
+        "UNKNOWN_CRITERION": (
+            "{field}：本市评估指标中没有 {criterion}",
+            "{field}: the city evaluates by no criterion {criterion}",
+        ),
+        "CRITERION_MISSING": (
+            "{field}：缺少“{criterion}”的得分",
+            "{field}: no mark for {criterion}",
+        ),
+        "MARK_OUT_OF_RANGE": (
+            "{field}：“{criterion}”的得分应在 0 到 {max} 之间",
+            "{field}: the mark for {criterion} must be between 0 and {max}",
+        ),
+        "DELIVERIES_MISSING": (
+            "尚无服务记录，不能评估",
+            "no delivery of the service is reported yet to evaluate",
+        ),
+        "NOT_CONTRACTED": (
+            "{field}：该购买项目未签约，无付款",
+            "{field}: nothing is paid before a contract",
+        ),
+        "PAID_OVER_CONTRACT": (
+            "{field} 应在 0 到合同金额 {amount} 元之间",
+            "{field} must be between 0 and the contract's {amount} yuan",
+        ),
+        "OUTSIDE_CONTRACT": (
+            "{field} 应在合同期 {start} 至 {end} 之内",
+            "{field} must fall in the contract's period, {start} to {end}",
         ),
     }
 )

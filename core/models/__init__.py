@@ -28,7 +28,7 @@ from core.models.owners import Unit, UnitOwnership
 from core.models.people import Person
 from core.models.places import Building, City, Community, Compound, Grid, Street
 from core.models.plugins import PluginConfiguration, PluginConfigurationChange
-from core.models.purchases import ServicePurchaseRecord
+from core.models.purchases import ServiceDelivery, ServicePurchaseRecord, SocialWorker
 from core.models.votes import Ballot, Elector, ElectorMember, Vote, VoteOption
 from core.models.workitems import WorkItem, WorkItemRequest, WorkItemRequestCommunity
 
@@ -65,7 +65,9 @@ __all__ = [
     "PluginConfigurationChange",
     "ProgressReport",
     "ResidentRating",
+    "ServiceDelivery",
     "ServicePurchaseRecord",
+    "SocialWorker",
     "Street",
     "Unit",
     "UnitOwnership",

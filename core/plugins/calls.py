@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any, cast
 
 from core.infra.errors import DomainError
+from core.infra.i18n import Text
 from core.plugins.config import (
     InstalledPlugin,
     check_city_configs,
@@ -39,6 +40,8 @@ from core.plugins.contributions import (
     CreditRecord,
     CreditStanding,
     Criterion,
+    EvaluationCriterion,
+    EvaluationRules,
     Reconciliation,
     Refusal,
     SchemaContribution,
@@ -94,6 +97,7 @@ __all__ = [
     "pinned",
     "plugin_models",
     "plugin_version",
+    "purchase_evaluation_rules",
     "purchase_violations",
     "reconcile_state_owned_projects",
     "record_credit_event",
@@ -214,6 +218,33 @@ async def purchase_violations(purchase: ServicePurchase) -> list[Violation]:
     ):
         violations.extend(_named(v, plugin) for v in items)
     return violations
+
+
+# With no plugin answering, a purchased service is evaluated as a whole.
+DEFAULT_EVALUATION = EvaluationRules(
+    (EvaluationCriterion("OVERALL", Text("总体评价", "overall"), 100),), pass_score=60
+)
+
+
+async def purchase_evaluation_rules(purchase: ServicePurchase) -> EvaluationRules:
+    """The first enabled plugin's evaluation rules for `purchase`, else DEFAULT_EVALUATION.
+
+    A plugin's criteria must have unique keys and points adding up to 100: anything else is
+    the plugin's fault (PLUGIN_FAILED), not the evaluator's.
+    """
+    found = await _call(
+        await _current(), "purchase_evaluation_rules", firstresult=True, purchase=purchase
+    )
+    if not found:
+        return DEFAULT_EVALUATION
+    plugin, rules = found[0]
+    keys = [c.key for c in rules.criteria]
+    points = sum(c.max_points for c in rules.criteria)
+    if len(set(keys)) != len(keys) or points != 100 or not 0 <= rules.pass_score <= 100:
+        error = ValueError(f"criteria keys {keys} with {points} points, pass {rules.pass_score}")
+        raise PluginFailed(plugin, "purchase_evaluation_rules", error)
+    named: EvaluationRules = _named(rules, plugin)
+    return named
 
 
 # -------------------------------------------------------------------------

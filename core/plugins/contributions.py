@@ -216,16 +216,37 @@ class CreditRecord:
 
 @dataclass(frozen=True)
 class ServicePurchase:
-    """A proposed government purchase of services, as the purchasing rules see it."""
+    """A government purchase of services, as the purchasing rules see it: proposed, or the
+    contract about to be signed (`extra["stage"]` is "proposal" or "contract")."""
 
     provider_id: int
-    provider_kind: str  # "organisation" or "firm"
+    # "organisation", "social_worker" or "volunteer_team" (a city's own may add "firm").
+    provider_kind: str
     category: str
     amount: Decimal
     procurement_method: str
     compound_id: int | None = None
     community_id: int | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class EvaluationCriterion:
+    """One thing a city evaluates a purchased service by, and the most points it gives."""
+
+    key: str
+    label: Text
+    max_points: int
+
+
+@dataclass(frozen=True)
+class EvaluationRules:
+    """How a city evaluates a purchased service: criteria whose points add up to 100 and
+    the score from which the service passes."""
+
+    criteria: tuple[EvaluationCriterion, ...]
+    pass_score: int = 60
+    plugin: str = ""
 
 
 # ---------------------------------------------------------------------------

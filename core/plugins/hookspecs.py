@@ -25,6 +25,7 @@ from core.plugins.contributions import (
     CreditRecord,
     CreditStanding,
     Criterion,
+    EvaluationRules,
     PluginModels,
     Refusal,
     SchemaContribution,
@@ -212,6 +213,24 @@ def validate_service_purchase(
     caps, procurement method by amount. Return all violations, not the first only; an
     empty list or None means valid. May return an awaitable of the list. Collected and
     flattened across plugins.
+
+    Called again when the purchase is contracted, with the contract's provider, amount and
+    period (`purchase.extra["stage"] == "contract"`; `"proposal"` before): caps are checked
+    against contracts, since a proposal commits nothing (`spent`).
+    """
+
+
+@hookspec(firstresult=True)
+def purchase_evaluation_rules(
+    city: CityPlugins, purchase: ServicePurchase
+) -> EvaluationRules | None:
+    """Return the criteria a purchased service is evaluated by, and the pass mark.
+
+    Called when a contracted purchase is evaluated (`evaluateServicePurchase`) and when a
+    client reads a purchase's `evaluationCriteria`. The criteria's `max_points` must add up
+    to 100 and their keys be unique; the evaluator gives each criterion 0..max_points and
+    the score is their sum, passed from `pass_score` up. Return None to leave it to another
+    plugin; with none, one criterion `OVERALL` of 100 points and a pass mark of 60.
     """
 
 

@@ -1,10 +1,12 @@
-"""Government purchases of community services from social organisations, any city.
+"""Proposing government purchases of community services, any city; the rest of a purchase's
+life is core/purchases/lifecycle.py.
 
-The core checks what holds everywhere (the provider is a social organisation of the city,
-the amount is positive, the period is in order) and asks the city's plugins for every
-violation of the city's own rules (categories, caps, procurement method by amount, provider
-eligibility and blacklists: core.plugins.calls.purchase_violations). All errors come back at
-once and nothing is written unless there are none.
+The core checks what holds everywhere (the provider is a social organisation, volunteer team
+or registered social worker of the city, core/purchases/providers.py; the amount is positive;
+the period is in order) and asks the city's plugins for every violation of the city's own
+rules (categories, caps, procurement method by amount, provider eligibility and blacklists:
+core.plugins.calls.purchase_violations). All errors come back at once and nothing is written
+unless there are none. A proposal commits no money (core/purchases/spend.py).
 """
 
 from __future__ import annotations
@@ -16,52 +18,66 @@ from typing import Any
 
 from tortoise.transactions import in_transaction
 
-from core.infra.enums import OrganisationKind, ProcurementMethod, PurchaseStatus, Role
+from core.infra.enums import ProcurementMethod
 from core.infra.errors import DomainError, ValidationErrors
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
-from core.models import Community, Organisation, ServicePurchaseRecord
+from core.models import Community, ServicePurchaseRecord
 from core.plugins import calls as plugins
 from core.plugins.contributions import ServicePurchase
+from core.purchases.providers import PROVIDER_READERS, Provider, ProviderRef, resolve_provider
 from core.security.access import require_role
 from core.security.auth import Principal, ScopeKind
 
-PURCHASERS = frozenset({Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
+PURCHASERS = PROVIDER_READERS
 PURCHASE_FIELDS = (
     "id",
     "title",
     "category",
+    "provider_kind",
     "provider_id",
+    "social_worker_id",
     "community_id",
     "amount",
     "period_start",
     "period_end",
     "procurement_method",
     "deliverables",
-    "evaluation_score",
-    "evaluation",
     "status",
+    "version",
+    "decision_note",
+    "contract_amount",
+    "contract_start",
+    "contract_end",
+    "contracted_on",
+    "evaluation_score",
+    "evaluation_marks",
+    "evaluation_passed",
+    "evaluation",
+    "paid_amount",
     "created_at",
 )
 TITLE_MAX = 200
 CATEGORY_MAX = 40
-# Purchases that no longer count against anything (caps, spend figures).
-NOT_COUNTED = (PurchaseStatus.CANCELLED,)
 
 
 @dataclass(frozen=True)
 class ProposePurchaseInput:
     title: str
     category: str
-    provider_id: int
+    # The provider: an Organisation (social organisation or volunteer team) or a SocialWorker.
+    provider_id: int | None
     amount: Decimal
     period_start: dt.date
     period_end: dt.date
     procurement_method: ProcurementMethod
     deliverables: str = ""
     community_id: int | None = None
+    social_worker_id: int | None = None
 
 
-async def _input_errors(data: ProposePurchaseInput, street: int | None) -> list[DomainError]:
+async def _input_errors(
+    data: ProposePurchaseInput, street: int | None
+) -> tuple[list[DomainError], Provider | None]:
     errors = []
     if not data.title.strip():
         errors.append(DomainError("REQUIRED", "title"))
@@ -71,12 +87,11 @@ async def _input_errors(data: ProposePurchaseInput, street: int | None) -> list[
         errors.append(DomainError("REQUIRED", "category"))
     elif len(data.category.strip()) > CATEGORY_MAX:
         errors.append(DomainError("TOO_LONG", "category", max=CATEGORY_MAX))
-    provider = await Organisation.filter(id=data.provider_id).values("kind")
-    if not provider:
-        errors.append(DomainError("NOT_FOUND", "providerId"))
-    elif provider[0]["kind"] != OrganisationKind.SOCIAL_ORGANISATION:
-        expected = OrganisationKind.SOCIAL_ORGANISATION.label()
-        errors.append(DomainError("WRONG_ORGANISATION_KIND", "providerId", expected=expected))
+    provider = None
+    try:
+        provider = await resolve_provider(ProviderRef(data.provider_id, data.social_worker_id))
+    except DomainError as e:
+        errors.append(e)
     communities = Community.filter(id=data.community_id)
     if street is not None:
         # A street admin buys for a community of their own street; another street's
@@ -90,7 +105,7 @@ async def _input_errors(data: ProposePurchaseInput, street: int | None) -> list[
         errors.append(DomainError("NOT_POSITIVE", "amount"))
     if data.period_end < data.period_start:
         errors.append(DomainError("DATE_ORDER", "periodEnd"))
-    return errors
+    return errors, provider
 
 
 async def propose_service_purchase(
@@ -99,13 +114,13 @@ async def propose_service_purchase(
     """Record a proposed purchase, or refuse with every error (core's and the city's)."""
     require_role(principal, PURCHASERS)
     street = principal.scope.id if principal.scope.kind is ScopeKind.STREET else None
-    errors = await _input_errors(data, street)
-    if errors:
+    errors, provider = await _input_errors(data, street)
+    if errors or provider is None:
         raise ValidationErrors(errors)
     # The city's rules only for a well-formed purchase: they may sum amounts, read dates.
     proposal = ServicePurchase(
-        provider_id=data.provider_id,
-        provider_kind="organisation",
+        provider_id=provider.id,
+        provider_kind=provider.plugin_kind,
         category=data.category.strip(),
         amount=data.amount,
         procurement_method=data.procurement_method.value,
@@ -121,7 +136,7 @@ async def propose_service_purchase(
         row = await ServicePurchaseRecord.create(
             title=data.title.strip(),
             category=data.category.strip(),
-            provider_id=data.provider_id,
+            **provider.columns(),
             community_id=data.community_id,
             amount=data.amount,
             period_start=data.period_start,
@@ -131,21 +146,6 @@ async def propose_service_purchase(
             proposed_by=principal.subject or "",
         )
     return (await ServicePurchaseRecord.filter(id=row.id).values(*PURCHASE_FIELDS))[0]
-
-
-async def spent(category: str, start: dt.date, end: dt.date) -> Decimal:
-    """What the city has committed in a category for purchases starting in [start, end].
-
-    For plugins' caps and for figures: one statement, cancelled purchases left out.
-    """
-    rows = (
-        await ServicePurchaseRecord.filter(
-            category=category, period_start__gte=start, period_start__lte=end
-        )
-        .exclude(status__in=NOT_COUNTED)
-        .values_list("amount", flat=True)
-    )
-    return sum((Decimal(a) for a in rows), Decimal(0))
 
 
 async def purchase_by_id(principal: Principal, purchase_id: int) -> dict[str, Any] | None:

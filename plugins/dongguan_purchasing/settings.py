@@ -13,10 +13,38 @@ CATEGORIES = {
     "DISABILITY_ASSISTANCE": ("助残服务", "disability assistance"),
     "CHILDCARE": ("托育服务", "childcare"),
     "HUMANISTIC_CARE": ("人文关怀", "humanistic care"),
-    "EMOTIONAL_COMFORT": ("情绪疏导", "emotional comfort"),
+    "EMOTIONAL_COMFORT": ("精神慰藉", "emotional comfort"),
     "MENTAL_HEALTH": ("心理健康", "mental health"),
     "DELEGATED_TASKS": ("委托事项", "delegated tasks"),
 }
+
+
+class EvaluationItem(BaseModel):
+    """One criterion purchased services are evaluated by, and the most points it gives."""
+
+    key: str = Field(min_length=1, max_length=40)
+    label_zh: str = Field(min_length=1, max_length=40)
+    label_en: str = Field(min_length=1, max_length=80)
+    max_points: int = Field(gt=0, le=100)
+
+
+def _evaluation() -> list[EvaluationItem]:
+    # The usual shape of a third-party evaluation of a purchased project (第三方绩效评估).
+    return [
+        EvaluationItem(key="OUTCOMES", label_zh="服务成效", label_en="outcomes", max_points=40),
+        EvaluationItem(
+            key="SATISFACTION",
+            label_zh="服务对象满意度",
+            label_en="beneficiaries' satisfaction",
+            max_points=30,
+        ),
+        EvaluationItem(
+            key="MANAGEMENT", label_zh="项目管理", label_en="project management", max_points=20
+        ),
+        EvaluationItem(
+            key="FINANCE", label_zh="财务管理", label_en="financial management", max_points=10
+        ),
+    ]
 
 
 class MethodThreshold(BaseModel):
@@ -85,9 +113,22 @@ class DongguanPurchasingSettings(BaseModel):
         description="Counted from the organisation's founding (registration) date.",
     )
 
+    evaluation_criteria: list[EvaluationItem] = Field(
+        default_factory=_evaluation,
+        title="Evaluation criteria of purchased services",
+        description="Their points add up to 100; the evaluator marks each.",
+    )
+    pass_score: int = Field(
+        60, ge=0, le=100, title="Pass mark of an evaluation", description="Out of 100."
+    )
+
     @model_validator(mode="after")
     def _known(self) -> DongguanPurchasingSettings:
         unknown = sorted(set(self.yearly_caps) - set(self.categories))
         if unknown:
             raise ValueError(f"caps for categories not bought: {', '.join(unknown)}")
+        points = sum(c.max_points for c in self.evaluation_criteria)
+        keys = [c.key for c in self.evaluation_criteria]
+        if points != 100 or len(set(keys)) != len(keys):
+            raise ValueError(f"evaluation criteria need unique keys and 100 points, not {points}")
         return self

@@ -12,6 +12,8 @@ from plugins.zhuhai_purchasing import demo
 from plugins.zhuhai_purchasing.settings import Category, ZhuhaiPurchasingSettings
 from schema.plugin_api import (
     CityPlugins,
+    EvaluationCriterion,
+    EvaluationRules,
     ServicePurchase,
     Text,
     Violation,
@@ -34,7 +36,25 @@ def yuan(amount: Decimal) -> str:
     return number(amount)
 
 
-PROVIDER_ZH = {"organisation": "社会组织", "firm": "企业"}
+PROVIDER_ZH = {
+    "organisation": "社会组织",
+    "firm": "企业",
+    "social_worker": "社会工作者",
+    "volunteer_team": "志愿服务队",
+}
+# Zhuhai evaluates a purchased service on what was delivered and how residents found it; a
+# social work station (no single community) is judged on its caseload and records instead.
+EVALUATION = (
+    EvaluationCriterion("QUANTITY", Text("服务数量", "amount of service"), 30),
+    EvaluationCriterion("QUALITY", Text("服务质量", "quality of service"), 30),
+    EvaluationCriterion("RESIDENTS", Text("居民满意度", "residents' satisfaction"), 30),
+    EvaluationCriterion("RECORDS", Text("档案规范", "records kept"), 10),
+)
+STATION_EVALUATION = (
+    EvaluationCriterion("CASELOAD", Text("个案与小组工作量", "casework and group work"), 50),
+    EvaluationCriterion("QUALITY", Text("服务质量", "quality of service"), 30),
+    EvaluationCriterion("RECORDS", Text("档案规范", "records kept"), 20),
+)
 
 
 def allowed_methods(amount: Decimal, s: ZhuhaiPurchasingSettings) -> list[str] | None:
@@ -64,11 +84,11 @@ def _rules(purchase: ServicePurchase, s: ZhuhaiPurchasingSettings) -> list[Viola
         zh, en = category.label_zh, category.label_en
         if purchase.provider_kind not in category.providers:
             kinds_zh = "或".join(PROVIDER_ZH.get(k, k) for k in category.providers)
-            kinds = " or ".join(category.providers)
+            kinds = " or ".join(f"{k.replace('_', ' ')}s" for k in category.providers)
             found.append(
                 Violation(
                     "providerId",
-                    Text(f"{zh}只能向{kinds_zh}购买", f"{en} is bought from {kinds}s only"),
+                    Text(f"{zh}只能向{kinds_zh}购买", f"{en} is bought from {kinds} only"),
                 )
             )
         if purchase.amount > category.cap:
@@ -126,6 +146,13 @@ def validate_service_purchase(
         return found
 
     return check()
+
+
+@hookimpl
+def purchase_evaluation_rules(city: CityPlugins, purchase: ServicePurchase) -> EvaluationRules:
+    s = settings_of(city, NAME, ZhuhaiPurchasingSettings)
+    station = purchase.category == "SOCIAL_WORK_STATION"
+    return EvaluationRules(STATION_EVALUATION if station else EVALUATION, pass_score=s.pass_score)
 
 
 @hookimpl

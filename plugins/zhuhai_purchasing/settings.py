@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field, ValidationInfo, field_validator
 from schema.plugin_api import ProcurementMethod
 
 ORGANISATION, FIRM = "organisation", "firm"
+SOCIAL_WORKER, VOLUNTEER_TEAM = "social_worker", "volunteer_team"
+PROVIDERS = (ORGANISATION, FIRM, SOCIAL_WORKER, VOLUNTEER_TEAM)
 # Methods allowed from `competitive_from` (yuan) and from `tender_from`: core ProcurementMethod.
 COMPETITIVE_METHODS = [
     ProcurementMethod.COMPETITIVE_CONSULTATION.value,
@@ -32,7 +34,7 @@ class Category(BaseModel):
     providers: list[str] = Field(
         default_factory=lambda: [ORGANISATION],
         title="Who may provide it",
-        description="organisation and/or firm.",
+        description="Any of organisation, firm, social_worker, volunteer_team.",
     )
     yearly_budget: Decimal | None = Field(
         default=None,
@@ -57,10 +59,16 @@ def _categories() -> dict[str, Category]:
             yearly_budget=Decimal(3_000_000),
         ),
         "YOUTH_SERVICES": Category(
-            label_zh="青少年服务", label_en="youth services", cap=Decimal(300_000)
+            label_zh="青少年服务",
+            label_en="youth services",
+            cap=Decimal(300_000),
+            providers=[ORGANISATION, VOLUNTEER_TEAM],
         ),
         "COMMUNITY_GOVERNANCE": Category(
-            label_zh="社区治理", label_en="community governance", cap=Decimal(500_000)
+            label_zh="社区治理",
+            label_en="community governance",
+            cap=Decimal(500_000),
+            providers=[ORGANISATION, SOCIAL_WORKER],
         ),
         "SOCIAL_WORK_STATION": Category(
             label_zh="镇街社工站",
@@ -96,6 +104,13 @@ class ZhuhaiPurchasingSettings(BaseModel):
     tender_methods: list[str] = Field(
         default_factory=lambda: list(TENDER_METHODS), title="Methods from the tender threshold"
     )
+    pass_score: int = Field(
+        default=70,
+        ge=0,
+        le=100,
+        title="Pass mark of an evaluation",
+        description="Out of 100; the criteria are plugin.py's EVALUATION.",
+    )
 
     # Field validators, so an admin's error names the setting to fix.
     @field_validator("tender_from")
@@ -118,7 +133,7 @@ class ZhuhaiPurchasingSettings(BaseModel):
     @classmethod
     def _known_providers(cls, categories: dict[str, Category]) -> dict[str, Category]:
         for code, category in categories.items():
-            unknown = set(category.providers) - {ORGANISATION, FIRM}
+            unknown = set(category.providers) - set(PROVIDERS)
             if unknown or not category.providers:
-                raise ValueError(f"{code}: providers are organisation and/or firm")
+                raise ValueError(f"{code}: providers are some of {', '.join(PROVIDERS)}")
         return categories

@@ -35,6 +35,7 @@ from schema.grassroots.people import PeopleQuery
 from schema.plugins import merge as plugin_schema
 from schema.plugins.settings import PluginSettingsMutation, PluginSettingsQuery
 from schema.purchases.fields import PurchasesMutation, PurchasesQuery
+from schema.purchases.lifecycle import PurchaseLifecycleMutation
 from schema.security.audit import AuditQuery
 from schema.votes.fields import VotesMutation, VotesQuery
 
@@ -59,6 +60,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     GrassrootsMutation,
     CreditMutation,
     PurchasesMutation,
+    PurchaseLifecycleMutation,
 )
 # One subscription type for every city: live case updates (schema/cases/subscription.py).
 Subscription = merge_types("Subscription", (CaseSubscription,))

@@ -15,6 +15,7 @@ from core.infra.enums import CaseKind
 from core.models import Building, Community, Compound, Firm, Grid, Organisation, Street
 from core.models.base import CityModel
 from core.places import directory
+from core.purchases.providers import social_workers_by_id
 from core.security.auth import Principal
 
 Row = dict[str, Any]
@@ -69,6 +70,7 @@ class Loaders:
             lambda ids: directory.contracts_of("compound_id", ids), list
         )
         self.contracts_of_firm = _by_key(lambda ids: directory.contracts_of("firm_id", ids), list)
+        self.social_workers: DataLoader[int, Row | None] = _by_key(social_workers_by_id)
         self.case: DataLoader[int, Row | None] = _by_key(
             lambda ids: cases.cases_by_id(principal, ids)
         )

@@ -45,7 +45,7 @@ from schema.grassroots.people import Person
 from schema.grassroots.types import Mediator, PartyMember, Volunteer
 from schema.organisations.types import Organisation
 from schema.places.types import Building, Community, Compound, Grid, Street
-from schema.purchases.fields import SERVICE_PURCHASE
+from schema.purchases.fields import SERVICE_DELIVERY, SERVICE_PURCHASE, SOCIAL_WORKER
 from schema.security.audit import AUDITORS, AuditEntry
 from schema.votes.types import Elector, VoteOption
 
@@ -123,6 +123,8 @@ READS: dict[str, NodeRead] = {
     "WorkItem": WORK_ITEM.read,
     "WorkItemRequest": WORK_ITEM_REQUEST.read,
     "ServicePurchase": SERVICE_PURCHASE.read,
+    "ServiceDelivery": SERVICE_DELIVERY.read,
+    "SocialWorker": SOCIAL_WORKER.read,
     "AuditEntry": _audit_entry,
 }
 

@@ -88,7 +88,10 @@ class FirmRank:
 class CategorySpend:
     category: str
     purchases: int
-    amount: float = strawberry.field(description="Yuan.")
+    amount: float = strawberry.field(
+        description="Yuan committed: running contracts' amounts, what was paid under ended ones."
+    )
+    paid: float = strawberry.field(description="Yuan paid under closed or cancelled contracts.")
 
 
 @strawberry.type(description="What a city reports about its governance; docs/figures.md.")
@@ -130,13 +133,13 @@ class Figures:
         ]
 
     @strawberry.field(
-        description="Government purchase of services this calendar year up to asOf, by "
-        "category (cancelled purchases left out)."
+        description="Government purchase of services contracted this calendar year up to "
+        "asOf, by category; proposals commit nothing."
     )
     async def purchase_spend(self) -> list[CategorySpend]:
         spend = await figures.purchase_spend(self._area, self.as_of)
-        return [CategorySpend(category=c.category, purchases=c.purchases, amount=c.amount)
-                for c in spend]  # fmt: skip
+        return [CategorySpend(category=c.category, purchases=c.purchases, amount=c.amount,
+                              paid=c.paid) for c in spend]  # fmt: skip
 
     @classmethod
     def of(cls, f: figures.Figures) -> Figures:

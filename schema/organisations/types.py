@@ -32,8 +32,16 @@ _PLACES = (
 )
 
 
+@strawberry.interface(
+    description="Who may provide a purchased service (政府购买服务): a social organisation or "
+    "volunteer team (Organisation), or a registered SocialWorker."
+)
+class PurchaseProvider(Node):
+    name: str
+
+
 @strawberry.type(description="An organisation; party organisations form a tree via parent.")
-class Organisation(Node):
+class Organisation(PurchaseProvider):
     model = OrganisationModel
     pk: strawberry.Private[int]
     parent_id: strawberry.Private[int | None]

@@ -45,6 +45,8 @@ from core.plugins.contributions import (
     CreditRecord,
     CreditStanding,
     Criterion,
+    EvaluationCriterion,
+    EvaluationRules,
     ManagedProject,
     PluginModels,
     Reconciliation,
@@ -61,7 +63,8 @@ from core.plugins.contributions import (
 )
 from core.plugins.events import CaseFiled, CaseStageChanged, Event, MeetingHeld
 from core.plugins.hookspecs import hookimpl
-from core.purchases.proposals import ProposePurchaseInput, propose_service_purchase, spent
+from core.purchases.proposals import ProposePurchaseInput, propose_service_purchase
+from core.purchases.spend import spent
 from core.security.access import require_compound_in_scope, require_role
 from core.security.auth import Principal
 from schema.api.context import Context, Info
@@ -103,6 +106,8 @@ __all__ = [
     "CreditStanding",
     "Criterion",
     "DomainError",
+    "EvaluationCriterion",
+    "EvaluationRules",
     "Event",
     "Firm",
     "FromRow",

@@ -1,4 +1,5 @@
-"""Service purchases in GraphQL: propose one (every violation back at once), list them."""
+"""Service purchases in GraphQL: list them, read one, propose one (every violation back at
+once); the moves of a purchase's life are in schema/purchases/lifecycle.py."""
 
 from __future__ import annotations
 
@@ -9,53 +10,38 @@ from typing import Annotated
 import strawberry
 
 from core.infra import enums
+from core.infra.errors import DomainError
 from core.infra.pagination import page_request
-from core.models import Organisation as OrganisationModel
+from core.purchases import deliveries
 from core.purchases import proposals as purchases
+from core.purchases.providers import ProviderRef, list_social_workers, social_worker_by_id
 from schema.api.context import Info
 from schema.api.errors import UserError
-from schema.api.ids import pk_of
-from schema.api.relay import Connection, Node, connection
+from schema.api.ids import from_global_id, pk_of
+from schema.api.relay import Connection, connection
 from schema.api.replays import attempt_create, by_pk, key_description
-from schema.api.rows import FromRow
-from schema.organisations.types import Organisation
+from schema.purchases.types import ProcurementMethod, ServiceDelivery, ServicePurchase, SocialWorker
 
-ProcurementMethod = enums.ProcurementMethod
-PurchaseStatus = enums.PurchaseStatus
-# Marked as GraphQL enums apart from the aliases, as in schema/api/enums.py (for mypy).
-strawberry.enum(ProcurementMethod)
-strawberry.enum(PurchaseStatus)
+PROVIDER_TYPES = ("Organisation", "SocialWorker")
 
 
-@strawberry.type(description="A government purchase of services from a social organisation.")
-class ServicePurchase(Node):
-    pk: strawberry.Private[int]
-    provider_id: strawberry.Private[int]
-    title: str
-    category: str = strawberry.field(description="The city's category code, e.g. ELDERLY_CARE.")
-    amount: Decimal = strawberry.field(description="Yuan.")
-    period_start: dt.date
-    period_end: dt.date
-    procurement_method: ProcurementMethod
-    deliverables: str
-    evaluation_score: int | None
-    evaluation: str | None
-    status: PurchaseStatus
-    created_at: dt.datetime
-
-    from_row = FromRow()
-
-    @strawberry.field
-    async def provider(self, info: Info) -> Organisation:
-        row = await info.context.loaders.rows[OrganisationModel].load(self.provider_id)
-        return Organisation.from_row(row)  # type: ignore[arg-type]
+def provider_ref(global_id: str, field: str = "providerId") -> ProviderRef:
+    """An Organisation's or a SocialWorker's global ID as the provider it names."""
+    type_name, pk = from_global_id(global_id, field)
+    if type_name not in PROVIDER_TYPES:
+        raise DomainError("WRONG_TYPE", field, expected=" or ".join(PROVIDER_TYPES))
+    if type_name == "SocialWorker":
+        return ProviderRef(social_worker_id=pk)
+    return ProviderRef(organisation_id=pk)
 
 
 @strawberry.input
 class ProposeServicePurchaseInput:
     title: str
     category: str
-    provider_id: strawberry.ID = strawberry.field(description="A social organisation.")
+    provider_id: strawberry.ID = strawberry.field(
+        description="A social organisation or volunteer team (Organisation), or a SocialWorker."
+    )
     amount: Decimal
     period_start: dt.date
     period_end: dt.date
@@ -85,13 +71,34 @@ class PurchasesQuery:
         )
         return connection(page, ServicePurchase.from_row)
 
+    @strawberry.field(
+        description="The city's registered social workers (providers), newest first; admins."
+    )
+    async def social_workers(
+        self, info: Info, first: int | None = None, after: str | None = None
+    ) -> Connection[SocialWorker]:
+        page = await list_social_workers(info.context.principal, page_request(first, after))
+        return connection(page, SocialWorker.from_row)
+
 
 async def _purchase(info: Info, pk: int) -> ServicePurchase | None:
     row = await purchases.purchase_by_id(info.context.principal, pk)
     return ServicePurchase.from_row(row) if row else None
 
 
+async def _social_worker(info: Info, pk: int) -> SocialWorker | None:
+    row = await social_worker_by_id(info.context.principal, pk)
+    return SocialWorker.from_row(row) if row else None
+
+
+async def _delivery(info: Info, pk: int) -> ServiceDelivery | None:
+    row = await deliveries.delivery_by_id(info.context.principal, pk)
+    return ServiceDelivery.from_row(row) if row else None
+
+
 SERVICE_PURCHASE = by_pk("ServicePurchase", _purchase)
+SOCIAL_WORKER = by_pk("SocialWorker", _social_worker)
+SERVICE_DELIVERY = by_pk("ServiceDelivery", _delivery)
 ProposeKey = Annotated[str | None, key_description("the purchase is proposed")]
 
 
@@ -105,10 +112,12 @@ class PurchasesMutation:
     ) -> ProposeServicePurchasePayload:
         async def act() -> ServicePurchase:
             community = input.community_id
+            provider = provider_ref(input.provider_id)
             data = purchases.ProposePurchaseInput(
                 title=input.title,
                 category=input.category,
-                provider_id=pk_of(input.provider_id, "Organisation", "providerId"),
+                provider_id=provider.organisation_id,
+                social_worker_id=provider.social_worker_id,
                 amount=input.amount,
                 period_start=input.period_start,
                 period_end=input.period_end,

@@ -12,6 +12,7 @@ from typing import Any
 import strawberry
 from pydantic import BaseModel, Field, SecretStr
 
+from core.infra.i18n import Text
 from core.models import Case
 from core.plugins import calls as plugins
 from core.plugins.contributions import (
@@ -24,6 +25,8 @@ from core.plugins.contributions import (
     CreditRecord,
     CreditStanding,
     Criterion,
+    EvaluationCriterion,
+    EvaluationRules,
     ManagedProject,
     PluginModels,
     Reconciliation,
@@ -220,6 +223,25 @@ def validate_service_purchase(city: CityPlugins, purchase: ServicePurchase) -> l
     if purchase.amount >= 50000 and purchase.procurement_method.startswith("DIRECT"):
         found.append(Violation("procurementMethod", "50,000 yuan and above needs a tender"))
     return found
+
+
+@hookimpl
+def purchase_evaluation_rules(
+    city: CityPlugins, purchase: ServicePurchase
+) -> EvaluationRules | None:
+    # Elderly care on two criteria; "broken" gives 90 points in all (the plugin's fault);
+    # anything else is left to the default.
+    if purchase.category == "elderly":
+        return EvaluationRules(
+            (
+                EvaluationCriterion("care", Text("照护质量", "quality of care"), 70),
+                EvaluationCriterion("families", Text("家属满意度", "families' satisfaction"), 30),
+            ),
+            pass_score=75,
+        )
+    if purchase.category == "broken":
+        return EvaluationRules((EvaluationCriterion("all", Text("全部", "all"), 90),))
+    return None
 
 
 class Donghong:

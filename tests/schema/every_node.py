@@ -42,7 +42,9 @@ from core.models import (
     Organisation,
     PartyMemberReport,
     Person,
+    ServiceDelivery,
     ServicePurchaseRecord,
+    SocialWorker,
     Street,
     Unit,
     UnitOwnership,
@@ -164,6 +166,12 @@ async def one_of_each(city: str = "dongguan") -> dict[str, str]:
             amount=Decimal("1000.00"), period_start=day, period_end=day,
             procurement_method=ProcurementMethod.INQUIRY,
         )  # fmt: skip
+        worker = await SocialWorker.create(
+            person=person, qualification="社会工作师", registered_on=day, organisation=provider
+        )
+        delivery = await ServiceDelivery.create(
+            purchase=purchase, delivered_on=day, activity="节点探访", beneficiaries=3, hours=2
+        )
         entry = await AuditEntry.create(
             subject=ADMIN_SUBJECT, role=Role.CITY_ADMIN.value, scope="city",
             operation="fileCase", target_ids=[to_global_id("Case", case.id)], summary={},
@@ -177,5 +185,6 @@ async def one_of_each(city: str = "dongguan") -> dict[str, str]:
         "BuildingHead": head, "CommunityWorker": worker, "PartyMember": member,
         "Volunteer": volunteer, "Mediator": mediator, "WorkItem": item,
         "WorkItemRequest": request, "ServicePurchase": purchase, "AuditEntry": entry,
+        "SocialWorker": worker, "ServiceDelivery": delivery,
     }  # fmt: skip
     return {name: to_global_id(name, row.id) for name, row in made.items()}

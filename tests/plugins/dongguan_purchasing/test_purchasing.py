@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from core.infra.enums import OrganisationKind, Role
+from core.infra.errors import ValidationErrors
 from core.infra.tenancy import in_city
 from core.models import Organisation, ServicePurchaseRecord
 from core.plugins import settings as plugin_settings
@@ -14,11 +17,12 @@ from core.security.auth import Principal
 from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
+from tests.purchase_steps import api_contract
 
 ADMIN = Principal(city="dongguan", role=Role.CITY_ADMIN, subject="admin-dg")
 PROPOSE = """mutation($input: ProposeServicePurchaseInput!) {
     proposeServicePurchase(input: $input) {
-        purchase { id category amount status } errors { field code message } } }"""
+        purchase { id category amount status version } errors { field code message } } }"""
 
 
 def admin() -> str:
@@ -59,6 +63,16 @@ async def test_a_purchase_is_refused_with_all_its_violations_then_accepted(
         )
     first = await gql(PROPOSE, _input(seasoned.id, amount="500000"), auth=admin())
     assert first["data"]["proposeServicePurchase"]["errors"] == []
+    # Counted against the cap once contracted, not as a proposal.
+    signed = await api_contract(
+        gql,
+        admin(),
+        first["data"]["proposeServicePurchase"]["purchase"],
+        to_global_id("Organisation", seasoned.id),
+        amount="500000",
+        periodStart="2026-03-01",
+    )
+    assert signed["errors"] == []
 
     listed = await gql(
         """mutation($o: ID!) { addToBlacklist(organisationId: $o, reason: "虚报服务人次") {
@@ -86,6 +100,8 @@ async def test_a_purchase_is_refused_with_all_its_violations_then_accepted(
     # An unknown category is named as such.
     other = (await gql(PROPOSE, _input(seasoned.id, category="SPORTS"), auth=admin()))["data"]
     assert [e["field"] for e in other["proposeServicePurchase"]["errors"]] == ["category"]
+    # The categories named as the seed names them: 精神慰藉 for emotional comfort.
+    assert "、精神慰藉、" in other["proposeServicePurchase"]["errors"][0]["message"]
 
     # Settings change: a higher cap, direct commission allowed up to 200,000, newcomers welcome.
     with in_city("dongguan"):
@@ -110,3 +126,17 @@ async def test_a_purchase_is_refused_with_all_its_violations_then_accepted(
     )
     payload = accepted["data"]["proposeServicePurchase"]
     assert payload["errors"] == [] and payload["purchase"]["status"] == "PROPOSED"
+
+
+async def test_evaluation_criteria_must_add_up_to_100(empty_db: str):
+    with in_city("dongguan"), pytest.raises(ValidationErrors) as refused:
+        await plugin_settings.update_plugin(
+            ADMIN,
+            "dongguan_purchasing",
+            {
+                "evaluation_criteria": [
+                    {"key": "A", "label_zh": "甲", "label_en": "a", "max_points": 60}
+                ]
+            },
+        )
+    assert refused.value.errors[0].field.startswith("settings")

@@ -19,6 +19,7 @@ from core.purchases import proposals as purchases
 from core.purchases.proposals import ProposePurchaseInput
 from core.security.auth import Principal
 from tests.plugins.conftest import ZHUHAI_ADMIN
+from tests.purchase_steps import approve_and_contract
 
 
 def purchase(**overrides: object) -> ServicePurchase:
@@ -66,7 +67,7 @@ async def test_every_violation_is_reported(empty_db: str):
         )
     )
     assert found == [
-        ("providerId", "youth services is bought from organisations only"),
+        ("providerId", "youth services is bought from organisations or volunteer teams only"),
         ("amount", "youth services is capped at 300000 yuan"),
         ("communityId", "youth services is bought per community"),
         (
@@ -108,10 +109,17 @@ async def test_the_yearly_budget_counts_what_was_committed(empty_db: str):
     with in_city("zhuhai"):
         community = await Community.create(street=await Street.create(name="拱北"), name="港昌")
         care["community_id"] = community.id
-        for _ in range(3):  # 2.4 million of the 3 million budget for 2026
+        proposals = [
             await purchases.propose_service_purchase(
                 admin, ProposePurchaseInput(amount=Decimal(800_000), **care)
             )
+            for _ in range(4)
+        ]
+        # Proposals commit nothing: the fourth was proposed while nothing was contracted.
+        for row in proposals[:3]:  # 2.4 million of the 3 million budget for 2026
+            await approve_and_contract(admin, row)
+        with pytest.raises(ValidationErrors) as refused_contract:
+            await approve_and_contract(admin, proposals[3])
         with pytest.raises(ValidationErrors) as refused:
             await purchases.propose_service_purchase(
                 admin, ProposePurchaseInput(amount=Decimal(700_000), **care)
@@ -121,9 +129,25 @@ async def test_the_yearly_budget_counts_what_was_committed(empty_db: str):
         await purchases.propose_service_purchase(
             admin, ProposePurchaseInput(amount=Decimal(700_000), **next_year)
         )
+    left = "community elderly care has 600000 yuan left of its 3000000 yuan budget for 2026"
     assert [(e.field, localise(e.params["reason"], "en")) for e in refused.value.errors] == [
-        (
-            "amount",
-            "community elderly care has 600000 yuan left of its 3000000 yuan budget for 2026",
-        )
+        ("amount", left)
     ]
+    assert [
+        (e.field, localise(e.params["reason"], "en")) for e in refused_contract.value.errors
+    ] == [("amount", left)]
+
+
+async def test_a_station_is_evaluated_on_its_own_criteria_and_the_pass_mark_is_a_setting(
+    empty_db: str,
+):
+    with in_city("zhuhai"):
+        care = await plugins.purchase_evaluation_rules(purchase())
+        station = await plugins.purchase_evaluation_rules(purchase(category="SOCIAL_WORK_STATION"))
+        await plugin_settings.update_plugin(ZHUHAI_ADMIN, "zhuhai_purchasing", {"pass_score": 80})
+        stricter = await plugins.purchase_evaluation_rules(purchase())
+    assert [(c.key, c.max_points) for c in care.criteria] == [
+        ("QUANTITY", 30), ("QUALITY", 30), ("RESIDENTS", 30), ("RECORDS", 10),
+    ]  # fmt: skip
+    assert [c.key for c in station.criteria] == ["CASELOAD", "QUALITY", "RECORDS"]
+    assert (care.pass_score, stricter.pass_score, care.plugin) == (70, 80, "zhuhai_purchasing")

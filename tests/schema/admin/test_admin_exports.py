@@ -51,7 +51,7 @@ async def test_purchase_spend_with_nothing_bought_is_a_header(
     town: FiguresTown, client: httpx.AsyncClient
 ) -> None:
     r = await client.get("/admin/dongguan/export/purchase-spend.csv", headers=ADMIN)
-    assert rows_of(r.text) == [["category", "purchases", "amount"]]
+    assert rows_of(r.text) == [["category", "purchases", "amount", "paid"]]
 
 
 async def test_a_street_with_no_compounds_exports_zeros(

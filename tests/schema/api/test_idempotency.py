@@ -15,7 +15,15 @@ from typing import Any
 import pytest
 from graphql import GraphQLSchema
 
-from core.infra.enums import CaseKind, CaseStage, OrganisationKind, Role, VoteMatter
+from core.infra.enums import (
+    CaseKind,
+    CaseStage,
+    OrganisationKind,
+    ProcurementMethod,
+    PurchaseStatus,
+    Role,
+    VoteMatter,
+)
 from core.infra.tenancy import in_city
 from core.models import (
     AuditEntry,
@@ -34,6 +42,7 @@ from core.models import (
     PartyServiceRecord,
     Person,
     ProgressReport,
+    ServiceDelivery,
     ServicePurchaseRecord,
     Unit,
     Volunteer,
@@ -428,6 +437,32 @@ async def _propose(w: World) -> Scenario:
     return Scenario(
         "proposeServicePurchase", doc, ServicePurchaseRecord, purchase("长者助餐", "20000.00"),
         purchase("长者探访", "30000.00"), purchase("长者助餐", "-1"), admin(), admin("admin-b"),
+    )  # fmt: skip
+
+
+@scenario("recordServiceDelivery")
+async def _delivery(w: World) -> Scenario:
+    start = TODAY - dt.timedelta(days=30)
+    with in_city("dongguan"):
+        provider = await Organisation.create(
+            kind=OrganisationKind.SOCIAL_ORGANISATION, name="社工服务中心"
+        )
+        purchase = await ServicePurchaseRecord.create(
+            title="长者探访", category="ELDERLY_CARE", provider=provider, amount=Decimal(20_000),
+            period_start=start, period_end=TODAY, procurement_method=ProcurementMethod.INQUIRY,
+            status=PurchaseStatus.CONTRACTED, contract_amount=Decimal(20_000),
+            contract_start=start, contract_end=TODAY,
+        )  # fmt: skip
+
+    def report(activity: str, people: int) -> dict[str, Any]:
+        return {"input": {"purchaseId": gid("ServicePurchase", purchase.id),
+                          "deliveredOn": start.isoformat(), "activity": activity,
+                          "beneficiaries": people, "hours": "2.5"}}  # fmt: skip
+
+    doc = with_input("recordServiceDelivery", "RecordServiceDeliveryInput", "delivery")
+    return Scenario(
+        "recordServiceDelivery", doc, ServiceDelivery, report("上门探访", 6),
+        report("电话慰问", 9), report("探访", -1), admin(), admin("admin-b"),
     )  # fmt: skip
 
 

@@ -59,8 +59,9 @@ async def test_a_scope_elsewhere_reads_as_null(
     for type_name in node_types():
         body = await gql(node_query(type_name), {"id": every_node[type_name]}, auth=other)
         node = body["data"]["node"]
-        # Purchases are read city-wide by street admins, as `servicePurchases` lists them.
-        readable = PUBLIC | {"ServicePurchase"}
+        # Purchases and their providers are read city-wide by street admins, as
+        # `servicePurchases` and `socialWorkers` list them; deliveries by the purchase's street.
+        readable = PUBLIC | {"ServicePurchase", "SocialWorker"}
         assert (node is not None) == (type_name in readable), type_name
 
 

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,15 @@ import httpx
 import pytest
 
 from core.infra.cities import ensure_cities
-from core.infra.enums import CaseKind, CaseStage, CompoundKind, OrganisationKind, Role
+from core.infra.enums import (
+    CaseKind,
+    CaseStage,
+    CompoundKind,
+    OrganisationKind,
+    ProcurementMethod,
+    PurchaseStatus,
+    Role,
+)
 from core.infra.settings import get_settings
 from core.infra.tenancy import in_city
 from core.models import (
@@ -47,6 +56,7 @@ from core.models import (
     Organisation,
     PartyMemberReport,
     Person,
+    ServicePurchaseRecord,
     Street,
     Volunteer,
     VoteOption,
@@ -653,6 +663,86 @@ PROBES |= {
             }
         },
     ),
+}
+
+
+def _purchase_in(status: PurchaseStatus) -> Callable[[Area], Awaitable[dict[str, str]]]:
+    """A fresh purchase for the area's community, provided by the area's social organisation
+    (at home the one SOCIAL_ORG_STAFF signs in for), in `status`."""
+
+    async def prepare(area: Area) -> dict[str, str]:
+        contracted = status is PurchaseStatus.CONTRACTED
+        with in_city(CITY):
+            provider = await Organisation.filter(
+                kind=OrganisationKind.SOCIAL_ORGANISATION, community_id=area.community.id
+            ).first()
+            if provider is None:
+                provider = await Organisation.create(
+                    kind=OrganisationKind.SOCIAL_ORGANISATION, name="外社工站",
+                    community=area.community,
+                )  # fmt: skip
+            purchase = await ServicePurchaseRecord.create(
+                title="长者助餐", category="ELDERLY_CARE", provider=provider,
+                community=area.community, amount=Decimal(50_000), period_start=PERIOD[0],
+                period_end=PERIOD[1], procurement_method=ProcurementMethod.INQUIRY,
+                status=status, contract_amount=Decimal(50_000) if contracted else None,
+                contract_start=PERIOD[0] if contracted else None,
+                contract_end=PERIOD[1] if contracted else None,
+            )  # fmt: skip
+        return {
+            "purchase": to_global_id("ServicePurchase", purchase.id),
+            "provider": to_global_id("Organisation", provider.id),
+        }
+
+    return prepare
+
+
+def _purchase_move(name: str, status: PurchaseStatus, **extra: Any) -> Probe:
+    return Probe(
+        _mutation(name, f"{name[0].upper()}{name[1:]}Input"),
+        lambda area, role: {"input": {"purchaseId": area.ids["purchase"], "version": 1, **extra}},
+        prepare=_purchase_in(status),
+    )
+
+
+PERIOD = (dt.date.today() - dt.timedelta(days=30), dt.date.today() + dt.timedelta(days=300))
+P = PurchaseStatus
+PROBES |= {
+    "socialWorkers": Probe("{ socialWorkers(first: 10) { totalCount } }"),
+    "approveServicePurchase": _purchase_move("approveServicePurchase", P.PROPOSED),
+    "rejectServicePurchase": _purchase_move("rejectServicePurchase", P.PROPOSED, reason="超预算"),
+    "contractServicePurchase": Probe(
+        _mutation("contractServicePurchase", "ContractServicePurchaseInput"),
+        lambda area, role: {
+            "input": {
+                "purchaseId": area.ids["purchase"],
+                "version": 1,
+                "providerId": area.ids["provider"],
+                "amount": "50000",
+                "periodStart": PERIOD[0].isoformat(),
+                "periodEnd": PERIOD[1].isoformat(),
+            }
+        },
+        prepare=_purchase_in(P.APPROVED),
+    ),
+    "recordServiceDelivery": Probe(
+        _mutation("recordServiceDelivery", "RecordServiceDeliveryInput"),
+        lambda area, role: {
+            "input": {
+                "purchaseId": area.ids["purchase"],
+                "deliveredOn": PERIOD[0].isoformat(),
+                "activity": "上门探访",
+                "beneficiaries": 5,
+                "hours": "3",
+            }
+        },
+        prepare=_purchase_in(P.CONTRACTED),
+    ),
+    "evaluateServicePurchase": _purchase_move(
+        "evaluateServicePurchase", P.CONTRACTED, marks=[{"criterion": "OUTCOMES", "points": 30}]
+    ),
+    "closeServicePurchase": _purchase_move("closeServicePurchase", P.PROPOSED, paidAmount="0"),
+    "cancelServicePurchase": _purchase_move("cancelServicePurchase", P.PROPOSED, reason="取消"),
 }
 
 
