@@ -21,17 +21,15 @@ from tortoise.queryset import QuerySet
 from core.cases.reports import working_days_overdue
 from core.cases.visibility import visible_cases
 from core.infra import clock
-from core.infra.enums import CaseStage, EscalationLevel, Role
+from core.infra.enums import CaseStage, EscalationLevel
 from core.infra.errors import DomainError
 from core.infra.i18n import Text, message
 from core.infra.pagination import Ordering, Page, PageRequest, paginate
 from core.models import CaseEscalation, Compound
-from core.security.access import require_role
-from core.security.auth import Principal, ScopeKind
+from core.security.access import ESCALATION_DESKS, desk_scope, require_role
+from core.security.auth import Principal
 
-# The roles that sit at a receiving desk: street admins (their street's), city and platform
-# admins (the city's, and every street's, which their scope covers).
-DESKS = frozenset({Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
+DESKS = ESCALATION_DESKS
 
 FIELDS = (
     "id",
@@ -98,11 +96,8 @@ def _queue(principal: Principal) -> QuerySet[CaseEscalation]:
     if cases is None:
         return CaseEscalation.filter(id__in=[])
     query = CaseEscalation.filter(case_id__in=Subquery(cases.values("id")))
-    if principal.scope.kind is ScopeKind.STREET:
-        return query.filter(level=EscalationLevel.STREET, street_id=principal.scope.id)
-    if principal.scope.kind is not ScopeKind.CITY:
-        return CaseEscalation.filter(id__in=[])  # no desk: DESKS act city- or street-wide
-    return query
+    desks = desk_scope(principal)
+    return query if desks is None else query.filter(desks)
 
 
 def _with_days(row: dict[str, Any]) -> dict[str, Any]:
