@@ -32,6 +32,11 @@ class Text:
     def pick(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
+    def __str__(self) -> str:
+        # Where no request picks a language (a log line, a settings file refused at start,
+        # pydantic's own message of a validator's `ValueError(Text(...))`): the English.
+        return self.en
+
     def stored(self) -> str:
         """Text kept in a database column (a timeline note, a report line): both languages."""
         return _STORED + orjson.dumps({"zh": self.zh, "en": self.en}).decode()

@@ -14,10 +14,10 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
-from pydantic_core import ErrorDetails, PydanticCustomError
+from pydantic_core import ErrorDetails
 
 from plugins.dongguan_donghong.settings import DonghongSettings
-from schema.plugin_api import CompoundKind, Text, localise, number
+from schema.plugin_api import CompoundKind, Text, localise, number, validation_reason
 
 
 class FeedError(Exception):
@@ -50,7 +50,9 @@ class FeedProject(BaseModel):
     @model_validator(mode="after")
     def _until_after_since(self) -> FeedProject:
         if self.managed_until is not None and self.managed_until < self.managed_since:
-            raise PydanticCustomError("date_order", "managed_until is before managed_since")
+            raise ValueError(
+                Text("managed_until 早于 managed_since", "managed_until is before managed_since")
+            )
         return self
 
     @property
@@ -72,43 +74,11 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out or "(feed)"
 
 
-# The validator's error types a feed can meet, in Chinese; the English is the validator's own
-# wording (docs/donghong.md quotes it). Placeholders are the error's context.
-_RULES_ZH = {
-    "missing": "缺少此字段",
-    "string_type": "应为文本",
-    "string_too_short": "至少 {min_length} 个字符",
-    "string_too_long": "最多 {max_length} 个字符",
-    "int_type": "应为整数",
-    "int_parsing": "应为整数",
-    "int_from_float": "应为整数，不能有小数部分",
-    "float_type": "应为数字",
-    "float_parsing": "应为数字",
-    "finite_number": "应为有限的数字",
-    "greater_than_equal": "不能小于 {ge}",
-    "date_type": "应为日期",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_from_datetime_inexact": "应为日期，不能带时刻",
-    "enum": "应为以下之一：{expected}",
-    "list_type": "应为列表",
-    "model_type": "应为对象",
-    "model_attributes_type": "应为对象",
-    "dict_type": "应为对象",
-    "date_order": "managed_until 早于 managed_since",
-}
-
-
 def _rule(err: ErrorDetails) -> Text:
     """One bad field: its path, then what is wrong, in both languages."""
-    ctx = {
-        k: number(v) if isinstance(v, int | float) else str(v).replace(" or ", "、")
-        for k, v in (err.get("ctx") or {}).items()
-    }
-    template = _RULES_ZH.get(err["type"])
-    zh = template.format(**ctx) if template else f"取值无效（{err['type']}）"
     path = _path(err["loc"])
-    return Text(f"{path}：{zh}", f"{path}: {err['msg']}")
+    why = validation_reason(err)
+    return Text(f"{path}：{why.zh}", f"{path}: {why.en}")
 
 
 def parse(body: bytes, company_registration_number: str) -> Feed:

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, model_validator
 
+from schema.plugin_api import Text
+
 # Dongguan's categories of community services bought from social organisations.
 CATEGORIES = {
     "FAMILY": ("家庭服务", "family services"),
@@ -89,5 +91,8 @@ class DongguanPurchasingSettings(BaseModel):
     def _known(self) -> DongguanPurchasingSettings:
         unknown = sorted(set(self.yearly_caps) - set(self.categories))
         if unknown:
-            raise ValueError(f"caps for categories not bought: {', '.join(unknown)}")
+            listed = ", ".join(unknown)
+            raise ValueError(
+                Text(f"未列入购买类别的上限：{listed}", f"caps for categories not bought: {listed}")
+            )
         return self
