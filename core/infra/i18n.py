@@ -226,6 +226,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求过于频繁，请稍后再试",
         "too many requests; retry after the given seconds",
     ),
+    # Anything unexpected: masked, logged on the server (schema/api/errors.py).
+    "INTERNAL": ("服务器内部错误", "Internal error"),
     "DATABASE_UNAVAILABLE": (
         "数据库暂时不可用，请稍后重试",
         "the database is unavailable for the moment; retry shortly",
