@@ -5,7 +5,11 @@ acknowledges an entry once, and a repeat changes nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import os
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -187,3 +191,25 @@ async def test_a_city_reads_and_acknowledges_only_its_own_escalations(
         {"field": "escalationId", "code": "NOT_FOUND"}
     ]
     assert (await queue(gql, CITY, acknowledged=False))["totalCount"] == 1
+
+
+async def test_the_daily_escalate_command_fills_the_street_desks_queue(
+    town: Town, gql: GraphQLClient, database_url: str
+):
+    # The run as a scheduler starts it (`civicgraph escalate`, docs/cases.md), in its own
+    # process, then the street desk reads the case through the API.
+    noise = await file(gql, town, 0, "PROPERTY_DISPUTE", "噪音")
+    cli = Path(sys.executable).parent / "civicgraph"
+    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database_url}
+    process = await asyncio.create_subprocess_exec(
+        str(cli), "escalate", "--city", "dongguan", "--as-of", "2026-06-10", env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode == 0, err.decode()
+    assert out.decode().strip() == "escalated 1 case(s) overdue on 2026-06-10"
+    [entry] = (await queue(gql, street_admin(town, 0)))["nodes"]
+    assert (entry["case"]["id"], entry["daysOverdue"], entry["reason"]) == (
+        noise, 2, "在“议题收集”阶段自 2026-06-08 起超期",
+    )  # fmt: skip
+    assert (await queue(gql, street_admin(town, 1)))["totalCount"] == 0
