@@ -61,7 +61,12 @@ class FirmBlacklistSettings(BaseModel):
     def _codes(cls, codes: list[str]) -> list[str]:
         bad = [c for c in codes if len(c) != 18 or not c.isalnum()]
         if bad:
-            raise ValueError(f"not unified social credit codes: {', '.join(bad)}")
+            listed = ", ".join(bad)
+            raise ValueError(
+                Text(
+                    f"不是统一社会信用代码：{listed}", f"not unified social credit codes: {listed}"
+                )
+            )
         return [c.upper() for c in codes]
 
     @field_validator("refuse")
@@ -69,7 +74,8 @@ class FirmBlacklistSettings(BaseModel):
     def _purposes(cls, purposes: list[str]) -> list[str]:
         unknown = set(purposes) - {FIRM_MANAGEMENT_CONTRACT, FIRM_SERVICE_PURCHASE}
         if unknown:
-            raise ValueError(f"unknown engagements: {', '.join(sorted(unknown))}")
+            listed = ", ".join(sorted(unknown))
+            raise ValueError(Text(f"未知的委托类型：{listed}", f"unknown engagements: {listed}"))
         return purposes
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from tortoise.functions import Count, Sum
 
+from core.cases import escalations
 from core.cases.change import (
     announce_case,
     case_for_change,
@@ -44,7 +45,6 @@ from core.infra.enums import (
     TransitionKind,
 )
 from core.infra.errors import DomainError, ValidationErrors
-from core.infra.i18n import Text, message
 from core.infra.tenancy import current_city
 from core.models import (
     CouncilAgendaItem,
@@ -236,15 +236,6 @@ async def reopen_case(
     return await fresh_row(case_id)
 
 
-def escalation_note(stage: CaseStage, due: dt.date) -> str:
-    """The ESCALATED entry's note, kept in both languages; the timeline shows the reader's."""
-    zh, en = (
-        message("ESCALATION_NOTE", lang, stage=stage.label(lang), due=due.isoformat())
-        for lang in ("zh", "en")
-    )
-    return Text(zh, en).stored()
-
-
 NEXT_LEVEL = {
     EscalationLevel.COMMUNITY: EscalationLevel.STREET,
     EscalationLevel.STREET: EscalationLevel.CITY,
@@ -284,10 +275,13 @@ async def escalate_overdue(principal: Principal, as_of: dt.date) -> list[int]:
                     escalation_level=level,
                     stage_due_on=calendar.add_working_days(as_of, days),
                 )
-                note = escalation_note(CaseStage(row["stage"]), due)
+                stage = CaseStage(row["stage"])
+                note = escalations.reason(stage, due).stored()
                 await record_transition(
                     principal, new, TransitionKind.ESCALATED, row["stage"], note, level, now
                 )
+                # The receiving desk's queue (core/cases/escalations.py).
+                await escalations.record(principal, new, level, stage, due, as_of, now)
                 announce_case(new, TransitionKind.ESCALATED.value)
         except DomainError as e:
             if e.code != "VERSION_CONFLICT":

@@ -126,6 +126,11 @@ def working_days_in_stage(row: dict[str, Any], as_of: dt.date) -> int:
     return working_days_since(row["stage_entered_at"], as_of)
 
 
+def working_days_overdue(due: dt.date, as_of: dt.date) -> int:
+    """Working days past a stage deadline on `as_of` (0 until the day after it)."""
+    return _working_days(due, as_of)
+
+
 OPEN = Ordering("stage_due_on")
 
 

@@ -32,6 +32,11 @@ class Text:
     def pick(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
+    def __str__(self) -> str:
+        # Where no request picks a language (a log line, a settings file refused at start,
+        # pydantic's own message of a validator's `ValueError(Text(...))`): the English.
+        return self.en
+
     def stored(self) -> str:
         """Text kept in a database column (a timeline note, a report line): both languages."""
         return _STORED + orjson.dumps({"zh": self.zh, "en": self.en}).decode()
@@ -221,6 +226,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求过于频繁，请稍后再试",
         "too many requests; retry after the given seconds",
     ),
+    # Anything unexpected: masked, logged on the server (schema/api/errors.py).
+    "INTERNAL": ("服务器内部错误", "Internal error"),
     "DATABASE_UNAVAILABLE": (
         "数据库暂时不可用，请稍后重试",
         "the database is unavailable for the moment; retry shortly",

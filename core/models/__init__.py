@@ -2,6 +2,7 @@
 
 from core.models.audit import AuditEntry, IdempotencyKey
 from core.models.case_records import (
+    CaseEscalation,
     CaseTransition,
     ExecutorAssignment,
     MediationSession,
@@ -39,6 +40,7 @@ __all__ = [
     "BuildingHead",
     "BuildingHeadCoverage",
     "Case",
+    "CaseEscalation",
     "CaseTransition",
     "City",
     "Community",

@@ -10,6 +10,7 @@ from core.models.cases import Case
 from core.models.firms import Firm
 from core.models.organisations import Organisation
 from core.models.people import Person
+from core.models.places import Street
 
 
 class CaseTransition(CityModel):
@@ -104,3 +105,31 @@ class MediationSession(CityModel):
     class Meta:
         table = "case_mediation_sessions"
         indexes = (("city_id", "case_id"),)
+
+
+class CaseEscalation(CityModel):
+    # One escalation of an overdue case, as the desk it went to reads it (issue 16): the
+    # street's desk (level STREET, the case's street) or the city's (level CITY). The
+    # timeline keeps the ESCALATED entry; this row is the desk's queue and its acknowledgement.
+
+    case: fields.ForeignKeyRelation[Case] = fields.ForeignKeyField(
+        "models.Case", related_name="escalations", on_delete=fields.CASCADE
+    )
+    level = fields.CharEnumField(EscalationLevel, max_length=16)
+    # The case's street when it escalated: the receiving desk of a STREET escalation, and
+    # what the city desk filters by.
+    street: fields.ForeignKeyRelation[Street] = fields.ForeignKeyField(
+        "models.Street", related_name=False, on_delete=fields.RESTRICT
+    )
+    stage = fields.CharEnumField(CaseStage, max_length=32)
+    # The deadline that lapsed, and the day of the run that found it lapsed (its `asOf`).
+    due_on = fields.DateField()
+    escalated_on = fields.DateField()
+    escalated_at = fields.DatetimeField()
+    escalated_by_subject = fields.CharField(max_length=128, null=True)
+    acknowledged_at = fields.DatetimeField(null=True)
+    acknowledged_by_subject = fields.CharField(max_length=128, null=True)
+
+    class Meta:
+        table = "case_escalations"
+        indexes = (("city_id", "level", "street_id", "escalated_at"), ("city_id", "case_id"))

@@ -17,6 +17,8 @@ from tortoise.transactions import in_transaction
 
 from core.infra.enums import Role
 from core.infra.errors import DomainError, ValidationErrors
+from core.infra.i18n import Text
+from core.infra.reasons import validation_reason
 from core.models import PluginConfiguration, PluginConfigurationChange
 from core.plugins import calls as plugins
 from core.plugins.contributions import NoSettings
@@ -131,11 +133,16 @@ async def city_settings(principal: Principal) -> list[PluginSettings]:
     return [_describe(name, *stored.get(name, (False, {}))) for name in plugins.installed()]
 
 
+# Why a setting is refused, in the admin's language (pydantic's own rules: core/infra/reasons.py).
+UNKNOWN_SETTING = Text("没有这项设置", "unknown setting")
+NOT_AN_OBJECT = Text("应为对象", "not an object")
+
+
 def _validate(plugin: str, raw: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
     model = _model(plugin)
     secrets = secret_fields(model)
     errors = [
-        DomainError("INVALID_SETTING", f"settings.{key}", reason="unknown setting")
+        DomainError("INVALID_SETTING", f"settings.{key}", reason=UNKNOWN_SETTING)
         for key in values
         if key not in model.model_fields
     ]
@@ -148,8 +155,10 @@ def _validate(plugin: str, raw: dict[str, Any], values: dict[str, Any]) -> dict[
         instance = model.model_validate(merged)
     except ValidationError as e:
         for err in e.errors():
-            field = ".".join(str(part) for part in err["loc"])
-            errors.append(DomainError("INVALID_SETTING", f"settings.{field}", reason=err["msg"]))
+            # A rule across settings (a model validator) has no path: it names `settings`.
+            field = ".".join(["settings", *(str(part) for part in err["loc"])])
+            reason = validation_reason(err)
+            errors.append(DomainError("INVALID_SETTING", field, reason=reason))
     if errors:
         raise ValidationErrors(errors)
     return storable(instance)
@@ -168,7 +177,7 @@ async def update_plugin(
     """
     require_role(principal, ADMINS)
     if values is not None and not isinstance(values, dict):
-        raise DomainError("INVALID_SETTING", "settings", reason="not an object")
+        raise DomainError("INVALID_SETTING", "settings", reason=NOT_AN_OBJECT)
     if plugin not in plugins.installed():
         raise DomainError("UNKNOWN_PLUGIN", "plugin", plugin=plugin)
     stored = await plugins.stored_configuration(principal.city)

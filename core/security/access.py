@@ -15,7 +15,7 @@ from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
-from core.infra.enums import CaseKind, Role
+from core.infra.enums import CaseKind, EscalationLevel, Role
 from core.infra.errors import AuthError, DomainError
 from core.models import Compound, ManagementContract, Person
 from core.security.auth import Principal, ScopeKind
@@ -92,6 +92,24 @@ def compound_scope(principal: Principal, today: dt.date | None = None) -> Q | No
         case ScopeKind.FIRM:
             return _managed_by(scope.id or 0, today or dt.date.today())
         case ScopeKind.ORGANISATION:
+            return Q(id__in=[])
+
+
+# Who sits at a desk that receives escalated cases (core/cases/escalations.py): a street
+# admin at its street's desk; city and platform admins at the city's, and their scope
+# covers every street's desk too.
+ESCALATION_DESKS = frozenset({Role.STREET_ADMIN, Role.CITY_ADMIN, Role.PLATFORM_ADMIN})
+
+
+def desk_scope(principal: Principal) -> Q | None:
+    """The escalations at the desks the principal's scope covers, as a filter on
+    CaseEscalation; None: every desk of the city. Its role is the caller's to check first."""
+    match principal.scope.kind:
+        case ScopeKind.CITY:
+            return None
+        case ScopeKind.STREET:
+            return Q(level=EscalationLevel.STREET, street_id=principal.scope.id)
+        case _:
             return Q(id__in=[])
 
 

@@ -1,8 +1,9 @@
 """Donghong's feed of managed projects: fetched over HTTP, validated before anything is used.
 
 Every way a feed can be wrong ends in `FeedError` with the problems in words an operator can
-act on: unreachable, timed out, the HTTP status, invalid JSON, or each bad field with its
-path (`projects[2].homes: ...`). The format is docs/donghong.md.
+act on, in both languages until the request picks one: unreachable, timed out, the HTTP
+status, invalid JSON, or each bad field with its path (`projects[2].homes: ...`). The format
+is docs/donghong.md.
 """
 
 from __future__ import annotations
@@ -13,9 +14,10 @@ from typing import Any
 
 import httpx
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 from plugins.dongguan_donghong.settings import DonghongSettings
-from schema.plugin_api import CompoundKind, Text, localise, number
+from schema.plugin_api import CompoundKind, Text, localise, number, validation_reason
 
 
 class FeedError(Exception):
@@ -48,7 +50,9 @@ class FeedProject(BaseModel):
     @model_validator(mode="after")
     def _until_after_since(self) -> FeedProject:
         if self.managed_until is not None and self.managed_until < self.managed_since:
-            raise ValueError("managed_until is before managed_since")
+            raise ValueError(
+                Text("managed_until 早于 managed_since", "managed_until is before managed_since")
+            )
         return self
 
     @property
@@ -70,28 +74,47 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out or "(feed)"
 
 
+def _rule(err: ErrorDetails) -> Text:
+    """One bad field: its path, then what is wrong, in both languages."""
+    path = _path(err["loc"])
+    why = validation_reason(err)
+    return Text(f"{path}：{why.zh}", f"{path}: {why.en}")
+
+
 def parse(body: bytes, company_registration_number: str) -> Feed:
     """The validated feed, or FeedError naming every bad field by its path."""
     try:
         data = json.loads(body)
-    except ValueError as e:
-        raise FeedError([Text(f"JSON 无效：{e}", f"invalid JSON: {e}")]) from None
+    except json.JSONDecodeError as e:
+        where = f"第 {number(e.lineno)} 行第 {number(e.colno)} 列"
+        raise FeedError([Text(f"JSON 无效：{where}有误", f"invalid JSON: {e}")]) from None
+    except ValueError:  # not UTF-8 (or UTF-16/32) text at all
+        raise FeedError(
+            [Text("JSON 无效：不是 UTF-8 文本", "invalid JSON: not UTF-8 text")]
+        ) from None
     try:
         feed = Feed.model_validate(data)
     except ValidationError as e:
-        raise FeedError(
-            [f"{_path(err['loc'])}: {err['msg']}" for err in e.errors(include_url=False)]
-        ) from None
-    problems = []
-    if feed.company.registration_number != company_registration_number:
+        raise FeedError([_rule(err) for err in e.errors(include_url=False)]) from None
+    problems: list[str | Text] = []
+    registered = feed.company.registration_number
+    if registered != company_registration_number:
         problems.append(
-            "company.registration_number: "
-            f"{feed.company.registration_number} is not the configured company"
+            Text(
+                f"company.registration_number：{registered} 不是所配置的企业",
+                f"company.registration_number: {registered} is not the configured company",
+            )
         )
     seen: set[str] = set()
     for i, p in enumerate(feed.projects):
         if p.project_code in seen:
-            problems.append(f"projects[{i}].project_code: {p.project_code} is listed twice")
+            field = f"projects[{i}].project_code"
+            problems.append(
+                Text(
+                    f"{field}：{p.project_code} 重复出现",
+                    f"{field}: {p.project_code} is listed twice",
+                )
+            )
         seen.add(p.project_code)
     if problems:
         raise FeedError(problems)

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, model_validator
 
+from schema.plugin_api import Text
+
 # Dongguan's categories of community services bought from social organisations.
 CATEGORIES = {
     "FAMILY": ("家庭服务", "family services"),
@@ -126,9 +128,17 @@ class DongguanPurchasingSettings(BaseModel):
     def _known(self) -> DongguanPurchasingSettings:
         unknown = sorted(set(self.yearly_caps) - set(self.categories))
         if unknown:
-            raise ValueError(f"caps for categories not bought: {', '.join(unknown)}")
+            listed = ", ".join(unknown)
+            raise ValueError(
+                Text(f"未列入购买类别的上限：{listed}", f"caps for categories not bought: {listed}")
+            )
         points = sum(c.max_points for c in self.evaluation_criteria)
         keys = [c.key for c in self.evaluation_criteria]
         if points != 100 or len(set(keys)) != len(keys):
-            raise ValueError(f"evaluation criteria need unique keys and 100 points, not {points}")
+            raise ValueError(
+                Text(
+                    f"评价标准须键名不重复、合计 100 分，现为 {points} 分",
+                    f"evaluation criteria need unique keys and 100 points, not {points}",
+                )
+            )
         return self

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from schema.plugin_api import NO_NEW_CONTRACTS, WRITTEN_WARNING
+from schema.plugin_api import NO_NEW_CONTRACTS, WRITTEN_WARNING, Text
 
 NAME = "points_credit"  # the entry point's name: city config, settings, errors
 
@@ -101,15 +101,25 @@ class PointsCreditSettings(BaseModel):
     @classmethod
     def _whole_year(cls, months: int) -> int:
         if months <= 0 or 12 % months:
-            raise ValueError("a cycle must divide the year: 1, 2, 3, 4, 6 or 12 months")
+            raise ValueError(
+                Text(
+                    "周期须能整除一年：1、2、3、4、6 或 12 个月",
+                    "a cycle must divide the year: 1, 2, 3, 4, 6 or 12 months",
+                )
+            )
         return months
 
     @model_validator(mode="after")
     def _ordered_levels(self) -> PointsCreditSettings:
         points = [level.points for level in self.levels]
         if points != sorted(set(points)):
-            raise ValueError("levels must have distinct points, from the lowest")
+            raise ValueError(
+                Text(
+                    "各档分值须互不相同，从低到高排列",
+                    "levels must have distinct points, from the lowest",
+                )
+            )
         codes = [level.code for level in self.levels]
         if len(set(codes)) != len(codes):
-            raise ValueError("level codes must be distinct")
+            raise ValueError(Text("各档代码须互不相同", "level codes must be distinct"))
         return self

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
-from schema.plugin_api import ProcurementMethod
+from schema.plugin_api import ProcurementMethod, Text
 
 ORGANISATION, FIRM = "organisation", "firm"
 SOCIAL_WORKER, VOLUNTEER_TEAM = "social_worker", "volunteer_team"
@@ -118,15 +118,20 @@ class ZhuhaiPurchasingSettings(BaseModel):
     def _tender_above_competitive(cls, tender_from: Decimal, info: ValidationInfo) -> Decimal:
         competitive = info.data.get("competitive_from")
         if competitive is not None and tender_from <= competitive:
-            raise ValueError("must be above competitive_from")
+            raise ValueError(Text("须高于 competitive_from", "must be above competitive_from"))
         return tender_from
 
     @field_validator("competitive_methods", "tender_methods")
     @classmethod
     def _known_methods(cls, methods: list[str]) -> list[str]:
         unknown = set(methods) - {m.value for m in ProcurementMethod}
-        if unknown or not methods:
-            raise ValueError(f"unknown procurement methods: {', '.join(sorted(unknown))}")
+        if not methods:
+            raise ValueError(Text("至少需要一种采购方式", "at least one procurement method"))
+        if unknown:
+            listed = ", ".join(sorted(unknown))
+            raise ValueError(
+                Text(f"未知的采购方式：{listed}", f"unknown procurement methods: {listed}")
+            )
         return methods
 
     @field_validator("categories")

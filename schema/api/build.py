@@ -25,6 +25,7 @@ from schema.api.limits import (
     schema_config,
 )
 from schema.api.query import Query as DirectoryQuery
+from schema.cases.escalations import EscalationsMutation, EscalationsQuery
 from schema.cases.fields import CasesMutation, CasesQuery
 from schema.cases.filing import Mutation as CoreMutation
 from schema.cases.subscription import CaseSubscription
@@ -45,6 +46,7 @@ QUERY_PARTS: tuple[type, ...] = (
     PluginSettingsQuery,
     VotesQuery,
     CasesQuery,
+    EscalationsQuery,
     AuditQuery,
     FiguresQuery,
     PeopleQuery,
@@ -57,6 +59,7 @@ MUTATION_PARTS: tuple[type, ...] = (
     PluginSettingsMutation,
     VotesMutation,
     CasesMutation,
+    EscalationsMutation,
     GrassrootsMutation,
     CreditMutation,
     PurchasesMutation,

@@ -190,6 +190,7 @@ class CodedErrors(MaskErrors):
                 )
             else:
                 masked = self.anonymise_error(error)
+                masked.message = message("INTERNAL", lang)  # the reader's language too
                 masked.extensions = {"code": "INTERNAL"}
                 out.append(masked)
         return out

@@ -400,6 +400,30 @@ class StageFigures:
     max_working_days_in_stage: int | None
 
 
+def _overdue_report(kinds: tuple[domain.CaseKind, ...], description: str) -> Any:
+    """`overdueCases` and `overdueServiceRequests`: one report and one resolver, the second
+    narrowed to one kind (core.cases.reports.overdue_cases)."""
+
+    async def resolve(
+        info: Info,
+        as_of: dt.date,
+        first: int | None = None,
+        after: str | None = None,
+        filter: CaseFilter | None = None,
+    ) -> Connection[Case]:
+        page = await case_reports.overdue_cases(
+            info.context.principal,
+            as_of,
+            kinds,
+            page_request(first, after),
+            filter.to_core() if filter else None,
+        )
+        await lookahead.cases(info, page.rows)
+        return connection(page, Case.from_row)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
 @strawberry.type
 class CasesQuery:
     @strawberry.field(
@@ -419,43 +443,13 @@ class CasesQuery:
         await lookahead.compounds(info, page.rows)
         return connection(page, Compound.from_row)
 
-    @strawberry.field(description="Open cases past their stage deadline on asOf.")
-    async def overdue_cases(
-        self,
-        info: Info,
-        as_of: dt.date,
-        first: int | None = None,
-        after: str | None = None,
-        filter: CaseFilter | None = None,
-    ) -> Connection[Case]:
-        page = await case_reports.overdue_cases(
-            info.context.principal,
-            as_of,
-            (),
-            page_request(first, after),
-            filter.to_core() if filter else None,
-        )
-        await lookahead.cases(info, page.rows)
-        return connection(page, Case.from_row)
-
-    @strawberry.field(description="One-window service requests past their deadline on asOf.")
-    async def overdue_service_requests(
-        self,
-        info: Info,
-        as_of: dt.date,
-        first: int | None = None,
-        after: str | None = None,
-        filter: CaseFilter | None = None,
-    ) -> Connection[Case]:
-        page = await case_reports.overdue_cases(
-            info.context.principal,
-            as_of,
-            (domain.CaseKind.SERVICE_REQUEST,),
-            page_request(first, after),
-            filter.to_core() if filter else None,
-        )
-        await lookahead.cases(info, page.rows)
-        return connection(page, Case.from_row)
+    overdue_cases: Connection[Case] = _overdue_report(
+        (), "Open cases past their stage deadline on asOf."
+    )
+    overdue_service_requests: Connection[Case] = _overdue_report(
+        (domain.CaseKind.SERVICE_REQUEST,),
+        "One-window service requests past their deadline on asOf.",
+    )
 
     @strawberry.field(
         description="Per compound, community or street: open and overdue cases "

@@ -20,6 +20,7 @@ from core.infra.enums import (
 from core.infra.errors import DomainError, ValidationErrors
 from core.infra.i18n import Text, localise, number
 from core.infra.pagination import Ordering, Page, PageRequest, page_request, paginate
+from core.infra.reasons import validation_reason
 from core.infra.tenancy import current_city, in_city
 from core.places.directory import FIELDS as ROW_FIELDS
 from core.plugins.calls import (
@@ -174,4 +175,5 @@ __all__ = [
     "sync_state_owned_projects",
     "to_global_id",
     "today",
+    "validation_reason",
 ]

@@ -92,3 +92,45 @@ async def test_an_escalation_note(empty_db: str, gql: GraphQLClient) -> None:
     ):
         body = await gql(timeline, {"id": case["id"]}, auth=admin(), lang=lang)
         assert body["data"]["node"]["timeline"][-1] == {"kind": "ESCALATED", "note": expected}
+
+
+SETTINGS = """mutation($s: JSON!) { updatePluginSettings(plugin: "dongguan_purchasing",
+    settings: $s) { errors { field code message } } }"""
+
+
+async def test_a_refused_setting_says_why_in_the_admins_language(
+    empty_db: str, gql: GraphQLClient
+) -> None:
+    # A plugin validator's own rule (a cap for a category the city does not buy), one of
+    # pydantic's (a threshold below zero) and an unknown key: none was English-only in Chinese.
+    bad = {
+        "categories": ["FAMILY"],
+        "yearly_caps": {"FAMILY": "100", "CHILDCARE": "5"},
+        "method_thresholds": [{"from_amount": "-1", "methods": ["INQUIRY"]}],
+        "colour": "red",
+    }
+    for lang, expected in (
+        (None, {
+            "settings.colour": "settings.colour 的设置无效：没有这项设置",
+            "settings.method_thresholds.0.from_amount":
+                "settings.method_thresholds.0.from_amount 的设置无效：不能小于 0",
+        }),
+        ("en", {
+            "settings.colour": "settings.colour is not a valid setting: unknown setting",
+            "settings.method_thresholds.0.from_amount":
+                "settings.method_thresholds.0.from_amount is not a valid setting: "
+                "Input should be greater than or equal to 0",
+        }),
+    ):  # fmt: skip
+        body = await gql(SETTINGS, {"s": bad}, auth=admin(), lang=lang)
+        found = body["data"]["updatePluginSettings"]["errors"]
+        errors = {e["field"]: e["message"] for e in found}
+        assert errors == expected
+    del bad["method_thresholds"], bad["colour"]
+    for lang, expected in (
+        (None, "settings 的设置无效：未列入购买类别的上限：CHILDCARE"),
+        ("en", "settings is not a valid setting: caps for categories not bought: CHILDCARE"),
+    ):
+        body = await gql(SETTINGS, {"s": bad}, auth=admin(), lang=lang)
+        [error] = body["data"]["updatePluginSettings"]["errors"]
+        assert error["message"] == expected

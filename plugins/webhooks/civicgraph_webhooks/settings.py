@@ -6,6 +6,8 @@ from typing import Self
 
 from pydantic import BaseModel, Field, HttpUrl, SecretStr, model_validator
 
+from schema.plugin_api import Text
+
 EVENTS = ("case.filed", "case.stage_changed", "meeting.held")
 
 
@@ -43,8 +45,14 @@ class WebhookSettings(BaseModel):
     def _secret_with_urls(self) -> Self:
         # An unsigned webhook cannot be trusted by its receiver: no URL without a secret.
         if self.urls and self.secret is None:
-            raise ValueError("a signing secret is required when URLs are set")
+            raise ValueError(
+                Text(
+                    "设置了 URL 就必须设置签名密钥",
+                    "a signing secret is required when URLs are set",
+                )
+            )
         unknown = set(self.events) - set(EVENTS)
         if unknown:
-            raise ValueError(f"unknown events: {', '.join(sorted(unknown))}")
+            listed = ", ".join(sorted(unknown))
+            raise ValueError(Text(f"未知的事件：{listed}", f"unknown events: {listed}"))
         return self

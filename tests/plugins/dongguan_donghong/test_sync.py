@@ -155,7 +155,7 @@ BAD_FIELDS["projects"][4]["project_code"] = "DH-001"
 
 
 @pytest.mark.parametrize(
-    ("serve", "errors"),
+    ("serve", "errors", "chinese"),
     [
         (
             {"feed": BAD_FIELDS},
@@ -165,29 +165,72 @@ BAD_FIELDS["projects"][4]["project_code"] = "DH-001"
                 "projects[3].kind: Input should be 'COMMERCIAL_RESIDENTIAL', 'PUBLIC_RENTAL', "
                 "'PRICE_LIMITED', 'INDUSTRIAL_DORMITORY' or 'OTHER'",
             ],
+            [
+                "projects[0].homes：不能小于 0",
+                "projects[2].managed_since：缺少此字段",
+                "projects[3].kind：应为以下之一：'COMMERCIAL_RESIDENTIAL', 'PUBLIC_RENTAL', "
+                "'PRICE_LIMITED', 'INDUSTRIAL_DORMITORY'、'OTHER'",
+            ],
         ),
         (
             {"feed": {**GOOD, "projects": GOOD["projects"] + [GOOD["projects"][0]]}},
             ["projects[5].project_code: DH-001 is listed twice"],
+            ["projects[5].project_code：DH-001 重复出现"],
         ),
         (
             {"feed": {**GOOD, "company": {**COMPANY, "registration_number": "9" * 18}}},
             ["company.registration_number: 999999999999999999 is not the configured company"],
+            ["company.registration_number：999999999999999999 不是所配置的企业"],
         ),
-        ({"feed": {"projects": []}}, ["company: Field required"]),
-        ({"raw": b"[1, 2"}, ["invalid JSON: Expecting ',' delimiter: line 1 column 6 (char 5)"]),
-        ({"feed": GOOD, "status": 503}, ["HTTP status 503"]),
+        ({"feed": {"projects": []}}, ["company: Field required"], ["company：缺少此字段"]),
+        (
+            {"raw": b"[1, 2"},
+            ["invalid JSON: Expecting ',' delimiter: line 1 column 6 (char 5)"],
+            ["JSON 无效：第 1 行第 6 列有误"],
+        ),
+        (
+            {"raw": b"\xff\xfe\x00"},
+            ["invalid JSON: not UTF-8 text"],
+            ["JSON 无效：不是 UTF-8 文本"],
+        ),
+        ({"feed": GOOD, "status": 503}, ["HTTP status 503"], ["HTTP 状态码 503"]),
+        (
+            {"feed": {**GOOD, "projects": [
+                project("DH-009", "新苑", managed_since="2025-01-01", managed_until="2024-12-31",
+                        homes=1.5, floor_area="大", street="南" * 65)]}},
+            [
+                "projects[0].street: String should have at most 64 characters",
+                "projects[0].floor_area: Input should be a valid number, unable to parse string "
+                "as a number",
+                "projects[0].homes: Input should be a valid integer, got a number with a "
+                "fractional part",
+            ],
+            [
+                "projects[0].street：最多 64 个字符",
+                "projects[0].floor_area：应为数字",
+                "projects[0].homes：应为整数，不能有小数部分",
+            ],
+        ),
+        (
+            {"feed": {**GOOD, "projects": [project(
+                "DH-009", "新苑", managed_since="2025-01-01", managed_until="2024-12-31")]}},
+            ["projects[0]: managed_until is before managed_since"],
+            ["projects[0]：managed_until 早于 managed_since"],
+        ),
     ],
-    ids=["fields", "duplicate", "company", "no-company", "json", "status"],
-)
+    ids=["fields", "duplicate", "company", "no-company", "json", "not-utf8", "status", "rules",
+         "dates"],
+)  # fmt: skip
 async def test_a_malformed_or_failing_feed_changes_nothing_and_says_why(
-    place: Place, server: FeedServer, serve: dict, errors: list[str]
+    place: Place, server: FeedServer, serve: dict, errors: list[str], chinese: list[str]
 ):
     await configure(server.url)
     server.serve(serve.get("feed"), status=serve.get("status", 200), raw=serve.get("raw", b""))
     before = await state()
     report = await sync()
     assert [en(e) for e in report.errors] == errors
+    # Chinese is the default language (issue 16): every problem has its own Chinese wording.
+    assert [localise(e, "zh") for e in report.errors] == chinese
     assert report.rows == ()
     assert await state() == before
     with in_city("dongguan"):
@@ -251,7 +294,13 @@ async def test_the_mutation_syncs_and_the_runs_are_queryable(
         ("FAILED", "admin-dg", 0, 0),
         ("APPLIED", "admin-dg", 2, 1),
     ]
-    assert nodes[0]["errors"][0].startswith("JSON 无效：")  # the default language, zh
+    assert nodes[0]["errors"] == ["JSON 无效：第 1 行第 1 列有误"]  # the default language, zh
+    english = await gql(
+        "{ donghongSyncRuns(first: 1) { nodes { errors } } }", auth=admin, lang="en"
+    )
+    assert english["data"]["donghongSyncRuns"]["nodes"][0]["errors"] == [
+        "invalid JSON: Expecting value: line 1 column 1 (char 0)"
+    ]
     staff = token("dongguan", Role.STREET_ADMIN, Scope(ScopeKind.STREET, place.hongtu.street_id))
     refused = await gql(
         "mutation { syncStateOwnedProjects { errors { code } } }", auth=staff, expect_errors=True

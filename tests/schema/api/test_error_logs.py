@@ -109,6 +109,7 @@ async def test_an_internal_error_keeps_its_traceback_without_the_query(
     if "errors" not in body:
         pytest.skip("this database takes a naive datetime")
     assert body["errors"][0]["extensions"]["code"] == "INTERNAL"
+    assert body["errors"][0]["message"] == "服务器内部错误"  # Chinese without Accept-Language
     internal = [r for r in caplog.records if r.exc_info]
     assert len(internal) == 1, _formatted(caplog)
     message = internal[0].getMessage()

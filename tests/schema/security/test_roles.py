@@ -33,6 +33,7 @@ from core.infra.enums import (
     CaseKind,
     CaseStage,
     CompoundKind,
+    EscalationLevel,
     OrganisationKind,
     ProcurementMethod,
     PurchaseStatus,
@@ -45,6 +46,7 @@ from core.models import (
     BuildingHead,
     BuildingHeadCoverage,
     Case,
+    CaseEscalation,
     Community,
     CommunityWorker,
     Compound,
@@ -511,6 +513,35 @@ PROBES |= {
             area.ids["fresh"] in {c["id"] for c in data["escalateOverdueCases"] or ()}
         ),
         prepare=_fresh(DISPUTE, CaseStage.TOPIC_COLLECTION),
+    ),
+}
+
+
+async def _escalation(area: Area) -> dict[str, str]:
+    """An escalation of the area's case to its street's desk, as a run would write it."""
+    with in_city(CITY):
+        entry = await CaseEscalation.create(
+            case_id=area.case.id,
+            level=EscalationLevel.STREET,
+            street_id=area.street.id,
+            stage=CaseStage.TOPIC_COLLECTION,
+            due_on=dt.date(2026, 1, 10),
+            escalated_on=dt.date(2026, 1, 12),
+            escalated_at=dt.datetime(2026, 1, 12, tzinfo=dt.UTC),
+        )
+    return {"escalation": to_global_id("CaseEscalation", entry.id)}
+
+
+PROBES |= {
+    "escalatedCases": Probe(
+        "{ escalatedCases(first: 100) { nodes { id } } }",
+        sees=_listed("escalatedCases", "escalation"),
+        prepare=_escalation,
+    ),
+    "acknowledgeEscalation": Probe(
+        f"mutation($id: ID!) {{ acknowledgeEscalation(escalationId: $id) {{ {PAYLOAD} }} }}",
+        _target("escalation"),
+        prepare=_escalation,
     ),
 }
 
