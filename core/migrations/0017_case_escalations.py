@@ -13,7 +13,7 @@ from core.security.rls import secure_city_tables
 
 
 class Migration(migrations.Migration):
-    dependencies = [("models", "0014_case_rounds_supervision_council_firms")]
+    dependencies = [("models", "0016_purchase_lifecycle")]
 
     initial = False
 
