@@ -17,12 +17,33 @@ const fetcher = createGraphiQLFetcher({
   enableIncrementalDelivery: false, // the server answers single results only
 });
 
+// Each city keeps its own tabs and history: the cities share an origin, not a schema. Headers
+// (tokens) are never stored: the tabs leave them out (shouldPersistHeaders), and the history
+// plugin, which would keep each run's headers, has them taken out here.
+const local = createLocalStorage({ namespace: `civicgraph:${mount.dataset.city}` });
+const withoutHeaders = (value) => {
+  const stored = JSON.parse(value);
+  for (const items of Object.values(stored)) {
+    for (const item of Array.isArray(items) ? items : []) delete item.headers;
+  }
+  return JSON.stringify(stored);
+};
+const storage = {
+  getItem: (key) => local.getItem(key),
+  setItem: (key, value) =>
+    local.setItem(key, /:(queries|favorites)$/.test(key) ? withoutHeaders(value) : value),
+  removeItem: (key) => local.removeItem(key),
+  clear: () => local.clear(),
+  get length() {
+    return local.length;
+  },
+};
+
 createRoot(mount).render(
   <GraphiQL
     fetcher={fetcher}
     defaultQuery={mount.dataset.query}
-    // Each city keeps its own tabs and history: the cities share an origin, not a schema.
-    storage={createLocalStorage({ namespace: `civicgraph:${mount.dataset.city}` })}
+    storage={storage}
     isHeadersEditorEnabled
     defaultEditorToolsVisibility="headers"
     shouldPersistHeaders={false}
