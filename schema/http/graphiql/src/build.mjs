@@ -89,7 +89,11 @@ const sections = [...packages.keys()].sort().map((root) => {
     text = `(no licence file in the package: the text of ${borrowed[meta.name]}'s)\n\n${licenceText(from)}`;
   }
   if (!text) throw new Error(`${meta.name}: no licence file to ship with the bundle`);
-  return `${meta.name}@${meta.version} (${meta.license})\n\n${text}\n`;
+  // Monaco and prettier carry code of other projects, whose notices they ship alongside.
+  const notices = readdirSync(join(here, root))
+    .filter((f) => /^third[-_ ]?party[-_ ]?notices/i.test(f))
+    .map((f) => `\n${readFileSync(join(here, root, f), "utf8").trim()}\n`);
+  return `${meta.name}@${meta.version} (${meta.license})\n\n${text}\n${notices.join("")}`;
 });
 const rule = `\n${"-".repeat(78)}\n\n`;
 writeFileSync(
