@@ -106,13 +106,13 @@ async def _until(page: DevTools, expression: str, what: str, seconds: float = 30
     pytest.fail(f"{what}: not within {seconds} s; the page shows {shown!r}")
 
 
-def _text_of(editor: str, joiner: str = "\\n") -> str:
+def _text_of(editor: str) -> str:
     """What a Monaco editor shows, its lines in order (Monaco draws them as absolutely placed
     divs, spaces as no-break spaces)."""
     return f"""(() => {{
       const lines = [...document.querySelectorAll("{editor} .view-line")];
       lines.sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top));
-      return lines.map((l) => l.textContent.replace(/\\u00a0/g, " ")).join("{joiner}");
+      return lines.map((l) => l.textContent.replace(/\\u00a0/g, " ")).join("\\n");
     }})()"""
 
 
