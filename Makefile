@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 # headless Chromium, and a CJK font so that its screenshot shows the Chinese names.
 SYSTEM_PACKAGES := chromium fonts-wqy-zenhei
 
-.PHONY: install demo serve test test-sqlite test-postgres lint system-packages schema schema-release clean
+.PHONY: install demo serve test test-sqlite test-postgres lint system-packages schema schema-release graphiql clean
 # `make -j test` still lints first and runs the two passes one after the other.
 .NOTPARALLEL:
 
@@ -75,6 +75,12 @@ schema: $(STAMP)
 
 schema-release: $(STAMP)
 	$(BIN)/civicgraph schema release
+
+# GraphiQL's bundle, committed in schema/http/graphiql/assets (serving it needs no Node): rebuilt
+# from the versions pinned in schema/http/graphiql/src/package-lock.json. Needs Node.js and npm.
+GRAPHIQL_SRC := schema/http/graphiql/src
+graphiql:
+	cd $(GRAPHIQL_SRC) && npm ci --ignore-scripts --no-audit --no-fund && node build.mjs
 
 clean:
 	rm -rf $(VENV) var/*.sqlite3*

@@ -40,7 +40,7 @@ from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import bearer, caching, cors, media, serving
+from schema.http import bearer, caching, cors, graphiql, media, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -74,6 +74,10 @@ class CityGraphQL(GraphQL[Context, None]):
         self.limits = limits
         self.rate_limiter = rate_limiter
         self.cors = cors
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Bundled in the package rather than strawberry's page of CDN links (schema/http/graphiql).
+        return graphiql.page(request.path_params["city"])
 
     def is_websocket_origin_allowed(self, request: WebSocket, origin: str) -> bool:
         """Another origin's page may open a socket where the city's CORS lets it call."""
@@ -349,6 +353,7 @@ def create_app(
             WebSocketRoute("/graphql/{city}", endpoint),
             # /admin/{city}: overview page and exports (schema/admin), on the same buckets.
             *admin_routes(endpoint.rate_limiter),
+            *graphiql.routes(settings),  # GraphiQL's bundled assets (development profile)
         ],
         # Slow headers are uvicorn's to time out (docs/security.md); slow bodies are ours.
         middleware=[

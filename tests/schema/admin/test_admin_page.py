@@ -1,30 +1,27 @@
 """The city overview page: admin only, token by header or by the cookie the development
 sign-in sets (never by URL); signed in and rendered in a real headless Chromium against a
-real server (Debian's `chromium`, installed by `make test`), driven over the DevTools protocol."""
+real server (Debian's `chromium`, installed by `make test`), driven over the DevTools protocol
+(tests/browser.py)."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import contextlib
 import json
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-import websockets
 
 from core.infra.enums import Role
 from core.security.auth import Scope, ScopeKind
+from tests.browser import browser
 from tests.conftest import token
 from tests.figures_town import FiguresTown, build_figures_town
 
@@ -125,85 +122,6 @@ def server(town: FiguresTown, database_url: str, tmp_path: Path) -> Iterator[str
         proc.wait(timeout=20)
 
 
-def _chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium is missing in CI: `make test` must install Debian's chromium")
-        pytest.skip("Debian's chromium is not installed here (apt-get install -y chromium)")
-    return path
-
-
-class DevTools:
-    """One page of a headless Chromium, driven over the DevTools protocol (its websocket)."""
-
-    def __init__(self, socket: Any) -> None:
-        self.socket = socket
-        self.last_id = 0
-
-    async def call(self, method: str, **params: Any) -> dict[str, Any]:
-        self.last_id += 1
-        sent = self.last_id
-        await self.socket.send(json.dumps({"id": sent, "method": method, "params": params}))
-        while True:
-            reply = json.loads(await self.socket.recv())
-            if reply.get("id") == sent:
-                assert "error" not in reply, (method, reply["error"])
-                return dict(reply["result"])
-
-    async def evaluate(self, expression: str) -> Any:
-        done = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return done["result"].get("value")
-
-    async def loaded(self, path: str) -> str:
-        """Wait until the page at `path` (path and query) has loaded; its HTML."""
-        for _ in range(150):
-            try:
-                where = await self.evaluate(
-                    "[location.pathname + location.search, document.readyState]"
-                )
-            except AssertionError:  # the page navigated away in the middle: ask again
-                where = None
-            if where == [path, "complete"]:
-                return str(await self.evaluate("document.documentElement.outerHTML"))
-            await asyncio.sleep(0.1)
-        pytest.fail(f"the browser did not reach {path}: {where}")
-
-
-@contextlib.asynccontextmanager
-async def _browser(url: str, profile: Path) -> AsyncIterator[DevTools]:
-    """Chromium opening `url`, with its DevTools endpoint on a port of its choosing."""
-    flags = [
-        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={profile}", "--remote-debugging-port=0", "--window-size=1200,1800",
-    ]  # fmt: skip
-    proc = await asyncio.create_subprocess_exec(
-        _chromium(), *flags, url, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE
-    )
-    assert proc.stderr is not None
-    drain = None
-    try:
-        port = None
-        while port is None:
-            line = (await asyncio.wait_for(proc.stderr.readline(), 60)).decode()
-            assert line, "chromium exited before listening"
-            found = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
-            port = found and found.group(1)
-        drain = asyncio.create_task(proc.stderr.read())  # chromium must not block on its pipe
-        async with httpx.AsyncClient() as http:
-            targets = (await http.get(f"http://127.0.0.1:{port}/json/list")).json()
-        page = next(t for t in targets if t["type"] == "page")
-        async with websockets.connect(page["webSocketDebuggerUrl"], max_size=None) as socket:
-            yield DevTools(socket)
-    finally:
-        if proc.returncode is None:
-            proc.terminate()
-        await proc.wait()
-        if drain is not None:
-            await drain
-
-
 def _keep_screenshot(shot: bytes) -> None:
     if os.environ.get("CIVICGRAPH_KEEP_SCREENSHOT"):
         Path(os.environ["CIVICGRAPH_KEEP_SCREENSHOT"]).write_bytes(shot)
@@ -212,7 +130,7 @@ def _keep_screenshot(shot: bytes) -> None:
 async def test_the_overview_renders_in_chromium(server: str, tmp_path: Path) -> None:
     """Sign in as a person would, by typing the token into the form; then the page."""
     admin = token("dongguan", Role.CITY_ADMIN)
-    async with _browser(f"{server}/admin/dongguan/sign-in", tmp_path / "profile") as page:
+    async with browser(f"{server}/admin/dongguan/sign-in", tmp_path / "profile") as page:
         await page.loaded("/admin/dongguan/sign-in")
         await page.evaluate(
             f"document.querySelector('input[name=token]').value = {json.dumps(admin)};"

@@ -37,10 +37,10 @@ from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
 from schema.http import serving
 from schema.http.app import create_app
+from tests.browser import browser
 from tests.conftest import token
 from tests.factories import Town, build_town
 from tests.npm import installed
-from tests.schema.admin.test_admin_page import _browser
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENTS = ROOT / "tests" / "clients"
@@ -471,10 +471,10 @@ async def test_a_page_of_another_origin_calls_the_api_in_chromium(
     port = int(served.page_origin.rsplit(":", 1)[1])
     server, task = await _uvicorn(Starlette(routes=[Route("/", page)]), port)
     try:
-        async with _browser(served.page_origin + "/", tmp_path / "profile") as browser:
+        async with browser(served.page_origin + "/", tmp_path / "profile") as chromium:
             result = None
             for _ in range(150):
-                result = await browser.evaluate("JSON.stringify(window.result)")
+                result = await chromium.evaluate("JSON.stringify(window.result)")
                 if result and result != "null":
                     break
                 await asyncio.sleep(0.1)

@@ -184,6 +184,8 @@ async def test_development_suggests_fields(cities, client):
 async def test_graphiql_is_not_served(cities, prod_client):
     page = await prod_client.get("/graphql/dongguan", headers={"Accept": "text/html"})
     assert "graphiql" not in page.text.lower()
+    # Nor its bundle (schema/http/graphiql), which development serves.
+    assert (await prod_client.get("/graphiql/assets/graphiql.js")).status_code == 404
 
 
 async def test_tokens_signed_with_the_production_secret_work(cities, prod_client):

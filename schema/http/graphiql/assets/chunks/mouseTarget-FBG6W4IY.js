@@ -1,0 +1,1 @@
+import{Jh as a,Kh as b,Lh as c,Mh as d}from"./chunk-XFV22YR7.js";import"./chunk-KRDCKLHQ.js";import"./chunk-HISXAZ4Y.js";export{c as HitTestContext,b as MouseTarget,d as MouseTargetFactory,a as PointerHandlerLastRenderData};
