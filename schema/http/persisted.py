@@ -26,7 +26,7 @@ from urllib.parse import parse_qsl, urlencode
 
 import orjson
 import strawberry
-from graphql import specified_rules, validate
+from graphql import GraphQLError, specified_rules, validate
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope
 
@@ -76,44 +76,67 @@ async def prepare(
     receive: Receive,
     body: bytes | None,
 ) -> Prepared:
-    """Resolve the persisted document a request names, in the city in scope."""
+    """Resolve the persisted document an HTTP request names, in the city in scope."""
     unchanged = Prepared(body, receive)
     payload = _payload(scope, body)
     if payload is None:
         return unchanged
-    rules = store.policy(city)
     try:
-        asked = _asked(payload)
-        query = payload.get("query")
-        if asked is None:
-            if rules.trusted_only and query is not None:
-                raise _Refused("PERSISTED_DOCUMENT_REQUIRED")
-            return unchanged
-        if query is not None and not isinstance(query, str):
-            return unchanged  # strawberry refuses it, 400, as GraphQL over HTTP asks
-        found = await _find(city, asked.key, trusted_only=rules.trusted_only)
-        if query is None:
-            if found is None:
-                code = "PERSISTED_QUERY_NOT_FOUND"
-                if asked.apq and not (rules.apq or rules.trusted_only):
-                    code = "PERSISTED_QUERY_NOT_SUPPORTED"
-                raise _Refused(code, hash=asked.key)
-        elif not asked.apq:
-            raise _Refused("PERSISTED_QUERY_INVALID", field="documentId", expected=_ONE_OF)
-        elif store.sha256(query) != asked.key:
-            raise _Refused("PERSISTED_QUERY_HASH_MISMATCH", hash=asked.key)
-        elif found is None and rules.trusted_only:
-            raise _Refused("PERSISTED_DOCUMENT_REQUIRED")
-        elif found is None:
-            found = await _register(schema, city, asked.key, query, rules)
+        found = await _resolve(schema, city, payload, register=True)
     except _Refused as refused:
         return Prepared(body, receive, _refusal(refused, lang, scope))
-    if found is None:  # a text the city does not keep (too long, or invalid): it runs as sent
+    if found is None:
         return unchanged
     scope[SCOPE_KEY] = found
-    if query is not None:
+    if payload.get("query") is not None:
         return unchanged
     return await _with_text(found.text, payload, scope, receive, body)
+
+
+async def socket_payload(
+    schema: strawberry.Schema, city: str, payload: dict[str, Any], lang: str
+) -> tuple[dict[str, Any], GraphQLError | None]:
+    """A WebSocket `subscribe` payload with the text of the document it names, or the refusal
+    to send: the same rules as over HTTP, except that a socket registers nothing."""
+    try:
+        found = await _resolve(schema, city, payload, register=False)
+    except _Refused as refused:
+        return payload, GraphQLError(_message(refused, lang), extensions=_extensions(refused, lang))
+    if found is None or payload.get("query") is not None:
+        return payload, None
+    return {**payload, "query": found.text}, None
+
+
+async def _resolve(
+    schema: strawberry.Schema, city: str, payload: dict[str, Any], register: bool
+) -> Persisted | None:
+    """The document the request names, or None when it runs as sent; _Refused otherwise."""
+    rules = store.policy(city)
+    asked = _asked(payload)
+    query = payload.get("query")
+    if asked is None:
+        if rules.trusted_only and query is not None:
+            raise _Refused("PERSISTED_DOCUMENT_REQUIRED")
+        return None
+    if query is not None and not isinstance(query, str):
+        return None  # strawberry refuses it, 400, as GraphQL over HTTP asks
+    found = await _find(city, asked.key, trusted_only=rules.trusted_only)
+    if query is None:
+        if found is not None:
+            return found
+        if asked.apq and not (rules.apq or rules.trusted_only):
+            raise _Refused("PERSISTED_QUERY_NOT_SUPPORTED", hash=asked.key)
+        raise _Refused("PERSISTED_QUERY_NOT_FOUND", hash=asked.key)
+    if not asked.apq:
+        raise _Refused("PERSISTED_QUERY_INVALID", field="documentId", expected=_ONE_OF)
+    if store.sha256(query) != asked.key:
+        raise _Refused("PERSISTED_QUERY_HASH_MISMATCH", hash=asked.key)
+    if found is None and rules.trusted_only:
+        raise _Refused("PERSISTED_DOCUMENT_REQUIRED")
+    if found is None and register:
+        # A text the city does not keep (too long, invalid) runs as sent: None.
+        found = await _register(schema, city, asked.key, query, rules)
+    return found
 
 
 _ONE_OF = Text(
@@ -214,17 +237,27 @@ async def _with_text(
     return Prepared(rewritten, replay(rewritten, receive))
 
 
+def _message(refused: _Refused, lang: str) -> str:
+    # The protocol's own words where clients match them; the localised text is the detail.
+    return PROTOCOL_MESSAGES.get(refused.code) or message(refused.code, lang, **refused.params)
+
+
+def _extensions(refused: _Refused, lang: str) -> dict[str, Any]:
+    extensions: dict[str, Any] = {"code": refused.code}
+    if "hash" in refused.params:
+        extensions["hash"] = refused.params["hash"]
+    if refused.code in PROTOCOL_MESSAGES:
+        extensions["detail"] = message(refused.code, lang, **refused.params)
+    return extensions
+
+
 def _refusal(refused: _Refused, lang: str, scope: Scope) -> JSONResponse:
-    code = refused.code
-    text = message(code, lang, **refused.params)
-    extensions = {"code": code, **{k: v for k, v in refused.params.items() if k == "hash"}}
-    if code in PROTOCOL_MESSAGES:
+    error = {"message": _message(refused, lang), "extensions": _extensions(refused, lang)}
+    if refused.code in PROTOCOL_MESSAGES:
         # HTTP 200 whatever the media type, and not to be cached by anyone (a GET's answer
         # changes as soon as the document is registered).
-        error = {"message": PROTOCOL_MESSAGES[code], "extensions": {**extensions, "detail": text}}
         headers = {"Cache-Control": "private, no-cache, must-revalidate"}
         return JSONResponse({"errors": [error]}, headers=headers)
-    error = {"message": text, "extensions": extensions}
     if media.wants_graphql_response(scope):
         return JSONResponse({"errors": [error]}, status_code=400)
     return JSONResponse({"data": None, "errors": [error]})

@@ -24,6 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 from strawberry.extensions.parser_cache import _get_parse_cache
 
 from core.infra.settings import get_settings
@@ -249,6 +250,18 @@ async def test_a_trusted_only_city_runs_pushed_documents_only(
         again = await http.post("/graphql/zhuhai", json={"query": CITY})
         assert again.json()["errors"][0]["extensions"]["code"] == "PERSISTED_DOCUMENT_REQUIRED"
     assert await stored("zhuhai") == {CITY_HASH: "trusted", relay_id: "trusted"}
+    # Over a WebSocket the same rules hold: the id runs, a text is refused.
+    ws_url = trusted.api.replace("http://", "ws://") + "/graphql/zhuhai"
+    async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert json.loads(await ws.recv())["type"] == "connection_ack"
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": CITY}}))
+        refused = json.loads(await ws.recv())
+        assert refused["type"] == "error"
+        assert refused["payload"][0]["extensions"]["code"] == "PERSISTED_DOCUMENT_REQUIRED"
+        await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": apq(CITY_HASH)}))
+        answered = json.loads(await ws.recv())
+        assert answered["payload"] == expected
     listed = civicgraph(trusted.env, "documents", "list", "--city", "zhuhai")
     assert listed.returncode == 0, listed.stderr
     assert "zhuhai: 2 document(s); the city runs trusted documents only" in listed.stdout
