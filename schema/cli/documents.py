@@ -6,6 +6,7 @@ after checking every document against the city's schema; `list` shows what the c
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -139,7 +140,7 @@ def list_documents(
     )
     typer.echo(f"{city}: {len(found):,} document(s); the city runs {mode}")
     for doc in found:
-        when = doc.created_at.strftime("%Y-%m-%d %H:%M UTC")
+        when = doc.created_at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
         size = len(doc.body.encode())
         typer.echo(
             f"  {doc.key}  {doc.source.value:<7}  {when}  {size:,} B  {_operations(doc.body)}"

@@ -200,7 +200,8 @@ async def _find(city: str, key: str, trusted_only: bool) -> Persisted | None:
     """The city's document by id: parsed once per process, read from the store on a miss.
     In trusted-only mode a document a client registered (APQ) does not count."""
     found = _found.get(city, key)
-    if found is None:
+    # A client's document may have been pushed as trusted since: the store has the last word.
+    if found is None or (trusted_only and found.source is not DocumentSource.TRUSTED):
         stored = await store.find(key)
         if stored is None:
             return None

@@ -9,15 +9,11 @@ PERSISTED_QUERY_NOT_FOUND.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import hashlib
 import json
-import os
-import shutil
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -33,7 +29,7 @@ from core.models.documents import DocumentSource, PersistedDocument
 from schema.compiler import run as compiler
 from schema.http.app import create_app
 from tests.conftest import ON_POSTGRES
-from tests.schema.http.test_clients import ROOT, _free_port, _uvicorn
+from tests.schema.http.test_clients import _free_port, _uvicorn, zhuhai_configured
 
 CITY = "query City { city { slug name } }"
 CITY_HASH = hashlib.sha256(CITY.encode()).hexdigest()
@@ -177,32 +173,12 @@ class Trusted:
 
 @pytest.fixture
 def trusted(empty_db: str, tmp_path: Path) -> Iterator[Trusted]:
-    config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
-    with open(config / "cities" / "zhuhai.toml", "a") as f:
-        f.write("\n[documents]\ntrusted_only = true\n")
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": empty_db, "CIVICGRAPH_CONFIG_DIR": str(config)}
-    port = _free_port()
-    command = [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory"]
-    log = tmp_path / "server.log"
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=out,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail("server did not start: " + log.read_text())
+    """A server whose config makes zhuhai trusted-only; the CLI's environment to match."""
+    with zhuhai_configured(empty_db, tmp_path, "\n[documents]\ntrusted_only = true\n") as (
+        base,
+        env,
+    ):
         yield Trusted(base, {**env, "COLUMNS": "200"})
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 CLI = str(Path(sys.executable).parent / "civicgraph")
