@@ -56,22 +56,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def node() -> str:
-    """node, with tests/clients' pinned packages installed (npm ci) when they are missing."""
-    path = shutil.which("node")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("node is missing in CI: the client tests need Node 20 and npm")
-        pytest.skip("node is not installed here: the npm clients cannot run")
-    if not (CLIENTS / "node_modules").is_dir():
-        subprocess.run(
-            ["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund"],
-            cwd=CLIENTS, check=True, capture_output=True, timeout=240,
-        )  # fmt: skip
-    return path
-
-
 async def _uvicorn(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
     config = serving.config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
     server = uvicorn.Server(config)

@@ -9,6 +9,7 @@ PERSISTED_QUERY_NOT_FOUND.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import json
@@ -29,7 +30,12 @@ from core.models.documents import DocumentSource, PersistedDocument
 from schema.compiler import run as compiler
 from schema.http.app import create_app
 from tests.conftest import ON_POSTGRES
-from tests.schema.http.test_clients import _free_port, _uvicorn, zhuhai_configured
+from tests.schema.http.test_clients import (
+    CLIENTS,
+    _free_port,
+    _uvicorn,
+    zhuhai_configured,
+)
 
 CITY = "query City { city { slug name } }"
 CITY_HASH = hashlib.sha256(CITY.encode()).hexdigest()
@@ -87,6 +93,30 @@ async def test_apq_round_trip_over_post(api: str) -> None:
         modern = await http.post("/graphql/dongguan", json=apq("ab" * 32), headers=SPEC)
         not_found(modern, "ab" * 32)
         assert modern.headers["content-type"] == "application/graphql-response+json"
+
+
+@pytest.mark.parametrize("method", ["post", "get"])
+async def test_apollo_clients_persisted_query_link_round_trip(
+    api: str, node: str, method: str
+) -> None:
+    """Apollo Client 4 (npm) with its PersistedQueryLink: the hash alone, PersistedQueryNotFound,
+    the hash and the text (POST, as the link always registers), then the hash alone, answered."""
+    done = await asyncio.create_subprocess_exec(
+        node, str(CLIENTS / "apq.mjs"), f"{api}/graphql/dongguan", method,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(done.communicate(), 60)
+    assert done.returncode == 0, err.decode()
+    result = json.loads(out)
+    city = {"city": {"__typename": "City", "slug": "dongguan", "name": "东莞市"}}
+    assert result["answers"] == [city, city]
+    hashed = method.upper()
+    assert [(s["method"], s["text"], s["status"]) for s in result["sent"]] == [
+        (hashed, False, 200),
+        ("POST", True, 200),
+        (hashed, False, 200),
+    ]
+    assert await stored("dongguan") == {result["sent"][0]["hash"]: DocumentSource.APQ}
 
 
 async def test_apq_over_get_never_renders_graphiql(api: str) -> None:
