@@ -43,9 +43,10 @@ def persisted(key: str, text: str, source: DocumentSource) -> Persisted:
 
 class PersistedCache:
     """Documents by (city, id): an LRU, bounded, of what the city's store holds. A city's
-    id is looked up in its own entries only, so one city's document never runs in another."""
+    id is looked up in its own entries only, so one city's document never runs in another.
+    As many entries as strawberry's parse cache (schema/api/build.py), for the same memory."""
 
-    def __init__(self, maxsize: int = 1024) -> None:
+    def __init__(self, maxsize: int = 512) -> None:
         self.maxsize = maxsize
         self._found: OrderedDict[tuple[str, str], Persisted] = OrderedDict()
 

@@ -27,7 +27,9 @@ from strawberry.extensions.parser_cache import _get_parse_cache
 from core.infra.settings import get_settings
 from core.infra.tenancy import in_city
 from core.models.documents import DocumentSource, PersistedDocument
+from schema.api.documents import PersistedCache
 from schema.compiler import run as compiler
+from schema.http import persisted
 from schema.http.app import create_app
 from tests.conftest import ON_POSTGRES
 from tests.schema.http.test_clients import (
@@ -48,8 +50,10 @@ def apq(key: str, query: str | None = None, **extra: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def api(empty_db: str) -> AsyncIterator[str]:
-    """The app on a real server, rate limits off (a test sends faster than a caller may)."""
+async def api(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[str]:
+    """The app on a real server, rate limits off (a test sends faster than a caller may), and
+    the process's documents forgotten, as the database's were."""
+    monkeypatch.setattr(persisted, "_found", PersistedCache())
     limits = dataclasses.replace(get_settings().limits, rate_per_second=0)
     port = _free_port()
     server, task = await _uvicorn(create_app(manage_db=False, limits=limits), port)
