@@ -61,6 +61,7 @@ class Prepared:
 class _Asked:
     key: str
     apq: bool  # named by extensions.persistedQuery: the text may come along, to register
+    name: str = "extensions.persistedQuery"  # the parameter that named it
 
 
 class _Refused(Exception):
@@ -128,7 +129,7 @@ async def _resolve(
             raise _Refused("PERSISTED_QUERY_NOT_SUPPORTED", hash=asked.key)
         raise _Refused("PERSISTED_QUERY_NOT_FOUND", hash=asked.key)
     if not asked.apq:
-        raise _Refused("PERSISTED_QUERY_INVALID", field="documentId", expected=_ONE_OF)
+        raise _Refused("PERSISTED_QUERY_INVALID", field=asked.name, expected=_ONE_OF)
     if store.sha256(query) != asked.key:
         raise _Refused("PERSISTED_QUERY_HASH_MISMATCH", hash=asked.key)
     if found is None and rules.trusted_only:
@@ -192,7 +193,7 @@ def _asked(payload: dict[str, Any]) -> _Asked | None:
         key = value.removeprefix("sha256:") if isinstance(value, str) else ""
         if not _ID.fullmatch(key):
             raise _Refused("PERSISTED_QUERY_INVALID", field=name, expected=_DOCUMENT_ID)
-        return _Asked(key, apq=False)
+        return _Asked(key, apq=False, name=name)
     return None
 
 

@@ -160,6 +160,12 @@ async def test_a_wrong_hash_or_extension_is_a_coded_error_and_stores_nothing(api
         (error,) = refused.json()["errors"]
         assert error["extensions"]["code"] == "PERSISTED_QUERY_INVALID"
         assert error["message"].startswith("extensions.persistedQuery is not valid")
+        both = {"documentId": f"sha256:{CITY_HASH}", "query": CITY}
+        (error,) = (await http.post("/graphql/dongguan", json=both)).json()["errors"]
+        assert error["extensions"]["code"] == "PERSISTED_QUERY_INVALID"
+        assert error["message"] == (
+            "documentId is not valid: send the document's id or its text, not both"
+        )
         # A text the schema cannot run is answered as ever, and not kept.
         invalid = "{ nope }"
         key = hashlib.sha256(invalid.encode()).hexdigest()
