@@ -28,6 +28,8 @@ class CityConfig:
     ballots_changeable: bool = True
     # [cors]: origins, methods, headers, max_age overriding [api] cors_* (schema/http/cors.py).
     cors: dict[str, Any] = field(default_factory=dict, hash=False)
+    # [documents]: trusted_only, apq, apq_max_* over [api] persisted_* (core/persisted/store.py).
+    documents: dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 def _parse(path: Path) -> CityConfig:
@@ -48,6 +50,7 @@ def _parse(path: Path) -> CityConfig:
         cases=dict(raw.get("cases", {})),
         ballots_changeable=bool(raw.get("votes", {}).get("ballots_changeable", True)),
         cors=dict(raw.get("cors", {})),
+        documents=dict(raw.get("documents", {})),
     )
 
 

@@ -237,6 +237,54 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the identity provider's keys are unavailable",
     ),
     "GRAPHQL_VALIDATION": ("查询无效", "the query is not valid"),
+    # Persisted documents (docs/api.md): the two protocol errors' messages are the protocol's
+    # own words (clients match them); these texts are their extensions' `detail`.
+    "PERSISTED_QUERY_NOT_FOUND": (
+        "此城市没有 ID 为 {hash} 的持久化文档：请连同查询文本再发送一次",
+        "no persisted document with id {hash} in this city: send it again with the query text",
+    ),
+    "PERSISTED_QUERY_NOT_SUPPORTED": (
+        "此城市不接受自动持久化查询：请发送查询文本",
+        "this city does not take automatic persisted queries: send the query text",
+    ),
+    "PERSISTED_QUERY_HASH_MISMATCH": (
+        "sha256Hash {hash} 不是查询文本的 sha256",
+        "sha256Hash {hash} is not the sha256 of the query text",
+    ),
+    "PERSISTED_QUERY_INVALID": ("{field} 无效：{expected}", "{field} is not valid: {expected}"),
+    "PERSISTED_DOCUMENT_REQUIRED": (
+        "此城市只运行已登记的文档：请发送文档的 ID（由 civicgraph documents push 登记）",
+        "this city runs registered documents only: send the document's id (registered with "
+        "civicgraph documents push)",
+    ),
+    "DOCUMENT_ID_TAKEN": (
+        "ID {field} 已登记为另一段文本",
+        "id {field} is registered with another text",
+    ),
+    "DOCUMENT_INVALID": ("文档 {field} 无效：{detail}", "document {field} is not valid: {detail}"),
+    "MANIFEST_NOT_JSON": ("清单不是 JSON：{detail}", "the manifest is not JSON: {detail}"),
+    "MANIFEST_NOT_AN_OBJECT": (
+        "清单应为 {{ID: 文档}} 形式的对象，或 Apollo 的持久化查询清单",
+        "the manifest must be an object of id: document, or Apollo's persisted query manifest",
+    ),
+    "MANIFEST_EMPTY": ("清单中没有文档", "the manifest holds no document"),
+    "MANIFEST_VERSION": (
+        "不支持 Apollo 清单的版本 {version}（只支持 1）",
+        "Apollo manifest version {version} is not supported (only 1)",
+    ),
+    "MANIFEST_BAD_ID": (
+        "ID {field} 无效：应为 1 到 {max} 个字符的字符串",
+        "id {field} is not valid: ids are strings of 1 to {max} characters",
+    ),
+    "MANIFEST_NO_DOCUMENT": ("ID {field} 没有文档文本", "id {field} has no document text"),
+    "MANIFEST_HASH_MISMATCH": (
+        "ID {field} 不是其文档的 {algorithm} 摘要：清单被改动或截断",
+        "id {field} is not the {algorithm} of its document: the manifest was edited or cut",
+    ),
+    "MANIFEST_DUPLICATE_ID": (
+        "ID {field} 出现两次，文本不同",
+        "id {field} appears twice with different texts",
+    ),
 }
 
 

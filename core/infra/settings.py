@@ -86,6 +86,34 @@ class Responses:
 
 
 @dataclass(frozen=True)
+class Documents:
+    """Persisted documents (docs/api.md): [api] persisted_* in config/civicgraph.toml, a
+    city's [documents] table over them. APQ registrations are anonymous writes, hence bounded."""
+
+    trusted_only: bool = False  # run only documents pushed with `civicgraph documents push`
+    apq: bool = True  # may clients register documents (Automatic Persisted Queries)?
+    apq_max_documents: int = 1_000  # per city; past it the oldest APQ documents are evicted
+    apq_max_bytes: int = 20_000  # the longest document APQ stores (UTF-8 bytes)
+
+    @classmethod
+    def from_table(
+        cls, raw: dict[str, object], prefix: str = "", base: Documents | None = None
+    ) -> Documents:
+        """From `raw`'s `<prefix>trusted_only`, ... keys; a key not given keeps `base`'s value."""
+        base = base or cls()
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            value = raw.get(prefix + f.name, getattr(base, f.name))
+            if isinstance(getattr(base, f.name), bool):
+                if not isinstance(value, bool):
+                    raise ValueError(f"{prefix}{f.name} must be true or false")
+            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"{prefix}{f.name} must be a positive whole number")
+            values[f.name] = value
+        return cls(**values)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True)
 class DatabaseTimeouts:
     """Bounds that turn a database outage into a quick error instead of a hang."""
 
@@ -127,6 +155,7 @@ class Settings:
     database: DatabaseTimeouts = field(default_factory=lambda: DatabaseTimeouts())
     cors: Cors = field(default_factory=lambda: Cors())
     responses: Responses = field(default_factory=lambda: Responses())
+    documents: Documents = field(default_factory=lambda: Documents())
     # PostgreSQL settings for every pooled connection ([database.postgres] in the TOML).
     postgres_settings: tuple[tuple[str, str], ...] = ()
 
@@ -187,6 +216,7 @@ def get_settings() -> Settings:
         database=_section(DatabaseTimeouts, raw["database"]),  # type: ignore[arg-type]
         cors=Cors.from_table(raw["api"], prefix="cors_"),
         responses=_section(Responses, raw.get("responses", {})),  # type: ignore[arg-type]
+        documents=Documents.from_table(raw["api"], prefix="persisted_"),
         postgres_settings=tuple(
             (str(k), str(v)) for k, v in sorted(raw["database"].get("postgres", {}).items())
         ),

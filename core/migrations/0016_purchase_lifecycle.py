@@ -29,7 +29,7 @@ class AlterDescription(ops.AlterField):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('models', '0014_case_rounds_supervision_council_firms')]
+    dependencies = [("models", "0015_persisted_documents")]
 
     initial = False
 

@@ -11,6 +11,7 @@ from core.models.case_records import (
 )
 from core.models.cases import Case
 from core.models.councils import CouncilAgendaItem, CouncilMeeting, CouncilParticipant
+from core.models.documents import PersistedDocument
 from core.models.firms import Firm, ManagementContract
 from core.models.grassroots import (
     BuildingHead,
@@ -62,6 +63,7 @@ __all__ = [
     "Organisation",
     "PartyMemberReport",
     "PartyServiceRecord",
+    "PersistedDocument",
     "Person",
     "PluginConfiguration",
     "PluginConfigurationChange",

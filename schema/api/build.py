@@ -9,12 +9,12 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
-from strawberry.extensions import ParserCache
 from strawberry.tools import merge_types
 
 from core.plugins import calls as plugins
 from core.plugins.contributions import CityPlugins
 from schema.api.checks import InputChecks, scalar_overrides
+from schema.api.documents import PersistedParserCache
 from schema.api.errors import CodedErrors
 from schema.api.errors import Schema as LoggedSchema
 from schema.api.limits import (
@@ -77,7 +77,7 @@ def extensions() -> list[Extension]:
     return [
         QueryLimits,
         CodedErrors,
-        lambda: ParserCache(maxsize=512),
+        lambda: PersistedParserCache(maxsize=512),  # a persisted document: parsed already
         InputChecks,  # refuses control characters in any string input (schema/api/checks.py)
         lambda: GuardedValidationCache(maxsize=512),
         *profile_extensions(),

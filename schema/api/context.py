@@ -9,6 +9,7 @@ from typing import Any, TypeVar, cast
 from strawberry.types import Info as StrawberryInfo
 
 from core.security.auth import Principal
+from schema.api.documents import Persisted
 from schema.api.loaders import Loaders
 
 T = TypeVar("T")
@@ -18,6 +19,8 @@ T = TypeVar("T")
 class Context:
     principal: Principal
     lang: str
+    # The persisted document the request runs (schema/api/documents.py), parsed already.
+    document: Persisted | None = None
     loaders: Loaders = field(init=False)
     _plugin_states: dict[str, Any] = field(init=False, default_factory=dict)
 

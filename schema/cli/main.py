@@ -6,9 +6,8 @@ import asyncio
 import datetime as dt
 import os
 import sys
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 import typer
 
@@ -29,8 +28,10 @@ from core.security.auth import ROLE_SCOPES, Principal, Scope, mint_token
 from core.security.personal import DataKeyError, check_data_key
 from core.security.retention import Purged
 from core.security.retention import purge as run_purge
+from schema.cli import documents
+from schema.cli.running import DatabaseOption
+from schema.cli.running import run as _run
 
-T = TypeVar("T")
 app = typer.Typer(
     help="civicgraph: a GraphQL backend for community governance and property oversight.",
     no_args_is_help=True,
@@ -38,16 +39,7 @@ app = typer.Typer(
 )
 schema_app = typer.Typer(help="Work with the GraphQL schema (SDL).", no_args_is_help=True)
 app.add_typer(schema_app, name="schema")
-
-DatabaseOption = Annotated[
-    str | None,
-    typer.Option(
-        "--database-url",
-        envvar="CIVICGRAPH_DATABASE_URL",
-        help="sqlite://path or postgres://user@host:port/db; default from config/civicgraph.toml.",
-    ),
-]
-
+app.add_typer(documents.app, name="documents")
 
 OwnerDatabaseOption = Annotated[
     str | None,
@@ -57,17 +49,6 @@ OwnerDatabaseOption = Annotated[
         help="As the tables' owner (migrations, purge); the app's role may do less.",
     ),
 ]
-
-
-def _run(work: Callable[[], Awaitable[T]], database_url: str | None) -> T:
-    async def main() -> T:
-        await db.init(database_url)
-        try:
-            return await work()
-        finally:
-            await db.close()
-
-    return asyncio.run(main())
 
 
 @app.command()

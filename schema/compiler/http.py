@@ -10,6 +10,7 @@ import strawberry
 from starlette.types import Message, Receive, Scope, Send
 
 from core.security.auth import Principal
+from schema.api.documents import SCOPE_KEY
 from schema.compiler.run import compiled_response, enabled
 
 
@@ -69,8 +70,11 @@ async def _compiled(
     # Malformed `extensions` are the resolver path's to refuse (400, as GraphQL over HTTP asks).
     extensions = payload.get("extensions") if isinstance(payload, dict) else None
     wellformed = isinstance(payload, dict) and isinstance(extensions, dict | None)
+    persisted = scope.get(SCOPE_KEY)  # a persisted document's request: its plan by id
     answer = (
-        await compiled_response(resolver.schema, payload, principal, lang) if wellformed else None
+        await compiled_response(resolver.schema, payload, principal, lang, persisted)
+        if wellformed
+        else None
     )
     if answer is None:
         await resolver(scope, _replay(body, receive), send)

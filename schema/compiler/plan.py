@@ -8,6 +8,7 @@ from typing import Any
 
 import strawberry
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -28,6 +29,7 @@ from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.extensions.validation_cache import _get_validate_cache
 
 from schema.api.checks import text_refusal
+from schema.api.documents import Persisted
 
 
 class Unsupported(Exception):
@@ -53,19 +55,36 @@ class Plan:
 
 
 class PlanCache:
-    """Plans per (query text, operation name); a bounded LRU, so unique texts cannot grow it."""
+    """Plans per (query text, operation name), or per (persisted document id, operation name)
+    for a persisted document's request, whose document comes parsed (schema/api/documents.py):
+    that request neither parses nor looks its text up. A bounded LRU, so unique texts cannot
+    grow it; `hits` and `misses` count lookups, as functools' caches do."""
 
     def __init__(self, maxsize: int = 512) -> None:
         self.maxsize = maxsize
-        self._plans: OrderedDict[tuple[int, str, str | None], Plan | None] = OrderedDict()
+        self._plans: OrderedDict[tuple[int, str, str, str | None], Plan | None] = OrderedDict()
+        self.hits = self.misses = 0
 
-    def get(self, schema: strawberry.Schema, query: str, operation_name: str | None) -> Plan:
-        key = (id(schema), query, operation_name)
+    def get(
+        self,
+        schema: strawberry.Schema,
+        query: str,
+        operation_name: str | None,
+        persisted: Persisted | None = None,
+    ) -> Plan:
+        document = persisted.document if persisted is not None else None
+        key = (
+            (id(schema), "id", persisted.key, operation_name)
+            if persisted is not None and document is not None and persisted.text == query
+            else (id(schema), "text", query, operation_name)
+        )
         if key in self._plans:
+            self.hits += 1
             self._plans.move_to_end(key)
             plan = self._plans[key]
         else:
-            plan = self._plans[key] = _make_plan(schema._schema, query, operation_name)
+            self.misses += 1
+            plan = self._plans[key] = _make_plan(schema._schema, query, operation_name, document)
             if len(self._plans) > self.maxsize:
                 self._plans.popitem(last=False)
         if plan is None:
@@ -73,9 +92,14 @@ class PlanCache:
         return plan
 
 
-def _make_plan(schema: GraphQLSchema, query: str, operation_name: str | None) -> Plan | None:
+def _make_plan(
+    schema: GraphQLSchema,
+    query: str,
+    operation_name: str | None,
+    parsed: DocumentNode | None = None,
+) -> Plan | None:
     try:
-        document = _parse(query)
+        document = parsed or _parse(query)
     except Exception:  # a syntax error: the resolver path words it
         return None
     if _validate(schema, document, _RULES) or text_refusal(None, document):

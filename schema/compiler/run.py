@@ -16,6 +16,7 @@ from graphql import GraphQLObjectType
 from core.infra import db
 from core.security.auth import Principal
 from schema.api.checks import text_refusal
+from schema.api.documents import Persisted
 from schema.compiler.catalog import CATALOG
 from schema.compiler.plan import Collector, PlanCache, Unsupported, variable_values
 from schema.compiler.sql import CITY, MAX_JSON_KEYS, Builder, lit
@@ -44,9 +45,11 @@ def compile_operation(
     operation_name: str | None,
     principal: Principal,
     lang: str,
+    persisted: Persisted | None = None,
 ) -> tuple[str, list[Any]]:
-    """The statement and its parameters; raises Unsupported for anything it cannot compile."""
-    plan = _plans.get(schema, query, operation_name)
+    """The statement and its parameters; raises Unsupported for anything it cannot compile.
+    A persisted document's plan is found by its id, its document parsed already."""
+    plan = _plans.get(schema, query, operation_name, persisted)
     if text_refusal(variables):  # the literals are checked once, in the plan
         raise Unsupported("a control character in the input")  # INVALID_TEXT on the resolver path
     key = (
@@ -91,7 +94,11 @@ def compile_operation(
 
 
 async def compiled_response(
-    schema: strawberry.Schema, payload: Any, principal: Principal, lang: str
+    schema: strawberry.Schema,
+    payload: Any,
+    principal: Principal,
+    lang: str,
+    persisted: Persisted | None = None,
 ) -> bytes | None:
     """The response body for a POSTed GraphQL payload, or None: use the resolver path."""
     if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
@@ -104,7 +111,7 @@ async def compiled_response(
         return None
     try:
         sql, params = compile_operation(
-            schema, payload["query"], variables, operation_name, principal, lang
+            schema, payload["query"], variables, operation_name, principal, lang, persisted
         )
     except Unsupported as why:
         log.debug("resolver path: %s", why)

@@ -30,6 +30,7 @@ from core.infra.errors import AuthError
 from core.infra.i18n import language, message
 from core.infra.settings import ApiLimits, Cors, get_settings
 from core.infra.tenancy import in_city
+from core.persisted.store import check_policies
 from core.plugins.calls import check_city_configs, city_plugins, pinned, running_workers
 from core.plugins.contributions import CityPlugins
 from core.plugins.watch import watching
@@ -38,9 +39,10 @@ from core.security.auth import Principal, authenticate
 from schema.admin import routes as admin_routes
 from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
+from schema.api.documents import SCOPE_KEY
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import bearer, caching, cors, graphiql, media, serving
+from schema.http import bearer, caching, cors, graphiql, media, persisted, serving
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -91,7 +93,12 @@ class CityGraphQL(GraphQL[Context, None]):
         return caller_key(scope[bearer.PRINCIPAL], scope)
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
-        return Context(principal=request.scope[bearer.PRINCIPAL], lang=request.scope[bearer.LANG])
+        scope = request.scope
+        return Context(
+            principal=scope[bearer.PRINCIPAL],
+            lang=scope[bearer.LANG],
+            document=scope.get(SCOPE_KEY),
+        )
 
     # orjson rather than the json module: several times faster on a page of results, and
     # UTF-8 out rather than \u escapes (a Chinese title costs 3 bytes, not 6), as the
@@ -262,6 +269,12 @@ class GraphQLEndpoint:
                 # Cached per process while changes are heard, else one small read.
                 with pinned(await city_plugins(city)) as enabled:
                     app = self._app_for(enabled)
+                    # A persisted document's id: its text put in, or the protocol's answer.
+                    found = await persisted.prepare(app.schema, city, lang, scope, receive, body)
+                    if found.answer is not None:
+                        await found.answer(scope, receive, tracked_send)
+                        return
+                    body, receive = found.body, found.receive
                     refused = check_request(app.schema._schema, _json(body), lang)
                     if refused:
                         await _refusal(refused, scope)(scope, receive, tracked_send)
@@ -337,6 +350,7 @@ def create_app(
     serving.quiet_access_log()  # however uvicorn was started: no query string in its log
     check_plugin_schemas()  # two plugins claiming one GraphQL name: refuse to start
     check_city_configs()  # a city naming a missing plugin or invalid settings: refuse too
+    check_policies()  # and a city's [documents] table that does not read
     limits = limits or settings.limits
     cors_settings = cors_settings or settings.cors
     endpoint = GraphQLEndpoint(limits, cors_settings)

@@ -18,9 +18,10 @@ import asyncio
 import time
 from collections.abc import Mapping
 from contextlib import suppress
-from typing import Any
+from typing import Any, cast
 
 import orjson
+import strawberry
 from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
@@ -41,7 +42,7 @@ from core.infra.settings import ApiLimits
 from core.security.auth import authenticate
 from schema.api.context import Context
 from schema.api.limits import limit_error
-from schema.http import bearer
+from schema.http import bearer, persisted
 from schema.http.guard import RateLimiter, address_key, retry_after
 
 # strawberry's parse LRU with QueryLimits' options: the document is parsed once for both.
@@ -137,6 +138,15 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
         if len(self.operations) >= cap:
             await self._refuse(message["id"], limit_error("TOO_MANY_IN_FLIGHT", self._lang, cap))
             return
+        sent: Any = message.get("payload")
+        if isinstance(sent, dict):  # a persisted document's id, or a trusted-only city
+            city: str = self._scope["path_params"]["city"]
+            schema = cast(strawberry.Schema, self.schema)
+            named, refused = await persisted.socket_payload(schema, city, sent, self._lang)
+            if refused is not None:
+                await self._refuse(message["id"], refused)
+                return
+            message = cast(SubscribeMessage, {**message, "payload": named})
         await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:

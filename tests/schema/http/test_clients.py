@@ -40,7 +40,6 @@ from schema.http.app import create_app
 from tests.browser import browser
 from tests.conftest import token
 from tests.factories import Town, build_town
-from tests.npm import installed
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENTS = ROOT / "tests" / "clients"
@@ -55,12 +54,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-@pytest.fixture(scope="session")
-def node() -> str:
-    """node, with tests/clients' pinned packages installed (npm ci) when they are missing."""
-    return installed(CLIENTS)
 
 
 async def _uvicorn(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
@@ -377,16 +370,18 @@ async def test_cors_preflight_and_answers(served: Served) -> None:
         assert json.loads(await ws.recv())["type"] == "connection_ack"
 
 
-@pytest.fixture
-def city_cors_server(empty_db: str, tmp_path: Path) -> Iterator[str]:
-    """`civicgraph serve`'s app in a process whose config gives zhuhai, and only zhuhai,
-    a [cors] table."""
+@contextlib.contextmanager
+def zhuhai_configured(
+    database: str, tmp_path: Path, toml: str
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """`civicgraph serve`'s app in a process whose config adds `toml` to zhuhai's file, and
+    the environment that names that config (for the CLI against the same deployment)."""
     config = tmp_path / "config"
     shutil.copytree(ROOT / "config", config)
     with open(config / "cities" / "zhuhai.toml", "a") as f:
-        f.write('\n[cors]\norigins = ["https://zhuhai.example"]\nmax_age = 60\n')
+        f.write(toml)
     port = _free_port()
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": empty_db, "CIVICGRAPH_CONFIG_DIR": str(config)}
+    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database, "CIVICGRAPH_CONFIG_DIR": str(config)}
     log = tmp_path / "server.log"
     command = [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory"]
     with open(log, "w") as out:
@@ -403,10 +398,18 @@ def city_cors_server(empty_db: str, tmp_path: Path) -> Iterator[str]:
             time.sleep(0.2)
         else:
             pytest.fail("server did not start: " + log.read_text())
-        yield base
+        yield base, env
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@pytest.fixture
+def city_cors_server(empty_db: str, tmp_path: Path) -> Iterator[str]:
+    """A server whose config gives zhuhai, and only zhuhai, a [cors] table."""
+    cors = '\n[cors]\norigins = ["https://zhuhai.example"]\nmax_age = 60\n'
+    with zhuhai_configured(empty_db, tmp_path, cors) as (base, _):
+        yield base
 
 
 async def test_cors_is_per_city_and_off_by_default(city_cors_server: str) -> None:
