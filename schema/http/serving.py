@@ -81,6 +81,10 @@ def config(app: Any, host: str, port: int, workers: int = 1, **options: Any) -> 
     settings: dict[str, Any] = {
         "proxy_headers": False,
         "ws_max_size": limits.max_body_bytes,
+        # uvicorn's supervisor kills a worker that does not answer its ping within 5 s, and a
+        # worker still importing and building the cities' schemas on a busy machine (2 cores,
+        # load ~10, seen here) misses it again and again: every worker restarted in a loop.
+        "timeout_worker_healthcheck": 30,
         **trust,
         **options,
     }
