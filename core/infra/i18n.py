@@ -213,6 +213,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求体在 {limit} 秒内未发送完",
         "the request body did not arrive within {limit} seconds",
     ),
+    "HEAD_TIMEOUT": (
+        "请求头在 {limit} 秒内未发送完",
+        "the request headers did not arrive within {limit} seconds",
+    ),
     "TOO_MANY_IN_FLIGHT": (
         "此连接上进行中的操作过多：最多 {limit} 个",
         "more than {limit} operations in flight on this connection",
