@@ -36,10 +36,11 @@ def free_port() -> int:
 
 @contextlib.asynccontextmanager
 async def in_process(
-    app: Any, limits: ApiLimits | None = None, **options: Any
+    app: Any, limits: ApiLimits | None = None, port: int | None = None, **options: Any
 ) -> AsyncIterator[str]:
-    """`app` served on a free port until the block ends; yields "127.0.0.1:port"."""
-    port = free_port()
+    """`app` served on `port` (a free one by default) until the block ends; yields
+    "127.0.0.1:port"."""
+    port = port or free_port()
     settings = {"log_level": "warning", "lifespan": "off", **options}
     server = uvicorn.Server(serving.config(app, "127.0.0.1", port, limits=limits, **settings))
     task = asyncio.create_task(server.serve())

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -15,7 +14,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 
 from core.infra.enums import Role
@@ -23,6 +21,7 @@ from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
 from tests.conftest import ON_POSTGRES, POSTGRES_URL, GraphQLClient, token
 from tests.factories import Town, build_town
+from tests.servers import free_port, in_process
 
 SUBSCRIBE = """subscription($caseId: ID, $compoundId: ID) {
     caseUpdated(caseId: $caseId, compoundId: $compoundId) {
@@ -31,12 +30,6 @@ FILE = """mutation($input: FileCaseInput!) { fileCase(input: $input) {
     case { id version } errors { code } } }"""
 ADVANCE = """mutation($input: AdvanceCaseInput!) { advanceCase(input: $input) {
     case { stage version } errors { code } } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Subscriber:
@@ -83,22 +76,8 @@ async def server(database_url: str) -> AsyncIterator[str]:
     """The real app served by uvicorn in this process (and this event loop)."""
     from schema.http.app import create_app
 
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(manage_db=False),
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        log_level="warning",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.02)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with in_process(create_app(manage_db=False), ws="websockets-sansio") as address:
+        yield address
 
 
 def people(town: Town) -> tuple[str, str, str]:

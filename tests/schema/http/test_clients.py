@@ -5,14 +5,11 @@ on 127.0.0.1. The npm clients are pinned in tests/clients/ and installed with `n
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import json
 import os
 import shutil
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
@@ -35,11 +31,11 @@ from core.infra.enums import Role
 from core.infra.settings import Cors, get_settings
 from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
-from schema.http import serving
 from schema.http.app import create_app
 from tests.conftest import token
 from tests.factories import Town, build_town
 from tests.schema.admin.test_admin_page import _browser
+from tests.servers import UVICORN, free_port, in_process, in_subprocess
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENTS = ROOT / "tests" / "clients"
@@ -48,12 +44,6 @@ ADVANCE = """mutation($input: AdvanceCaseInput!) { advanceCase(input: $input) {
     case { stage version } errors { code } } }"""
 SUBSCRIBE = """subscription($caseId: ID) { caseUpdated(caseId: $caseId) {
     change case { id version } } }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -70,15 +60,6 @@ def node() -> str:
             cwd=CLIENTS, check=True, capture_output=True, timeout=240,
         )  # fmt: skip
     return path
-
-
-async def _uvicorn(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
-    config = serving.config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.02)
-    return server, task
 
 
 @dataclasses.dataclass
@@ -103,20 +84,15 @@ async def served(empty_db: str) -> AsyncIterator[Served]:
     resident = token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, compound.id), subject="o")
     community = Scope(ScopeKind.COMMUNITY, compound.community_id)
     worker = token("dongguan", Role.COMMUNITY_WORKER, community, subject="w")
-    page_origin = f"http://127.0.0.1:{_free_port()}"
+    page_origin = f"http://127.0.0.1:{free_port()}"
     limits = dataclasses.replace(get_settings().limits, rate_per_second=0)
     app = create_app(manage_db=False, limits=limits, cors_settings=Cors(origins=(page_origin,)))
-    port = _free_port()
-    server, task = await _uvicorn(app, port)
-    api = f"http://127.0.0.1:{port}"
-    try:
+    async with in_process(app) as address:
+        api = f"http://{address}"
         variables = {"kind": "PROPERTY_DISPUTE", "title": "漏水", "compoundId": to_global_id(
             "Compound", compound.id)}  # fmt: skip
         filed = await _post(api, FILE, {"input": variables}, resident)
         yield Served(api, page_origin, filed["data"]["fileCase"]["case"]["id"], resident, worker)
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _post(api: str, query: str, variables: dict[str, Any], auth: str) -> dict[str, Any]:
@@ -394,28 +370,9 @@ def city_cors_server(empty_db: str, tmp_path: Path) -> Iterator[str]:
     shutil.copytree(ROOT / "config", config)
     with open(config / "cities" / "zhuhai.toml", "a") as f:
         f.write('\n[cors]\norigins = ["https://zhuhai.example"]\nmax_age = 60\n')
-    port = _free_port()
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": empty_db, "CIVICGRAPH_CONFIG_DIR": str(config)}
-    log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory"]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=out,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail("server did not start: " + log.read_text())
+    env = {"CIVICGRAPH_DATABASE_URL": empty_db, "CIVICGRAPH_CONFIG_DIR": str(config)}
+    with in_subprocess(UVICORN, tmp_path / "server.log", env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 async def test_cors_is_per_city_and_off_by_default(city_cors_server: str) -> None:
@@ -478,8 +435,7 @@ async def test_a_page_of_another_origin_calls_the_api_in_chromium(
         return HTMLResponse(html)
 
     port = int(served.page_origin.rsplit(":", 1)[1])
-    server, task = await _uvicorn(Starlette(routes=[Route("/", page)]), port)
-    try:
+    async with in_process(Starlette(routes=[Route("/", page)]), port=port):
         async with _browser(served.page_origin + "/", tmp_path / "profile") as browser:
             result = None
             for _ in range(150):
@@ -487,9 +443,6 @@ async def test_a_page_of_another_origin_calls_the_api_in_chromium(
                 if result and result != "null":
                     break
                 await asyncio.sleep(0.1)
-    finally:
-        server.should_exit = True
-        await task
     assert result and result != "null", "the page never finished"
     out = json.loads(result)
     assert out["http"] == {
