@@ -52,7 +52,7 @@ from schema.http.guard import (
     replay,
     retry_after,
 )
-from schema.http.sockets import LimitedTransportWS, TextFrames
+from schema.http.sockets import LimitedTransportWS, TextFrames, close_reason
 
 
 class CityGraphQL(GraphQL[Context, None]):
@@ -106,7 +106,8 @@ class CityGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope, receive))
         except HTTPException as e:  # strawberry's refusals, in the shape of every other error
             code = "METHOD_NOT_ALLOWED" if e.status_code == 405 else "BAD_REQUEST"
-            errors = [{"message": e.reason, "extensions": {"code": code}}]
+            text = message(_REFUSALS.get(e.reason, code), scope.get(bearer.LANG, "zh"))
+            errors = [{"message": text, "extensions": {"code": code}}]
             response = JSONResponse({"errors": errors}, status_code=e.status_code)
             if e.status_code == 405:
                 response.headers["Allow"] = "POST"
@@ -130,7 +131,7 @@ class CityGraphQL(GraphQL[Context, None]):
         except HTTPException as e:
             if isinstance(e.__cause__, InvalidOperationTypeError):
                 # A mutation over GET: the method is wrong, not the request (GraphQL over HTTP).
-                raise HTTPException(405, e.reason) from e
+                raise HTTPException(405, "MUTATION_OVER_GET") from e
             raise
         sub_response = kwargs["sub_response"]
         if any(
@@ -144,6 +145,25 @@ class CityGraphQL(GraphQL[Context, None]):
         ):
             sub_response.status_code = 400
         return result
+
+
+# strawberry's refusals, worded in English, by their reason: the message (core/infra/i18n.py)
+# that says it in the request's language. Any other reason: the generic one of its code.
+_REFUSALS = {
+    "Unsupported content type": "UNSUPPORTED_CONTENT_TYPE",
+    "Unable to parse request body as JSON": "INVALID_JSON",
+    "No GraphQL query found in the request": "NO_QUERY",
+    "The GraphQL operation's `query` must be a string or null, if provided.": "QUERY_NOT_STRING",
+    "The GraphQL operation's `variables` must be an object or null, if provided.": (
+        "VARIABLES_NOT_OBJECT"
+    ),
+    "The GraphQL operation's `extensions` must be an object or null, if provided.": (
+        "EXTENSIONS_NOT_OBJECT"
+    ),
+    "GraphQL only supports GET and POST requests.": "METHOD_NOT_ALLOWED",
+    "MUTATION_OVER_GET": "MUTATION_OVER_GET",  # ours, below
+    "Not Found": "NOT_FOUND_PATH",
+}
 
 
 def _error(status: int, code: str, lang: str, **params: Any) -> JSONResponse:
@@ -184,7 +204,8 @@ class GraphQLEndpoint:
         lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
         if city not in load_city_configs():
             if scope["type"] == "websocket":
-                await WebSocket(scope, receive, send).close(code=4404)
+                reason = close_reason(4404, "UNKNOWN_CITY_SOCKET", lang)
+                await WebSocket(scope, receive, send).close(code=4404, reason=reason)
                 return
             await _error(404, "UNKNOWN_CITY", lang, city=city)(scope, receive, send)
             return
@@ -198,7 +219,8 @@ class GraphQLEndpoint:
                 await self._too_many(wait, lang, scope, receive, send)
                 return
             if scope["type"] == "websocket":
-                await WebSocket(scope, receive, send).close(code=4401)
+                reason = close_reason(4401, e.code, lang)
+                await WebSocket(scope, receive, send).close(code=4401, reason=reason)
                 return
             status = 503 if e.code == "JWKS_UNAVAILABLE" else 401
             await _error(status, e.code, lang)(scope, receive, send)
@@ -228,7 +250,8 @@ class GraphQLEndpoint:
         self, wait: float, lang: str, scope: Scope, receive: Receive, send: Send
     ) -> None:
         if scope["type"] == "websocket":
-            await WebSocket(scope, receive, send).close(code=4429)
+            reason = close_reason(4429, "RATE_LIMITED", lang)
+            await WebSocket(scope, receive, send).close(code=4429, reason=reason)
             return
         response = _error(429, "RATE_LIMITED", lang)
         response.headers["Retry-After"] = retry_after(wait)
