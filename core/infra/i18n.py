@@ -277,7 +277,6 @@ MESSAGES.update(
             "子协议不被接受：请用 graphql-transport-ws",
             "subprotocol not acceptable: use graphql-transport-ws",
         ),
-        "UNKNOWN_CITY_SOCKET": ("未知城市", "unknown city"),
     }
 )
 

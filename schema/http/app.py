@@ -52,7 +52,7 @@ from schema.http.guard import (
     replay,
     retry_after,
 )
-from schema.http.sockets import LimitedTransportWS, TextFrames, close_reason
+from schema.http.sockets import LimitedTransportWS, TextFrames
 
 
 class CityGraphQL(GraphQL[Context, None]):
@@ -109,8 +109,10 @@ class CityGraphQL(GraphQL[Context, None]):
             text = message(_REFUSALS.get(e.reason, code), scope.get(bearer.LANG, "zh"))
             errors = [{"message": text, "extensions": {"code": code}}]
             response = JSONResponse({"errors": errors}, status_code=e.status_code)
-            if e.status_code == 405:
-                response.headers["Allow"] = "POST"
+            if e.status_code == 405:  # a mutation needs POST; other methods, GET or POST
+                response.headers["Allow"] = (
+                    "POST" if e.reason == "MUTATION_OVER_GET" else "GET, POST"
+                )
         await response(scope, receive, send)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
@@ -204,8 +206,7 @@ class GraphQLEndpoint:
         lang = language(headers.get(b"accept-language", b"").decode("latin-1"))
         if city not in load_city_configs():
             if scope["type"] == "websocket":
-                reason = close_reason(4404, "UNKNOWN_CITY_SOCKET", lang)
-                await WebSocket(scope, receive, send).close(code=4404, reason=reason)
+                await WebSocket(scope, receive, send).close(code=4404)
                 return
             await _error(404, "UNKNOWN_CITY", lang, city=city)(scope, receive, send)
             return
@@ -219,8 +220,7 @@ class GraphQLEndpoint:
                 await self._too_many(wait, lang, scope, receive, send)
                 return
             if scope["type"] == "websocket":
-                reason = close_reason(4401, e.code, lang)
-                await WebSocket(scope, receive, send).close(code=4401, reason=reason)
+                await WebSocket(scope, receive, send).close(code=4401)
                 return
             status = 503 if e.code == "JWKS_UNAVAILABLE" else 401
             await _error(status, e.code, lang)(scope, receive, send)
@@ -250,8 +250,7 @@ class GraphQLEndpoint:
         self, wait: float, lang: str, scope: Scope, receive: Receive, send: Send
     ) -> None:
         if scope["type"] == "websocket":
-            reason = close_reason(4429, "RATE_LIMITED", lang)
-            await WebSocket(scope, receive, send).close(code=4429, reason=reason)
+            await WebSocket(scope, receive, send).close(code=4429)
             return
         response = _error(429, "RATE_LIMITED", lang)
         response.headers["Retry-After"] = retry_after(wait)
@@ -363,7 +362,9 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/graphql/{city}", endpoint, methods=["GET", "POST"]),
+            # Every method reaches the endpoint: strawberry refuses the others with a 405 that
+            # is answered in the caller's language, as JSON (starlette's is English text).
+            Route("/graphql/{city}", endpoint),
             WebSocketRoute("/graphql/{city}", endpoint),
             # /admin/{city}: overview page and exports (schema/admin), on the same buckets.
             *admin_routes(endpoint.rate_limiter),

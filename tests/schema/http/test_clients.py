@@ -159,7 +159,9 @@ async def test_graphql_ws_is_refused_a_bad_token_with_4403(served: Served, node:
     )  # fmt: skip
     out, _ = await asyncio.wait_for(done.communicate(), 20)
     lines = [json.loads(x) for x in out.decode().splitlines()]
-    assert {"closed": 4403, "reason": "TOKEN_INVALID"} in lines
+    # The code, then the message in the socket's language (Chinese: Node sends no
+    # Accept-Language).
+    assert {"closed": 4403, "reason": "TOKEN_INVALID: 令牌无效"} in lines
 
 
 # (b) Python's gql over HTTP (httpx) and WebSocket (websockets) -------------------------------
@@ -250,7 +252,8 @@ async def test_a_refused_payload_token_closes_4403(served: Served, payload: Any)
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
-    assert closed.value.rcvd.reason in ("TOKEN_INVALID", "TOKEN_WRONG_CITY", "TOKEN_EXPIRED")
+    code = closed.value.rcvd.reason.partition(": ")[0]
+    assert code in ("TOKEN_INVALID", "TOKEN_WRONG_CITY", "TOKEN_EXPIRED")
 
 
 async def test_a_payload_token_cannot_replace_the_header_one(served: Served) -> None:
@@ -274,7 +277,7 @@ async def test_a_socket_closes_4403_when_its_token_expires(served: Served) -> No
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 10)
     assert closed.value.rcvd is not None
-    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "TOKEN_EXPIRED")
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "TOKEN_EXPIRED: 令牌已过期")
     assert time.monotonic() - started < 6
 
 
