@@ -249,7 +249,10 @@ MESSAGES.update(
             "GET 请求只能执行查询，变更请用 POST",
             "a GET request may only run a query: send mutations with POST",
         ),
-        "BAD_REQUEST": ("请求不是有效的 GraphQL 请求", "the request is not a valid GraphQL request"),
+        "BAD_REQUEST": (
+            "请求不是有效的 GraphQL 请求",
+            "the request is not a valid GraphQL request",
+        ),
         "UNSUPPORTED_CONTENT_TYPE": (
             "不支持的内容类型：请用 application/json",
             "unsupported content type: send application/json",
@@ -257,7 +260,10 @@ MESSAGES.update(
         "INVALID_JSON": ("请求体不是有效的 JSON", "the request body is not valid JSON"),
         "NO_QUERY": ("请求中没有 GraphQL 查询", "the request holds no GraphQL query"),
         "QUERY_NOT_STRING": ("query 必须是字符串", "`query` must be a string"),
-        "VARIABLES_NOT_OBJECT": ("variables 必须是对象或 null", "`variables` must be an object or null"),
+        "VARIABLES_NOT_OBJECT": (
+            "variables 必须是对象或 null",
+            "`variables` must be an object or null",
+        ),
         "EXTENSIONS_NOT_OBJECT": (
             "extensions 必须是对象或 null",
             "`extensions` must be an object or null",
