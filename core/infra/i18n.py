@@ -218,6 +218,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "请求体在 {limit} 秒内未发送完",
         "the request body did not arrive within {limit} seconds",
     ),
+    "HEAD_TIMEOUT": (
+        "请求头在 {limit} 秒内未发送完",
+        "the request headers did not arrive within {limit} seconds",
+    ),
     "TOO_MANY_IN_FLIGHT": (
         "此连接上进行中的操作过多：最多 {limit} 个",
         "more than {limit} operations in flight on this connection",
@@ -228,6 +232,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # Anything unexpected: masked, logged on the server (schema/api/errors.py).
     "INTERNAL": ("服务器内部错误", "Internal error"),
+    # Over WebSocket, with the id of the one log line that tells what happened.
+    "INTERNAL_WITH_ID": ("服务器内部错误（编号 {error_id}）", "internal error (id {error_id})"),
     "DATABASE_UNAVAILABLE": (
         "数据库暂时不可用，请稍后重试",
         "the database is unavailable for the moment; retry shortly",
@@ -286,6 +292,55 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "id {field} appears twice with different texts",
     ),
 }
+
+# The HTTP and WebSocket layer's refusals (schema/http/app.py, schema/http/sockets.py): a
+# request or message that is not GraphQL over HTTP or graphql-transport-ws.
+MESSAGES.update(
+    {
+        "METHOD_NOT_ALLOWED": (
+            "只接受 GET 和 POST 请求",
+            "GraphQL takes GET and POST requests only",
+        ),
+        "MUTATION_OVER_GET": (
+            "GET 请求只能执行查询，变更请用 POST",
+            "a GET request may only run a query: send mutations with POST",
+        ),
+        "BAD_REQUEST": (
+            "请求不是有效的 GraphQL 请求",
+            "the request is not a valid GraphQL request",
+        ),
+        "UNSUPPORTED_CONTENT_TYPE": (
+            "不支持的内容类型：请用 application/json",
+            "unsupported content type: send application/json",
+        ),
+        "INVALID_JSON": ("请求体不是有效的 JSON", "the request body is not valid JSON"),
+        "NO_QUERY": ("请求中没有 GraphQL 查询", "the request holds no GraphQL query"),
+        "QUERY_NOT_STRING": ("query 必须是字符串", "`query` must be a string"),
+        "VARIABLES_NOT_OBJECT": (
+            "variables 必须是对象或 null",
+            "`variables` must be an object or null",
+        ),
+        "EXTENSIONS_NOT_OBJECT": (
+            "extensions 必须是对象或 null",
+            "`extensions` must be an object or null",
+        ),
+        "OPERATION_NAME_NOT_STRING": (
+            "operationName 必须是字符串或 null",
+            "`operationName` must be a string or null",
+        ),
+        "NOT_FOUND_PATH": ("此地址没有内容", "nothing is served at this address"),
+        # WebSocket close reasons, "CODE: message" (a close reason holds at most 123 bytes).
+        "BAD_MESSAGE": ("消息无效", "the message is not valid graphql-transport-ws"),
+        "NOT_INITIALISED": ("连接尚未初始化", "the connection is not initialised"),
+        "INIT_TIMEOUT": ("连接初始化超时", "the connection was not initialised in time"),
+        "DUPLICATE_OPERATION": ("操作编号已在使用", "an operation with this id is running"),
+        "TOO_MANY_INITIALISATIONS": ("重复初始化连接", "the connection was initialised twice"),
+        "SUBPROTOCOL_NOT_ACCEPTABLE": (
+            "子协议不被接受：请用 graphql-transport-ws",
+            "subprotocol not acceptable: use graphql-transport-ws",
+        ),
+    }
+)
 
 
 def language(accept_language: str | None) -> str:

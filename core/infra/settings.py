@@ -29,6 +29,8 @@ class ApiLimits:
     rate_per_second: float = 10.0  # per caller, token bucket refill
     rate_burst: int = 60
     read_timeout_seconds: float = 10.0  # for a request's body, from the request's start
+    # For a request's head, from the connection's opening or the previous response's end.
+    header_timeout_seconds: float = 10.0
     max_socket_operations: int = 10  # in flight on one WebSocket
     # Proxies whose X-Forwarded-For / -Proto is believed (uvicorn's forwarded_allow_ips
     # syntax: addresses or networks, comma-separated); empty: none, the peer is the client.

@@ -94,6 +94,21 @@ def _place_q(model: type[CityModel], f: PlaceFilter) -> Q:
         value = getattr(f, attr)
         if value is not None:
             q &= Q(**{path: value})
+    # A street or community is filtered by itself or by what lies in it: the street of a
+    # community or compound, the community of a compound (these were silently ignored).
+    if model is Street:
+        if f.street_id is not None:
+            q &= Q(id=f.street_id)
+        if f.community_id is not None:
+            q &= Q(id__in=Subquery(Community.filter(id=f.community_id).values("street_id")))
+        if f.compound_id is not None:
+            of_compound = Compound.filter(id=f.compound_id).values("community__street_id")
+            q &= Q(id__in=Subquery(of_compound))
+    if model is Community:
+        if f.community_id is not None:
+            q &= Q(id=f.community_id)
+        if f.compound_id is not None:
+            q &= Q(id__in=Subquery(Compound.filter(id=f.compound_id).values("community_id")))
     if model is Grid and f.compound_id is not None:
         # A grid is drawn over buildings, not compounds: a compound's grids are those
         # holding one of its buildings (several, when the grid line crosses the compound).

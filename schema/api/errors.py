@@ -201,23 +201,32 @@ class CodedErrors(MaskErrors):
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,99}")
 
 
-def _operation(context: ExecutionContext | None) -> str:
+def operation_name(name: object) -> str:
     """The operation's name, if it is a GraphQL name: a client's free text is not logged."""
+    return name if isinstance(name, str) and _NAME.fullmatch(name) else "-"
+
+
+def document_hash(query: str | None) -> str:
+    """A hash of the query text: it tells requests apart without a literal of it in the log."""
+    return hashlib.sha256(query.encode()).hexdigest()[:16] if query else "-"
+
+
+def _operation(context: ExecutionContext | None) -> str:
     try:
         name = context.operation_name if context else None
     except Exception:  # a document that does not parse has no operation to name
         name = None
-    return name if name and _NAME.fullmatch(name) else "-"
+    return operation_name(name)
 
 
 def _document(context: ExecutionContext | None) -> str:
-    """A hash of the query text: it tells requests apart without a literal of it in the log."""
-    query = context.query if context else None
-    return hashlib.sha256(query.encode()).hexdigest()[:16] if query else "-"
+    return document_hash(context.query if context else None)
 
 
 def _code(error: GraphQLError) -> str:
-    original = error.original_error
+    # The code the client is answered (CodedErrors above): a scalar's refusal under a
+    # variable's coercion error is logged as OUT_OF_RANGE, not GRAPHQL_VALIDATION.
+    original = _domain_cause(error) or error.original_error
     if isinstance(original, DomainError):
         return original.code
     if original is None or error.path is None or isinstance(original, GraphQLError):

@@ -243,8 +243,26 @@ def _compounds_of_street(b: Builder, street_id: int) -> str:
 def _place_where(b: Builder, type_name: str, t: str, f: directory.PlaceFilter) -> list[str]:
     """directory._place_q: each filter reaches up the hierarchy from where the model hangs."""
     parts = [_like(b, t, f.name_contains)]
-    if type_name == "Community" and f.street_id is not None:
+    if type_name == "Street":
+        parts.append(_eq(b, f"{t}.id", f.street_id))
+        if f.community_id is not None:
+            parts.append(
+                f"{t}.id IN (SELECT sm.street_id FROM communities sm "
+                f"WHERE sm.id = {b.bind_id(f.community_id)})"
+            )
+        if f.compound_id is not None:
+            parts.append(
+                f"{t}.id IN (SELECT sm.street_id FROM communities sm JOIN compounds sc "
+                f"ON sc.community_id = sm.id WHERE sc.id = {b.bind_id(f.compound_id)})"
+            )
+    if type_name == "Community":
         parts.append(_eq(b, f"{t}.street_id", f.street_id))
+        parts.append(_eq(b, f"{t}.id", f.community_id))
+        if f.compound_id is not None:
+            parts.append(
+                f"{t}.id IN (SELECT sc.community_id FROM compounds sc "
+                f"WHERE sc.id = {b.bind_id(f.compound_id)})"
+            )
     if type_name in ("Compound", "Grid"):
         if f.street_id is not None:
             parts.append(

@@ -117,10 +117,13 @@ class CityGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope, receive))
         except HTTPException as e:  # strawberry's refusals, in the shape of every other error
             code = "METHOD_NOT_ALLOWED" if e.status_code == 405 else "BAD_REQUEST"
-            errors = [{"message": e.reason, "extensions": {"code": code}}]
+            text = message(_REFUSALS.get(e.reason, code), scope.get(bearer.LANG, "zh"))
+            errors = [{"message": text, "extensions": {"code": code}}]
             response = JSONResponse({"errors": errors}, status_code=e.status_code)
-            if e.status_code == 405:
-                response.headers["Allow"] = "POST"
+            if e.status_code == 405:  # a mutation needs POST; other methods, GET or POST
+                response.headers["Allow"] = (
+                    "POST" if e.reason == "MUTATION_OVER_GET" else "GET, POST"
+                )
         await response(scope, receive, send)
 
     async def process_result(self, request: Request, result: ExecutionResult) -> Any:
@@ -141,7 +144,7 @@ class CityGraphQL(GraphQL[Context, None]):
         except HTTPException as e:
             if isinstance(e.__cause__, InvalidOperationTypeError):
                 # A mutation over GET: the method is wrong, not the request (GraphQL over HTTP).
-                raise HTTPException(405, e.reason) from e
+                raise HTTPException(405, "MUTATION_OVER_GET") from e
             raise
         sub_response = kwargs["sub_response"]
         if any(
@@ -155,6 +158,25 @@ class CityGraphQL(GraphQL[Context, None]):
         ):
             sub_response.status_code = 400
         return result
+
+
+# strawberry's refusals, worded in English, by their reason: the message (core/infra/i18n.py)
+# that says it in the request's language. Any other reason: the generic one of its code.
+_REFUSALS = {
+    "Unsupported content type": "UNSUPPORTED_CONTENT_TYPE",
+    "Unable to parse request body as JSON": "INVALID_JSON",
+    "No GraphQL query found in the request": "NO_QUERY",
+    "The GraphQL operation's `query` must be a string or null, if provided.": "QUERY_NOT_STRING",
+    "The GraphQL operation's `variables` must be an object or null, if provided.": (
+        "VARIABLES_NOT_OBJECT"
+    ),
+    "The GraphQL operation's `extensions` must be an object or null, if provided.": (
+        "EXTENSIONS_NOT_OBJECT"
+    ),
+    "GraphQL only supports GET and POST requests.": "METHOD_NOT_ALLOWED",
+    "MUTATION_OVER_GET": "MUTATION_OVER_GET",  # ours, below
+    "Not Found": "NOT_FOUND_PATH",
+}
 
 
 def _error(status: int, code: str, lang: str, **params: Any) -> JSONResponse:
@@ -358,12 +380,10 @@ def create_app(
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            # Every method reaches the endpoint: strawberry refuses the others with a 405 that
+            # is answered in the caller's language, as JSON (starlette's is English text).
             # Compressed, and cacheable when anonymous (schema/http/caching.py); not sockets.
-            Route(
-                "/graphql/{city}",
-                caching.answers(endpoint, settings.responses),
-                methods=["GET", "POST"],
-            ),
+            Route("/graphql/{city}", caching.answers(endpoint, settings.responses)),
             WebSocketRoute("/graphql/{city}", endpoint),
             # /admin/{city}: overview page and exports (schema/admin), on the same buckets.
             *admin_routes(endpoint.rate_limiter),

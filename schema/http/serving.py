@@ -12,6 +12,7 @@ worker and for many alike.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import socket
@@ -20,7 +21,8 @@ from typing import Any
 import uvicorn
 from uvicorn.supervisors import Multiprocess
 
-from core.infra.settings import get_settings
+from core.infra.settings import ApiLimits, get_settings
+from schema.http.heads import HeadDeadline
 
 # A request on the resolver path allocates tens of thousands of objects (a page of 50 compounds
 # resolves ~400 fields). With CPython's default thresholds (700, 10, 10) the compounds list ran
@@ -66,16 +68,26 @@ def listening_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def config(app: Any, host: str, port: int, workers: int = 1, **options: Any) -> uvicorn.Config:
-    """uvicorn's configuration for `app` (an ASGI app, or a "module:function" factory).
+def config(
+    app: Any,
+    host: str,
+    port: int,
+    workers: int = 1,
+    limits: ApiLimits | None = None,
+    **options: Any,
+) -> uvicorn.Config:
+    """uvicorn's configuration for `app` (an ASGI app, or a "module:function" factory), with
+    `limits` (default: the settings' `[api]`).
 
     uvicorn believes X-Forwarded-For from 127.0.0.1 unless told otherwise, so a client on the
     same host (or any client, behind a proxy that passes the header on) could name a new
     address with every request and get a fresh rate-limit bucket each time. Here only the
     proxies listed in `[api] trusted_proxies` are believed, none by default. A WebSocket
-    message may be no larger than a request body.
+    message may be no larger than a request body. A request's head must arrive within
+    `header_timeout_seconds` (schema/http/heads.py); the protocol is given as a partial of a
+    module-level class, which uvicorn's worker processes can unpickle.
     """
-    limits = get_settings().limits
+    limits = limits or get_settings().limits
     proxies = limits.trusted_proxies.strip()
     trust = {"proxy_headers": True, "forwarded_allow_ips": proxies} if proxies else {}
     settings: dict[str, Any] = {
@@ -85,6 +97,7 @@ def config(app: Any, host: str, port: int, workers: int = 1, **options: Any) -> 
         # worker still importing and building the cities' schemas on a busy machine (2 cores,
         # load ~10, seen here) misses it again and again: every worker restarted in a loop.
         "timeout_worker_healthcheck": 30,
+        "http": functools.partial(HeadDeadline, head_seconds=limits.header_timeout_seconds),
         **trust,
         **options,
     }
@@ -93,7 +106,7 @@ def config(app: Any, host: str, port: int, workers: int = 1, **options: Any) -> 
     )
 
 
-def run(app: str, host: str, port: int, workers: int, **options: object) -> None:
+def run(app: str, host: str, port: int, workers: int, **options: Any) -> None:
     """Serve the ASGI app factory `app` ("module:function") with `workers` processes."""
     settings = config(app, host, port, workers, **options)
     sock = listening_socket(host, port)

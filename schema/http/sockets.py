@@ -10,11 +10,19 @@ A socket's caller is the handshake's Authorization header or, as browsers cannot
 token in `connection_init`'s payload, checked as a header token is; the socket is closed
 with 4403 `TOKEN_EXPIRED` when its token expires. Messages go out as text frames: standard
 clients (graphql-ws, gql) refuse binary ones.
+
+Close reasons are "CODE: message", the message in the socket's language: the handshake's
+Accept-Language, or `acceptLanguage` in connection_init's payload. An operation that fails
+unexpectedly is one line in the log (its name, document hash and an error id; the traceback
+at DEBUG only, since an exception's text may quote the client's values) and an INTERNAL
+`error` message naming that id.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 import time
 from collections.abc import Mapping
 from contextlib import suppress
@@ -41,16 +49,45 @@ from core.infra.errors import AuthError
 from core.infra.settings import ApiLimits
 from core.security.auth import authenticate
 from schema.api.context import Context
+from schema.api.errors import document_hash, operation_name
 from schema.api.limits import limit_error
 from schema.http import bearer, persisted
 from schema.http.guard import RateLimiter, address_key, retry_after
 
 # strawberry's parse LRU with QueryLimits' options: the document is parsed once for both.
 _parse = _get_parse_cache(512)
+log = logging.getLogger("civicgraph.errors")
+
+# The reason of each close strawberry words in English, by close code. Our own closes give
+# a code of i18n.MESSAGES as their reason.
+_CLOSES = {
+    4400: "BAD_MESSAGE",
+    4401: "NOT_INITIALISED",
+    4406: "SUBPROTOCOL_NOT_ACCEPTABLE",
+    4408: "INIT_TIMEOUT",
+    4409: "DUPLICATE_OPERATION",
+    4429: "TOO_MANY_INITIALISATIONS",
+}
+_MAX_REASON_BYTES = 123  # RFC 6455: a close frame's payload is at most 125 bytes
+
+
+def close_reason(code: int, reason: str, lang: str) -> str:
+    """ "CODE: message" in `lang` for a close with `reason` (a code of ours, or strawberry's
+    English); the code comes first so that a client can match it."""
+    key = reason if reason in i18n.MESSAGES else _CLOSES.get(code)
+    if key is None:
+        return reason
+    text = f"{key}: {i18n.message(key, lang)}".encode()[:_MAX_REASON_BYTES]
+    return text.decode(errors="ignore")  # a character cut in two is left out
 
 
 class TextFrames(ASGIWebSocketAdapter):
-    """Every message a text frame, whatever the view's encode_json returns for HTTP bodies."""
+    """Every message a text frame, whatever the view's encode_json returns for HTTP bodies;
+    every close reason in the socket's language."""
+
+    async def close(self, code: int, reason: str) -> None:
+        lang = self.ws.scope.get(bearer.LANG) or i18n.DEFAULT_LANGUAGE
+        await self.ws.close(code=code, reason=close_reason(code, reason, lang))
 
     async def send_json(self, message: Mapping[str, object]) -> None:
         try:
@@ -77,6 +114,9 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         params = message.get("payload")
         if not self.connection_init_received and isinstance(params, dict):
+            if isinstance(params.get("acceptLanguage"), str):  # a browser cannot set headers
+                lang = i18n.language(str(params["acceptLanguage"]))
+                self._scope[bearer.LANG] = self.context.lang = lang
             try:
                 await self._authenticate(params)
             except AuthError as e:
@@ -123,6 +163,13 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if not self.connection_acknowledged or message["id"] in self.operations:
             await super().handle_subscribe(message)  # the protocol's own refusals
+            return
+        malformed = _malformed(message["payload"])
+        if malformed:  # as HTTP refuses such a body (400 BAD_REQUEST)
+            refusal = GraphQLError(
+                i18n.message(malformed, self._lang), extensions={"code": "BAD_REQUEST"}
+            )
+            await self._refuse(message["id"], refusal)
             return
         limiter: RateLimiter = self.view.rate_limiter  # type: ignore[attr-defined]
         wait = limiter.take(self.view.caller_of(self.websocket))  # type: ignore[attr-defined]
@@ -176,12 +223,56 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             error.extensions = {"code": "GRAPHQL_VALIDATION", **(error.extensions or {})}
             await operation.send_initial_errors([error])
 
+    async def handle_task_exception(self, error: Exception) -> None:
+        """An operation's unexpected failure: one line, and the client told its id."""
+        error_id = secrets.token_hex(6)
+        task = asyncio.current_task()
+        operation = next((o for o in self.operations.values() if o.task is task), None)
+        query = operation.query if operation and isinstance(operation.query, str) else None
+        name = operation_name(_name_of(operation, self._limits.max_tokens))
+        log.error(
+            "INTERNAL in WebSocket operation %s (document %s), error %s: %s",
+            name, document_hash(query), error_id, type(error).__name__,
+        )  # fmt: skip
+        log.debug("error %s", error_id, exc_info=error)
+        if operation is not None:
+            refusal = GraphQLError(
+                i18n.message("INTERNAL_WITH_ID", self._lang, error_id=error_id),
+                extensions={"code": "INTERNAL", "errorId": error_id},
+            )
+            with suppress(Exception):  # the socket may be what failed
+                await self._refuse(operation.id, refusal)
+
     @property
     def _lang(self) -> str:
         return self.context.lang
 
     async def _refuse(self, operation_id: str, error: GraphQLError) -> None:
         await self.send_message({"id": operation_id, "type": "error", "payload": [error.formatted]})
+
+
+def _malformed(payload: Mapping[str, object]) -> str | None:
+    """The message code of a subscribe payload's malformed member, as HTTP checks a body."""
+    if not isinstance(payload.get("query"), str):
+        return "QUERY_NOT_STRING"
+    if not isinstance(payload.get("variables"), dict | None):
+        return "VARIABLES_NOT_OBJECT"
+    if not isinstance(payload.get("operationName"), str | None):
+        return "OPERATION_NAME_NOT_STRING"
+    if not isinstance(payload.get("extensions"), dict | None):
+        return "EXTENSIONS_NOT_OBJECT"
+    return None
+
+
+def _name_of(operation: Operation[Any, Any] | None, max_tokens: int) -> str | None:
+    """The operation's name: the one the client gave, else its document's (as HTTP logs it)."""
+    if operation is None or operation.operation_name or not isinstance(operation.query, str):
+        return operation.operation_name if operation else None
+    try:
+        definition = get_operation_ast(_parse(operation.query, max_tokens=max_tokens), None)
+    except GraphQLError:
+        return None
+    return definition.name.value if definition and definition.name else None
 
 
 def _is_subscription(operation: Operation[Any, Any], max_tokens: int) -> bool:

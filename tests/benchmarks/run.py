@@ -33,6 +33,7 @@ from schema.api.ids import to_global_id
 from tests.benchmarks import baseline
 from tests.benchmarks.load import Run, drive, one, request_bytes
 from tests.benchmarks.queries import BenchQuery, bench_queries
+from tests.servers import free_port
 
 CITY = "dongguan"
 # The 1-minute load average after each configuration: other work on the machine shows here.
@@ -176,12 +177,6 @@ async def _ids(url: str) -> tuple[str, str]:
 # -- the servers -------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @dataclass
 class Server:
     spec: PathSpec
@@ -240,7 +235,7 @@ def bench_config(into: Path) -> Path:
 
 
 def start(spec: PathSpec, url: str, workers: int, config_dir: Path) -> Server:
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         **spec.env,

@@ -8,11 +8,6 @@ settings leaves Dongguan as it was. The last test does the same through a real s
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -27,8 +22,8 @@ from core.plugins import calls as plugins
 from schema.api.ids import to_global_id
 from tests.conftest import GraphQLClient, token
 from tests.factories import build_town
+from tests.servers import UVICORN, in_subprocess
 
-ROOT = Path(__file__).resolve().parents[2]
 ADMINS = {
     city: token(city, Role.CITY_ADMIN, subject=f"admin-{city}") for city in ("dongguan", "zhuhai")
 }
@@ -174,36 +169,11 @@ async def test_a_change_of_zhuhais_settings_leaves_dongguan_untouched(
     assert await regime_answer("dongguan", firms["dongguan"][0]) == dongguan_standing
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(empty_db: str, database_url: str, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database_url}
-    with open(tmp_path / "server.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=log, stderr=log,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start: " + (tmp_path / "server.log").read_text())
+    env = {"CIVICGRAPH_DATABASE_URL": database_url}
+    with in_subprocess(UVICORN, tmp_path / "server.log", env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 async def test_one_real_server_serves_both_regimes(server: str):

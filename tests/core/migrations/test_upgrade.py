@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import gzip
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -25,6 +23,7 @@ import pytest
 
 from core.security.rls import postgres_role_sql
 from tests.conftest import ON_POSTGRES, POSTGRES_URL
+from tests.servers import UVICORN, in_subprocess
 
 ROOT = Path(__file__).resolve().parents[3]
 DUMPS = Path(__file__).with_name("b43fd88")
@@ -88,33 +87,14 @@ def _run(url: str, *command: str) -> str:
     return result.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def serve(tmp_path: Path) -> Iterator[Callable[[str], str]]:
     """Starts the real server on a database; stopped after the test."""
     with ExitStack() as stack:
 
         def start(url: str) -> str:
-            port = _free_port()
-            env = {**os.environ, "CIVICGRAPH_DATABASE_URL": url}
-            log = stack.enter_context(open(tmp_path / "server.log", "w"))
-            command = [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory"]
-            command += ["--host", "127.0.0.1", "--port", str(port)]
-            proc = subprocess.Popen(command, env=env, cwd=ROOT, stdout=log, stderr=log)
-            stack.callback(proc.wait, timeout=20)
-            stack.callback(proc.terminate)
-            base = f"http://127.0.0.1:{port}"
-            for _ in range(150):
-                with suppress(httpx.TransportError):
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        return base
-                time.sleep(0.2)
-            pytest.fail("server did not start: " + (tmp_path / "server.log").read_text())
+            env = {"CIVICGRAPH_DATABASE_URL": url}
+            return stack.enter_context(in_subprocess(UVICORN, tmp_path / "server.log", env))
 
         yield start
 

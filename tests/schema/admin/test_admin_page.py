@@ -9,10 +9,6 @@ import base64
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,8 +20,7 @@ from core.security.auth import Scope, ScopeKind
 from tests.browser import browser
 from tests.conftest import token
 from tests.figures_town import FiguresTown, build_figures_town
-
-ROOT = Path(__file__).resolve().parents[3]
+from tests.servers import UVICORN, in_subprocess
 
 
 @pytest.fixture
@@ -89,37 +84,12 @@ async def test_a_bearer_header_works_too(town: FiguresTown, client: httpx.AsyncC
     assert "66.7 % (2/3)" in page.text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def server(town: FiguresTown, database_url: str, tmp_path: Path) -> Iterator[str]:
-    port = _free_port()
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database_url}
-    with open(tmp_path / "server.log", "w") as log:
-        # `python -m uvicorn` from the project root serves this checkout's code.
-        command = [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory"]
-        proc = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=log, stderr=log,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start: " + (tmp_path / "server.log").read_text())
+    # `python -m uvicorn` from the project root serves this checkout's code.
+    env = {"CIVICGRAPH_DATABASE_URL": database_url}
+    with in_subprocess(UVICORN, tmp_path / "server.log", env) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
 
 
 def _keep_screenshot(shot: bytes) -> None:

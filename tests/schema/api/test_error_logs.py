@@ -4,15 +4,22 @@ hash of its document, never the query text, its literals or its variables (docs/
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import json
 import logging
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
 import pytest
+import websockets
 
 from core.infra.enums import Role
+from schema.api import checks
+from schema.http.app import create_app
 from tests.conftest import token
+from tests.servers import in_process
 
 PHONE = "13912345678"
 ID_NUMBER = "44010119900101123X"
@@ -23,9 +30,10 @@ def _document(query: str) -> str:
 
 
 def _formatted(caplog: pytest.LogCaptureFixture) -> list[str]:
-    # As a handler writes them: the message, and the traceback where there is one.
+    # As a handler writes them: the message, and the traceback where there is one. The test's
+    # own WebSocket client logs the frames it sends: not the server's log.
     formatter = logging.Formatter("%(name)s %(levelname)s %(message)s")
-    return [formatter.format(r) for r in caplog.records]
+    return [formatter.format(r) for r in caplog.records if r.name != "websockets.client"]
 
 
 async def _post(
@@ -115,3 +123,105 @@ async def test_an_internal_error_keeps_its_traceback_without_the_query(
     message = internal[0].getMessage()
     assert "INTERNAL" in message and "operation Late" in message and _document(query) in message
     assert "filedBefore" not in message and "2030" not in message
+
+
+# Refused scalar inputs: each is a client error with its own code, logged as that code in one
+# line, without a traceback, whether the value is a variable or a literal.
+REFUSED_SCALARS = [
+    ("query Lookup($d: Date!) { overdueCouncils(asOf: $d) { totalCount } }",
+     {"d": "9999-12-31"}, "OUT_OF_RANGE"),
+    ('query Lookup { overdueCouncils(asOf: "0001-01-01") { totalCount } }', None, "OUT_OF_RANGE"),
+    ("query Lookup($s: String) { compounds(filter: {nameContains: $s}) { totalCount } }",
+     {"s": f"{PHONE}\x00"}, "INVALID_TEXT"),
+    ("query Lookup($id: ID!) { node(id: $id) { id } }", {"id": PHONE}, "INVALID_ID"),
+    ("query Lookup($n: Int) { compounds(first: $n) { totalCount } }", {"n": PHONE},
+     "GRAPHQL_VALIDATION"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("query", "variables", "code"), REFUSED_SCALARS)
+async def test_a_refused_scalar_is_one_line_as_its_code(
+    empty_db: str, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture,
+    query: str, variables: dict[str, Any] | None, code: str,
+) -> None:  # fmt: skip
+    admin = token("dongguan", Role.CITY_ADMIN)
+    with caplog.at_level(logging.DEBUG):
+        body = await _post(client, query, variables, auth=admin)
+    assert body["errors"][0]["extensions"]["code"] == code, body
+    written = "\n".join(_formatted(caplog))
+    assert PHONE not in written, written
+    lines = [r for r in caplog.records if r.name == "civicgraph.errors"]
+    assert [r.getMessage().split(" ")[0] for r in lines] == [code], written
+    assert lines[0].levelno == logging.INFO
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.WARNING], written
+
+
+async def _socket(base: str) -> Any:
+    ws = await websockets.connect(
+        f"ws://{base}/graphql/dongguan",
+        subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {"acceptLanguage": "en"}}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    return ws
+
+
+async def _answer(ws: Any, payload: dict[str, Any]) -> dict[str, Any]:
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+    answer: dict[str, Any] = json.loads(await asyncio.wait_for(ws.recv(), timeout=10))
+    return answer
+
+
+@pytest.fixture
+async def served(empty_db: str) -> AsyncIterator[str]:
+    app = create_app(manage_db=False)
+    async with in_process(app) as base:
+        yield base
+
+
+async def test_malformed_variables_over_websocket_are_a_client_error(
+    served: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    # variables as a string reached the input checks, which failed: a traceback in the log
+    # and only `complete` for the client.
+    with caplog.at_level(logging.DEBUG):
+        async with await _socket(served) as ws:
+            answer = await _answer(ws, {"query": "query Lookup { city { slug } }",
+                                        "variables": PHONE})  # fmt: skip
+    assert answer["type"] == "error", answer
+    assert answer["payload"][0]["extensions"] == {"code": "BAD_REQUEST"}
+    assert answer["payload"][0]["message"] == "`variables` must be an object or null"
+    written = "\n".join(_formatted(caplog))
+    assert PHONE not in written and not [r for r in caplog.records if r.exc_info], written
+
+
+async def test_an_unexpected_websocket_failure_is_one_line_with_an_error_id(
+    served: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bug injected where every operation passes (the input checks), its message quoting the
+    # client's value as exceptions do: strawberry logged "Exception in worker task" with it.
+    def bug(variables: Any, document: Any) -> None:
+        raise RuntimeError(f"no such value {variables['s']}")
+
+    monkeypatch.setattr(checks, "text_refusal", bug)
+    query = "query Lookup($s: String) { compounds(filter: {nameContains: $s}) { totalCount } }"
+    with caplog.at_level(logging.INFO):
+        async with await _socket(served) as ws:
+            answer = await _answer(ws, {"query": query, "variables": {"s": PHONE}})
+    assert answer["type"] == "error", answer
+    error_id = answer["payload"][0]["extensions"]["errorId"]
+    assert answer["payload"][0]["extensions"]["code"] == "INTERNAL"
+    assert answer["payload"][0]["message"] == f"internal error (id {error_id})"
+    written = "\n".join(_formatted(caplog))
+    assert PHONE not in written and not [r for r in caplog.records if r.exc_info], written
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert lines == [
+        f"INTERNAL in WebSocket operation Lookup (document {_document(query)}), "
+        f"error {error_id}: RuntimeError"
+    ], written
+    # The traceback is kept for a developer, at DEBUG only.
+    with caplog.at_level(logging.DEBUG):
+        caplog.clear()
+        async with await _socket(served) as ws:
+            await _answer(ws, {"query": query, "variables": {"s": PHONE}})
+    assert [r for r in caplog.records if r.exc_info and r.levelno == logging.DEBUG]

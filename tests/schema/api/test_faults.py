@@ -10,13 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -30,11 +24,11 @@ from core.models import Case, CaseTransition, Compound
 from schema.api.ids import to_global_id
 from tests.conftest import ON_POSTGRES, POSTGRES_URL, token
 from tests.factories import build_town
+from tests.servers import SERVE, in_subprocess
 
 pytestmark = pytest.mark.skipif(not ON_POSTGRES, reason="faults are tested on PostgreSQL")
 
 APPLICATION = "civicgraph-faults"
-ROOT = Path(__file__).resolve().parents[3]
 # Bounds for the test only: no request may take longer than this, outage or not.
 HANG = 15.0
 
@@ -88,12 +82,6 @@ class Proxy:
         self._links.discard(server_w)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _through(url: str, port: int) -> str:
     """The test database's URL, reached through the proxy, with the server's name on it."""
     parts = urlsplit(url)
@@ -116,39 +104,10 @@ async def proxy() -> AsyncIterator[Proxy]:
 def server(
     proxy: Proxy, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("faults") / "server.log").open("w")
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": _through(POSTGRES_URL, proxy.port)}
-    command = [sys.executable, "-c", "from schema.cli.main import app; app()", "serve"]
-    process = subprocess.Popen(
-        [*command, "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        # Starting takes seconds, more on a busy machine; a server that exits fails at once.
-        for _ in range(600):
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}; see {log.name}")
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start within a minute")
+    log = tmp_path_factory.mktemp("faults") / "server.log"
+    env = {"CIVICGRAPH_DATABASE_URL": _through(POSTGRES_URL, proxy.port)}
+    with in_subprocess(SERVE, log, env) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=3)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
 
 
 @pytest.fixture

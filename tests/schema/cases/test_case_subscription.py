@@ -4,18 +4,13 @@ sharing one PostgreSQL database (LISTEN/NOTIFY)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
-import os
-import socket
-import subprocess
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 
 from core.infra.enums import Role
@@ -23,6 +18,7 @@ from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
 from tests.conftest import ON_POSTGRES, POSTGRES_URL, GraphQLClient, token
 from tests.factories import Town, build_town
+from tests.servers import SERVE, in_process, in_subprocess
 
 SUBSCRIBE = """subscription($caseId: ID, $compoundId: ID) {
     caseUpdated(caseId: $caseId, compoundId: $compoundId) {
@@ -31,12 +27,6 @@ FILE = """mutation($input: FileCaseInput!) { fileCase(input: $input) {
     case { id version } errors { code } } }"""
 ADVANCE = """mutation($input: AdvanceCaseInput!) { advanceCase(input: $input) {
     case { stage version } errors { code } } }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Subscriber:
@@ -83,22 +73,8 @@ async def server(database_url: str) -> AsyncIterator[str]:
     """The real app served by uvicorn in this process (and this event loop)."""
     from schema.http.app import create_app
 
-    port = free_port()
-    config = uvicorn.Config(
-        create_app(manage_db=False),
-        host="127.0.0.1",
-        port=port,
-        ws="websockets-sansio",
-        log_level="warning",
-        lifespan="off",
-    )
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.02)
-    yield f"127.0.0.1:{port}"
-    server.should_exit = True
-    await task
+    async with in_process(create_app(manage_db=False), ws="websockets-sansio") as address:
+        yield address
 
 
 def people(town: Town) -> tuple[str, str, str]:
@@ -252,41 +228,17 @@ async def test_a_neighbour_hears_no_personal_case_and_cannot_subscribe_to_one(
         assert errors[0]["extensions"]["code"] == "NOT_FOUND"
 
 
-def _serve(port: int) -> subprocess.Popen[bytes]:
-    cli = Path(sys.executable).parent / "civicgraph"
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": POSTGRES_URL}
-    return subprocess.Popen(
-        [str(cli), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-async def _wait_ready(base: str, process: subprocess.Popen[bytes]) -> None:
-    async with httpx.AsyncClient() as http:
-        for _ in range(200):
-            assert process.poll() is None, "server exited"
-            try:
-                if (await http.get(f"http://{base}/healthz")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.05)
-    raise AssertionError(f"{base} did not start")
-
-
 @pytest.mark.postgres_only
 @pytest.mark.skipif(not ON_POSTGRES, reason="LISTEN/NOTIFY across processes needs PostgreSQL")
-async def test_an_update_through_one_process_reaches_a_subscriber_on_another(town):
+async def test_an_update_through_one_process_reaches_a_subscriber_on_another(town, tmp_path):
     resident, worker, _ = people(town)
-    ports = free_port(), free_port()
-    processes = [_serve(p) for p in ports]
-    try:
-        a, b = (f"127.0.0.1:{p}" for p in ports)
-        await asyncio.gather(
-            *(_wait_ready(base, p) for base, p in zip((a, b), processes, strict=True))
+    env = {"CIVICGRAPH_DATABASE_URL": POSTGRES_URL}
+    with contextlib.ExitStack() as servers:
+        a, b = (
+            servers.enter_context(in_subprocess(SERVE, tmp_path / f"{name}.log", env))
+            for name in ("a", "b")
         )
+        a, b = a.removeprefix("http://"), b.removeprefix("http://")
         async with httpx.AsyncClient(base_url=f"http://{b}") as http:
             b_gql = GraphQLClient(http)  # type: ignore[arg-type]
             filed = await b_gql(
@@ -317,11 +269,6 @@ async def test_an_update_through_one_process_reaches_a_subscriber_on_another(tow
             "TOPIC_DETERMINATION",
             2,
         )
-    finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=10)
 
 
 @pytest.mark.postgres_only

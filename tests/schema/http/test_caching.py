@@ -26,7 +26,7 @@ from schema.http import caching
 from schema.http.app import create_app
 from tests.conftest import token
 from tests.factories import build_town
-from tests.schema.http.test_clients import _free_port, _uvicorn
+from tests.servers import in_process
 
 PAGE = "{ compounds(first: 100) { nodes { id name kindLabel managementModeLabel } } }"
 SMALL = "{ city { slug } }"
@@ -57,13 +57,8 @@ async def server(empty_db: str) -> AsyncIterator[Server]:
         )
     resident = token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, compound.id))
     limits = dataclasses.replace(get_settings().limits, rate_per_second=0)
-    port = _free_port()
-    uvicorn_server, task = await _uvicorn(create_app(manage_db=False, limits=limits), port)
-    try:
-        yield Server(f"http://127.0.0.1:{port}/graphql/dongguan", resident)
-    finally:
-        uvicorn_server.should_exit = True
-        await task
+    async with in_process(create_app(manage_db=False, limits=limits)) as address:
+        yield Server(f"http://{address}/graphql/dongguan", resident)
 
 
 async def _wire(method: str, url: str, headers: dict[str, str], **kwargs: Any) -> tuple[
@@ -152,22 +147,15 @@ async def test_a_streamed_answer_is_neither_compressed_nor_held(method: str) -> 
         response = StreamingResponse(parts(), media_type='multipart/mixed; boundary="graphql"')
         await response(scope, receive, send)
 
-    port = _free_port()
-    server, task = await _uvicorn(caching.answers(streaming, Responses()), port)
-    try:
-        async with (
-            httpx.AsyncClient() as http,
-            http.stream(
-                method, f"http://127.0.0.1:{port}/", headers={"Accept-Encoding": "gzip"}
-            ) as answer,
-        ):
-            chunks = answer.aiter_raw()
-            first = await asyncio.wait_for(anext(chunks), 5)  # not held until the end
-            first_read.set()
-            rest = b"".join([c async for c in chunks])
-    finally:
-        server.should_exit = True
-        await task
+    async with (
+        in_process(caching.answers(streaming, Responses())) as address,
+        httpx.AsyncClient() as http,
+        http.stream(method, f"http://{address}/", headers={"Accept-Encoding": "gzip"}) as answer,
+    ):
+        chunks = answer.aiter_raw()
+        first = await asyncio.wait_for(anext(chunks), 5)  # not held until the end
+        first_read.set()
+        rest = b"".join([c async for c in chunks])
     assert "content-encoding" not in answer.headers and "etag" not in answer.headers
     assert first.startswith(b"--graphql") and rest.endswith(b"--graphql--\r\n")
 

@@ -10,9 +10,6 @@ import dataclasses
 import json
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -20,7 +17,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 import websockets
 from gql import Client, GraphQLRequest
 from gql.transport.exceptions import TransportQueryError
@@ -35,11 +31,11 @@ from core.infra.enums import Role
 from core.infra.settings import Cors, get_settings
 from core.security.auth import Scope, ScopeKind
 from schema.api.ids import to_global_id
-from schema.http import serving
 from schema.http.app import create_app
 from tests.browser import browser
 from tests.conftest import token
 from tests.factories import Town, build_town
+from tests.servers import UVICORN, free_port, in_process, in_subprocess
 
 ROOT = Path(__file__).resolve().parents[3]
 CLIENTS = ROOT / "tests" / "clients"
@@ -48,21 +44,6 @@ ADVANCE = """mutation($input: AdvanceCaseInput!) { advanceCase(input: $input) {
     case { stage version } errors { code } } }"""
 SUBSCRIBE = """subscription($caseId: ID) { caseUpdated(caseId: $caseId) {
     change case { id version } } }"""
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _uvicorn(app: Any, port: int) -> tuple[uvicorn.Server, asyncio.Task[None]]:
-    config = serving.config(app, "127.0.0.1", port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:  # noqa: ASYNC110 - uvicorn exposes a flag, not an event
-        await asyncio.sleep(0.02)
-    return server, task
 
 
 @dataclasses.dataclass
@@ -87,20 +68,15 @@ async def served(empty_db: str) -> AsyncIterator[Served]:
     resident = token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, compound.id), subject="o")
     community = Scope(ScopeKind.COMMUNITY, compound.community_id)
     worker = token("dongguan", Role.COMMUNITY_WORKER, community, subject="w")
-    page_origin = f"http://127.0.0.1:{_free_port()}"
+    page_origin = f"http://127.0.0.1:{free_port()}"
     limits = dataclasses.replace(get_settings().limits, rate_per_second=0)
     app = create_app(manage_db=False, limits=limits, cors_settings=Cors(origins=(page_origin,)))
-    port = _free_port()
-    server, task = await _uvicorn(app, port)
-    api = f"http://127.0.0.1:{port}"
-    try:
+    async with in_process(app) as address:
+        api = f"http://{address}"
         variables = {"kind": "PROPERTY_DISPUTE", "title": "漏水", "compoundId": to_global_id(
             "Compound", compound.id)}  # fmt: skip
         filed = await _post(api, FILE, {"input": variables}, resident)
         yield Served(api, page_origin, filed["data"]["fileCase"]["case"]["id"], resident, worker)
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def _post(api: str, query: str, variables: dict[str, Any], auth: str) -> dict[str, Any]:
@@ -167,7 +143,9 @@ async def test_graphql_ws_is_refused_a_bad_token_with_4403(served: Served, node:
     )  # fmt: skip
     out, _ = await asyncio.wait_for(done.communicate(), 20)
     lines = [json.loads(x) for x in out.decode().splitlines()]
-    assert {"closed": 4403, "reason": "TOKEN_INVALID"} in lines
+    # The code, then the message in the socket's language (Chinese: Node sends no
+    # Accept-Language).
+    assert {"closed": 4403, "reason": "TOKEN_INVALID: 令牌无效"} in lines
 
 
 # (b) Python's gql over HTTP (httpx) and WebSocket (websockets) -------------------------------
@@ -258,7 +236,8 @@ async def test_a_refused_payload_token_closes_4403(served: Served, payload: Any)
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await ws.recv()
     assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
-    assert closed.value.rcvd.reason in ("TOKEN_INVALID", "TOKEN_WRONG_CITY", "TOKEN_EXPIRED")
+    code = closed.value.rcvd.reason.partition(": ")[0]
+    assert code in ("TOKEN_INVALID", "TOKEN_WRONG_CITY", "TOKEN_EXPIRED")
 
 
 async def test_a_payload_token_cannot_replace_the_header_one(served: Served) -> None:
@@ -282,7 +261,7 @@ async def test_a_socket_closes_4403_when_its_token_expires(served: Served) -> No
         with pytest.raises(websockets.ConnectionClosed) as closed:
             await asyncio.wait_for(ws.recv(), 10)
     assert closed.value.rcvd is not None
-    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "TOKEN_EXPIRED")
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4403, "TOKEN_EXPIRED: 令牌已过期")
     assert time.monotonic() - started < 6
 
 
@@ -380,28 +359,9 @@ def zhuhai_configured(
     shutil.copytree(ROOT / "config", config)
     with open(config / "cities" / "zhuhai.toml", "a") as f:
         f.write(toml)
-    port = _free_port()
-    env = {**os.environ, "CIVICGRAPH_DATABASE_URL": database, "CIVICGRAPH_CONFIG_DIR": str(config)}
-    log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "uvicorn", "schema.http.app:create_app", "--factory"]
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [*command, "--host", "127.0.0.1", "--port", str(port)],
-            env=env, cwd=ROOT, stdout=out, stderr=out,
-        )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.2)
-        else:
-            pytest.fail("server did not start: " + log.read_text())
-        yield base, env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+    env = {"CIVICGRAPH_DATABASE_URL": database, "CIVICGRAPH_CONFIG_DIR": str(config)}
+    with in_subprocess(UVICORN, tmp_path / "server.log", env) as base:
+        yield base, {**os.environ, **env}
 
 
 @pytest.fixture
@@ -472,8 +432,7 @@ async def test_a_page_of_another_origin_calls_the_api_in_chromium(
         return HTMLResponse(html)
 
     port = int(served.page_origin.rsplit(":", 1)[1])
-    server, task = await _uvicorn(Starlette(routes=[Route("/", page)]), port)
-    try:
+    async with in_process(Starlette(routes=[Route("/", page)]), port=port):
         async with browser(served.page_origin + "/", tmp_path / "profile") as chromium:
             result = None
             for _ in range(150):
@@ -481,9 +440,6 @@ async def test_a_page_of_another_origin_calls_the_api_in_chromium(
                 if result and result != "null":
                     break
                 await asyncio.sleep(0.1)
-    finally:
-        server.should_exit = True
-        await task
     assert result and result != "null", "the page never finished"
     out = json.loads(result)
     assert out["http"] == {

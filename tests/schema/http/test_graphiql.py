@@ -28,7 +28,8 @@ from schema.http.graphiql import ASSETS, DEFAULT_QUERY
 from tests.browser import OFFLINE, DevTools, browser
 from tests.conftest import token
 from tests.factories import build_town
-from tests.schema.http.test_clients import ADVANCE, FILE, _free_port, _post, _uvicorn
+from tests.schema.http.test_clients import ADVANCE, FILE, _post
+from tests.servers import in_process
 
 ROOT = Path(__file__).resolve().parents[3]
 HTML = {"Accept": "text/html"}
@@ -167,21 +168,18 @@ async def _graphiql(api: str, profile: Path) -> AsyncIterator[DevTools]:
     assert len(requested) > 5  # the page, its stylesheet, script, chunks, workers, queries
 
 
-async def _serve(port: int) -> tuple[Any, asyncio.Task[None]]:
+def _serve() -> Any:
+    """The app on a free port of 127.0.0.1, rate limits off (a test sends faster than a
+    caller may); yields its address."""
     limits = dataclasses.replace(get_settings().limits, rate_per_second=0)
-    return await _uvicorn(create_app(manage_db=False, limits=limits), port)
+    return in_process(create_app(manage_db=False, limits=limits))
 
 
 @pytest.fixture
 async def api(demo_db: str) -> AsyncIterator[str]:
     """The app on a real port of 127.0.0.1, over the demo data (the README's query's)."""
-    port = _free_port()
-    server, task = await _serve(port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with _serve() as address:
+        yield f"http://{address}"
 
 
 async def test_the_readmes_query_runs_in_graphiql(api: str, tmp_path: Path) -> None:
@@ -218,17 +216,12 @@ async def town_api(empty_db: str) -> AsyncIterator[tuple[str, str, str, str]]:
     resident = token("dongguan", Role.RESIDENT, Scope(ScopeKind.COMPOUND, compound.id), subject="o")
     community = Scope(ScopeKind.COMMUNITY, compound.community_id)
     worker = token("dongguan", Role.COMMUNITY_WORKER, community, subject="w")
-    port = _free_port()
-    server, task = await _serve(port)
-    api = f"http://127.0.0.1:{port}"
-    try:
+    async with _serve() as address:
+        api = f"http://{address}"
         variables = {"kind": "PROPERTY_DISPUTE", "title": "漏水",
                      "compoundId": to_global_id("Compound", compound.id)}  # fmt: skip
         filed = await _post(api, FILE, {"input": variables}, resident)
         yield api, filed["data"]["fileCase"]["case"]["id"], resident, worker
-    finally:
-        server.should_exit = True
-        await task
 
 
 async def test_a_subscription_with_the_headers_editors_token_hears_an_advance(

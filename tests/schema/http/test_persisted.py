@@ -32,12 +32,8 @@ from schema.compiler import run as compiler
 from schema.http import persisted
 from schema.http.app import create_app
 from tests.conftest import ON_POSTGRES
-from tests.schema.http.test_clients import (
-    CLIENTS,
-    _free_port,
-    _uvicorn,
-    zhuhai_configured,
-)
+from tests.schema.http.test_clients import CLIENTS, zhuhai_configured
+from tests.servers import in_process
 
 CITY = "query City { city { slug name } }"
 CITY_HASH = hashlib.sha256(CITY.encode()).hexdigest()
@@ -55,13 +51,8 @@ async def api(empty_db: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[s
     the process's documents forgotten, as the database's were."""
     monkeypatch.setattr(persisted, "_found", PersistedCache())
     limits = dataclasses.replace(get_settings().limits, rate_per_second=0)
-    port = _free_port()
-    server, task = await _uvicorn(create_app(manage_db=False, limits=limits), port)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
+    async with in_process(create_app(manage_db=False, limits=limits)) as address:
+        yield f"http://{address}"
 
 
 async def stored(city: str) -> dict[str, str]:
