@@ -28,6 +28,23 @@ class AlterDescription(ops.AlterField):
         return None
 
 
+class AddWithDefault(ops.AddField):
+    """A NOT NULL column on a table that may have rows: added with a database default, so the
+    rows there take it (tortoise adds the column without one, which PostgreSQL refuses)."""
+
+    def __init__(self, model_name: str, name: str, field, sql_type: str, default: str) -> None:
+        super().__init__(model_name=model_name, name=name, field=field)
+        self.sql = (
+            f'ALTER TABLE "service_purchases" ADD COLUMN "{name}" {sql_type} '
+            f"NOT NULL DEFAULT {default}"
+        )
+
+    async def database_forward(self, app_label, old_state, new_state, state_editor=None) -> None:
+        if state_editor is None:
+            return
+        await state_editor._run_sql(self.sql)
+
+
 class Migration(migrations.Migration):
     dependencies = [("models", "0015_persisted_documents")]
 
@@ -119,20 +136,24 @@ class Migration(migrations.Migration):
             name='paid_amount',
             field=fields.DecimalField(null=True, max_digits=14, decimal_places=2),
         ),
-        ops.AddField(
+        AddWithDefault(
             model_name='ServicePurchaseRecord',
             name='provider_kind',
             field=fields.CharEnumField(default=ProviderKind.ORGANISATION, description='ORGANISATION: ORGANISATION\nSOCIAL_WORKER: SOCIAL_WORKER\nVOLUNTEER_TEAM: VOLUNTEER_TEAM', enum_type=ProviderKind, max_length=16),
+            sql_type="VARCHAR(16)",
+            default="'ORGANISATION'",
         ),
         ops.AddField(
             model_name='ServicePurchaseRecord',
             name='social_worker',
             field=fields.ForeignKeyField('models.SocialWorker', source_field='social_worker_id', null=True, db_constraint=True, to_field='id', related_name=False, on_delete=OnDelete.RESTRICT),
         ),
-        ops.AddField(
+        AddWithDefault(
             model_name='ServicePurchaseRecord',
             name='version',
             field=fields.IntField(default=1),
+            sql_type="INT",
+            default="1",
         ),
         ops.RunPython(secure_city_tables, reverse_code=ops.RunPython.noop),
     ]

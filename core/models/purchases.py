@@ -76,7 +76,8 @@ class ServicePurchaseRecord(CityModel):
     # The buyer's evaluation against the city's criteria (0..100, the marks per criterion,
     # whether it reached the city's pass mark, and a note), once evaluated.
     evaluation_score = fields.IntField(null=True)
-    evaluation_marks: fields.JSONField[dict[str, int]] = fields.JSONField(null=True)
+    # [{"criterion": key, "points": n}, ...] in the criteria's order.
+    evaluation_marks: fields.JSONField[list[dict[str, Any]]] = fields.JSONField(null=True)
     evaluation_passed = fields.BooleanField(null=True)
     evaluation = fields.TextField(null=True)
     # What was paid in the end: set when closed, or when a contract is cancelled part-way.

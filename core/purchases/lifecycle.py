@@ -251,7 +251,8 @@ async def evaluate_purchase(
         row,
         Move.EVALUATE,
         evaluation_score=score,
-        evaluation_marks=dict(marks),
+        # A list in the criteria's order: a JSON object's keys come back reordered (jsonb).
+        evaluation_marks=[{"criterion": c.key, "points": marks[c.key]} for c in rules.criteria],
         evaluation_passed=score >= rules.pass_score,
         evaluation=_note(note, "note", False),
     )

@@ -80,7 +80,7 @@ class ServicePurchase(Node):
     provider_id: strawberry.Private[int | None]
     social_worker_id: strawberry.Private[int | None]
     community_id: strawberry.Private[int | None]
-    marks: strawberry.Private[dict[str, int] | None]
+    marks: strawberry.Private[list[dict[str, Any]] | None]
     row: strawberry.Private[dict[str, Any]]
     title: str
     category: str = strawberry.field(description="The city's category code, e.g. ELDERLY_CARE.")
@@ -145,4 +145,4 @@ class ServicePurchase(Node):
     def evaluation_marks(self) -> list[EvaluationMark] | None:
         if self.marks is None:
             return None
-        return [EvaluationMark(criterion=k, points=v) for k, v in self.marks.items()]
+        return [EvaluationMark(criterion=m["criterion"], points=m["points"]) for m in self.marks]
