@@ -262,6 +262,15 @@ async def _dongguan_extras(load: _Loader) -> None:
     await load.org(
         Org.MEDIATION_COMMITTEE, "宏图社区人民调解委员会", community=hongtu, members_count=7
     )
+    # The seed's volunteer service teams (志愿服务队): one serves Hongtu, and is a provider in
+    # the demo's purchases (core/devdata/purchases.py).
+    await load.org(
+        Org.VOLUNTEER_TEAM,
+        "宏图社区志愿服务队",
+        community=hongtu,
+        members_count=35,
+        founded_on=date(2019, 3, 5),
+    )
     # The four mass organisations the source names (工会、共青团、妇联、残联).
     await load.org(Org.MASS_ORGANISATION, "南城街道总工会", street=nancheng)
     await load.org(Org.MASS_ORGANISATION, "共青团东莞市南城街道工作委员会", street=nancheng)

@@ -36,7 +36,7 @@ from core.security.auth import Principal
 CITY = "dongguan"
 OFFICE = Principal(city=CITY, role=Role.CITY_ADMIN, subject="demo:dongguan-office")
 AGENCY = "东莞市南城阳光社会工作服务中心"  # core/devdata/demo.py's social organisation
-TEAM = "宏图社区志愿服务队"
+TEAM = "宏图社区志愿服务队"  # core/devdata/demo.py's volunteer team
 
 
 async def load_purchases_demo(progress: Callable[[str], None] | None = None) -> dict[str, int]:
@@ -59,7 +59,7 @@ async def load_purchases_demo(progress: Callable[[str], None] | None = None) -> 
     return counts
 
 
-async def _providers(agency: Organisation, hongtu: int) -> tuple[SocialWorker, Organisation]:
+async def _providers(agency: Organisation) -> tuple[SocialWorker, Organisation]:
     person = await Person.create(name="陈晓雯")
     worker = await SocialWorker.create(
         person=person,
@@ -67,13 +67,8 @@ async def _providers(agency: Organisation, hongtu: int) -> tuple[SocialWorker, O
         registered_on=date(2016, 9, 1),
         organisation=agency,
     )
-    team = await Organisation.create(
-        kind=OrganisationKind.VOLUNTEER_TEAM,
-        name=TEAM,
-        community_id=hongtu,
-        members_count=35,
-        founded_on=date(2019, 3, 5),
-    )
+    # The team is the core demo's (core/devdata/demo.py), as the agency is.
+    team = await Organisation.get(kind=OrganisationKind.VOLUNTEER_TEAM, name=TEAM)
     return worker, team
 
 
@@ -122,7 +117,7 @@ MARKS: Mapping[str, int] = {"OUTCOMES": 36, "SATISFACTION": 27, "MANAGEMENT": 17
 
 
 async def _purchases(agency: Organisation, hongtu: int) -> dict[str, int]:
-    worker, team = await _providers(agency, hongtu)
+    worker, team = await _providers(agency)
     by_agency, by_worker = ProviderRef(agency.id), ProviderRef(social_worker_id=worker.id)
     by_team = ProviderRef(team.id)
 
