@@ -314,6 +314,10 @@ MESSAGES.update(
             "unsupported content type: send application/json",
         ),
         "INVALID_JSON": ("请求体不是有效的 JSON", "the request body is not valid JSON"),
+        "SUBSCRIPTION_OVER_HTTP": (
+            "订阅请通过 WebSocket（graphql-transport-ws 协议）发送到同一地址",
+            "send subscriptions over a WebSocket (graphql-transport-ws) to the same address",
+        ),
         "NO_QUERY": ("请求中没有 GraphQL 查询", "the request holds no GraphQL query"),
         "QUERY_NOT_STRING": ("query 必须是字符串", "`query` must be a string"),
         "VARIABLES_NOT_OBJECT": (

@@ -42,7 +42,7 @@ from schema.api.context import Context
 from schema.api.documents import SCOPE_KEY
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
-from schema.http import bearer, caching, cors, graphiql, media, persisted, serving
+from schema.http import bearer, caching, cors, graphiql, media, persisted, serving, sockets
 from schema.http.guard import (
     BodyTooLarge,
     RateLimiter,
@@ -117,6 +117,7 @@ class CityGraphQL(GraphQL[Context, None]):
             response = await self.run(Request(scope, receive))
         except HTTPException as e:  # strawberry's refusals, in the shape of every other error
             code = "METHOD_NOT_ALLOWED" if e.status_code == 405 else "BAD_REQUEST"
+            code = e.reason if e.reason in _OWN_CODES else code
             text = message(_REFUSALS.get(e.reason, code), scope.get(bearer.LANG, "zh"))
             errors = [{"message": text, "extensions": {"code": code}}]
             response = JSONResponse({"errors": errors}, status_code=e.status_code)
@@ -137,6 +138,16 @@ class CityGraphQL(GraphQL[Context, None]):
         ):
             response.pop("data", None)  # the spec: never executed, no data entry
         return response
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        data = kwargs["request_data"]
+        if not isinstance(data, list) and sockets.is_subscription(
+            data.query, data.operation_name, self.limits.max_tokens
+        ):
+            # strawberry would run the subscription's field as a query's and fail INTERNAL;
+            # subscriptions are served over graphql-transport-ws only (docs/api.md).
+            raise HTTPException(400, "SUBSCRIPTION_OVER_HTTP")
+        return await super().execute_operation(*args, **kwargs)
 
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         try:
@@ -162,7 +173,10 @@ class CityGraphQL(GraphQL[Context, None]):
 
 # strawberry's refusals, worded in English, by their reason: the message (core/infra/i18n.py)
 # that says it in the request's language. Any other reason: the generic one of its code.
+# Refusals of ours whose code is their own, not METHOD_NOT_ALLOWED or BAD_REQUEST.
+_OWN_CODES = {"SUBSCRIPTION_OVER_HTTP"}
 _REFUSALS = {
+    "SUBSCRIPTION_OVER_HTTP": "SUBSCRIPTION_OVER_HTTP",
     "Unsupported content type": "UNSUPPORTED_CONTENT_TYPE",
     "Unable to parse request body as JSON": "INVALID_JSON",
     "No GraphQL query found in the request": "NO_QUERY",

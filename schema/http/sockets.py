@@ -276,11 +276,16 @@ def _name_of(operation: Operation[Any, Any] | None, max_tokens: int) -> str | No
 
 
 def _is_subscription(operation: Operation[Any, Any], max_tokens: int) -> bool:
-    if not isinstance(operation.query, str):
+    return is_subscription(operation.query, operation.operation_name, max_tokens)
+
+
+def is_subscription(query: object, operation_name: str | None, max_tokens: int) -> bool:
+    """Does `query` (a text, parsed through the sockets' bounded cache) run a subscription?"""
+    if not isinstance(query, str):
         return False  # strawberry refuses the message
     try:
-        document = _parse(operation.query, max_tokens=max_tokens)
+        document = _parse(query, max_tokens=max_tokens)
     except GraphQLError:
         return False  # refused when it runs, quickly
-    definition = get_operation_ast(document, operation.operation_name)
+    definition = get_operation_ast(document, operation_name)
     return definition is not None and definition.operation is OperationType.SUBSCRIPTION

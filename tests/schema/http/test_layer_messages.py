@@ -105,3 +105,24 @@ async def test_connection_init_can_name_the_language(base: str) -> None:
     wrong_city = {"type": "connection_init", "payload": {"token": zhuhai}}
     assert await _closed(base, "dongguan", [wrong_city], additional_headers=EN) == (
         4403, "TOKEN_WRONG_CITY: the token belongs to another city")  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "accept",
+    ["application/json", "multipart/mixed;subscriptionSpec=1.0, application/json",
+     "text/event-stream"],
+)  # fmt: skip
+async def test_a_subscription_over_http_is_told_to_use_a_websocket(base: str, accept: str) -> None:
+    # Subscriptions are served over graphql-transport-ws only (docs/api.md): over HTTP, however
+    # the client asks to stream, a coded refusal that names the way, never INTERNAL.
+    query = 'subscription { caseUpdated(caseId: "Q2FzZTox") { change } }'
+    async with httpx.AsyncClient(base_url=f"http://{base}") as http:
+        for extra, text in (({}, "订阅请通过 WebSocket"), (EN, "over a WebSocket")):
+            answer = await http.post(
+                "/graphql/dongguan", json={"query": query}, headers={"Accept": accept, **extra}
+            )
+            assert answer.status_code == 400, answer.text
+            assert answer.headers["content-type"].startswith("application/json")
+            (error,) = answer.json()["errors"]
+            assert error["extensions"]["code"] == "SUBSCRIPTION_OVER_HTTP"
+            assert text in error["message"]
