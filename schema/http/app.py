@@ -11,7 +11,7 @@ from typing import Any, cast
 import orjson
 import strawberry
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, OperationType, get_operation_ast
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
@@ -39,7 +39,7 @@ from core.security.auth import Principal, authenticate
 from schema.admin import routes as admin_routes
 from schema.api.build import check_plugin_schemas, schema_for_city
 from schema.api.context import Context
-from schema.api.documents import SCOPE_KEY
+from schema.api.documents import SCOPE_KEY, Persisted
 from schema.api.limits import check_request
 from schema.compiler.http import dispatch
 from schema.http import bearer, caching, cors, graphiql, media, persisted, serving, sockets
@@ -141,8 +141,8 @@ class CityGraphQL(GraphQL[Context, None]):
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         data = kwargs["request_data"]
-        if not isinstance(data, list) and sockets.is_subscription(
-            data.query, data.operation_name, self.limits.max_tokens
+        if not isinstance(data, list) and _runs_a_subscription(
+            data.query, data.operation_name, kwargs["request"].scope, self.limits.max_tokens
         ):
             # strawberry would run the subscription's field as a query's and fail INTERNAL;
             # subscriptions are served over graphql-transport-ws only (docs/api.md).
@@ -173,6 +173,19 @@ class CityGraphQL(GraphQL[Context, None]):
 
 # strawberry's refusals, worded in English, by their reason: the message (core/infra/i18n.py)
 # that says it in the request's language. Any other reason: the generic one of its code.
+def _runs_a_subscription(
+    query: object, operation_name: str | None, scope: Scope, max_tokens: int
+) -> bool:
+    """Is the operation a subscription? A persisted document's parsed form is at hand (its
+    request must not parse: schema/api/documents.py); a text goes through the parse cache
+    strawberry then hits itself."""
+    found = scope.get(SCOPE_KEY)
+    if isinstance(found, Persisted) and found.document is not None and found.text == query:
+        definition = get_operation_ast(found.document, operation_name)
+        return definition is not None and definition.operation is OperationType.SUBSCRIPTION
+    return sockets.is_subscription(query, operation_name, max_tokens)
+
+
 # Refusals of ours whose code is their own, not METHOD_NOT_ALLOWED or BAD_REQUEST.
 _OWN_CODES = {"SUBSCRIPTION_OVER_HTTP"}
 _REFUSALS = {

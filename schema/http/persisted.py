@@ -257,9 +257,9 @@ def _refusal(refused: _Refused, lang: str, scope: Scope) -> JSONResponse:
     error = {"message": _message(refused, lang), "extensions": _extensions(refused, lang)}
     if refused.code in PROTOCOL_MESSAGES:
         # HTTP 200 whatever the media type, and not to be cached by anyone (a GET's answer
-        # changes as soon as the document is registered).
-        headers = {"Cache-Control": "private, no-cache, must-revalidate"}
-        return JSONResponse({"errors": [error]}, headers=headers)
+        # changes as soon as the document is registered): an answer with errors is
+        # `no-store` (schema/http/caching.py).
+        return JSONResponse({"errors": [error]})
     if media.wants_graphql_response(scope):
         return JSONResponse({"errors": [error]}, status_code=400)
     return JSONResponse({"data": None, "errors": [error]})

@@ -253,7 +253,10 @@ class LimitedTransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
 def _malformed(payload: Mapping[str, object]) -> str | None:
     """The message code of a subscribe payload's malformed member, as HTTP checks a body."""
-    if not isinstance(payload.get("query"), str):
+    query = payload.get("query")
+    if query is None and not _names_a_document(payload):
+        return "NO_QUERY"
+    if not isinstance(query, str | None):
         return "QUERY_NOT_STRING"
     if not isinstance(payload.get("variables"), dict | None):
         return "VARIABLES_NOT_OBJECT"
@@ -262,6 +265,16 @@ def _malformed(payload: Mapping[str, object]) -> str | None:
     if not isinstance(payload.get("extensions"), dict | None):
         return "EXTENSIONS_NOT_OBJECT"
     return None
+
+
+def _names_a_document(payload: Mapping[str, object]) -> bool:
+    """Does the payload name a persisted document instead of sending its text (docs/api.md)?"""
+    extensions = payload.get("extensions")
+    return (
+        "documentId" in payload
+        or "doc_id" in payload
+        or (isinstance(extensions, dict) and "persistedQuery" in extensions)
+    )
 
 
 def _name_of(operation: Operation[Any, Any] | None, max_tokens: int) -> str | None:

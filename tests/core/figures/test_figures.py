@@ -150,18 +150,24 @@ async def test_purchase_spend_by_category(town: FiguresTown) -> None:
             ("CHILDCARE", c1, "10000", "2026-07-01", PurchaseStatus.CONTRACTED),  # after AS_OF
             ("CHILDCARE", c1, "7000", "2025-12-01", PurchaseStatus.CONTRACTED),  # last year
         ):
+            # Only a contract commits money (core/purchases/spend.py): the proposed and the
+            # cancelled-before-contract purchases have none and spend nothing.
+            contracted = status in (PurchaseStatus.CONTRACTED, PurchaseStatus.EVALUATED)
+            contract = {"contract_amount": Decimal(amount),
+                        "contract_start": dt.date.fromisoformat(start),
+                        "contract_end": dt.date(2026, 12, 31)} if contracted else {}  # fmt: skip
             await ServicePurchaseRecord.create(
                 title=category, category=category, provider=provider, community=community,
                 amount=Decimal(amount), period_start=dt.date.fromisoformat(start),
                 period_end=dt.date(2026, 12, 31),
-                procurement_method=ProcurementMethod.PUBLIC_TENDER, status=status,
+                procurement_method=ProcurementMethod.PUBLIC_TENDER, status=status, **contract,
             )  # fmt: skip
         city = await figures.purchase_spend(figures.CITY, AS_OF)
         c1_spend = await figures.purchase_spend(areas(town)["c1"], AS_OF)
         yi = await figures.purchase_spend(areas(town)["yi"], AS_OF)
     assert [(c.category, c.purchases, c.amount) for c in city] == [
         ("CHILDCARE", 1, 50000.0),  # the city-wide purchase counts for the city only
-        ("ELDERLY_CARE", 2, 200000.5),
+        ("ELDERLY_CARE", 1, 120000.5),  # the proposal and the uncontracted one spend nothing
     ]
     assert [(c.category, c.purchases, c.amount) for c in c1_spend] == [
         ("ELDERLY_CARE", 1, 120000.5)
