@@ -245,6 +245,15 @@ async def run_by_id(run_id: int) -> dict[str, Any]:
     return (await AssessmentRun.filter(id=run_id).values(*RUN_FIELDS))[0]
 
 
-async def runs_of(period: Period) -> list[dict[str, Any]]:
-    """The period's runs, newest version first."""
-    return await AssessmentRun.filter(period=period.label).order_by("-version").values(*RUN_FIELDS)
+def sees_drafts(principal: Principal) -> bool:
+    """Draft and superseded runs are the assessing office's working state: residents, firms
+    and the public see a period's results once the city publishes them (公示)."""
+    return principal.role in ADMINS
+
+
+async def runs_of(period: Period, published_only: bool = False) -> list[dict[str, Any]]:
+    """The period's runs, newest version first (only the published one if asked)."""
+    query = AssessmentRun.filter(period=period.label)
+    if published_only:
+        query = query.filter(published_at__isnull=False)
+    return await query.order_by("-version").values(*RUN_FIELDS)

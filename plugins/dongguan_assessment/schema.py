@@ -50,10 +50,12 @@ async def _settings() -> DongguanAssessmentSettings:
 class DongguanAssessmentQuery:
     @strawberry.field(
         description="Firms' results of a period (2026Q1, 2026), by rank: the current run's "
-        "(the published one, else the latest), or run `version` of the period's history."
+        "(the published one, else the latest), or run `version` of the period's history. "
+        "Only city and platform admins see runs not yet published; others, the published one."
     )
     async def firm_assessments(
         self,
+        info: Info,
         period: str,
         firm_id: strawberry.ID | None = None,
         version: int | None = None,
@@ -67,6 +69,8 @@ class DongguanAssessmentQuery:
             if version is not None
             else query.filter(run__superseded_at__isnull=True)
         )
+        if not runs.sees_drafts(info.context.principal):
+            query = query.filter(run__published_at__isnull=False)
         if firm_id is not None:
             query = query.filter(firm_id=pk_of(firm_id, "Firm", "firmId"))
         page = await paginate(
@@ -78,10 +82,13 @@ class DongguanAssessmentQuery:
 
     @strawberry.field(
         description="The runs of a period, newest version first: the current one and those it "
-        "superseded, each with its results."
+        "superseded, each with its results (for callers other than city and platform admins, "
+        "the published run only)."
     )
-    async def firm_assessment_runs(self, period: str) -> list[DgAssessmentRun]:
-        return [DgAssessmentRun.from_row(r) for r in await runs.runs_of(parse_period(period))]
+    async def firm_assessment_runs(self, info: Info, period: str) -> list[DgAssessmentRun]:
+        drafts = runs.sees_drafts(info.context.principal)
+        rows = await runs.runs_of(parse_period(period), published_only=not drafts)
+        return [DgAssessmentRun.from_row(r) for r in rows]
 
     @strawberry.field(description="A firm's credit deductions, newest first.")
     async def firm_credit_deductions(

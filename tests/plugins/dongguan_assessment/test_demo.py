@@ -5,6 +5,7 @@ nothing."""
 
 from __future__ import annotations
 
+from core.infra.enums import Role
 from core.infra.tenancy import in_city
 from core.models import ServicePurchaseRecord
 from plugins.dongguan_assessment.demo import load_dongguan_demo
@@ -14,7 +15,7 @@ from plugins.dongguan_assessment.models import (
     CreditDeduction,
     FirmAssessment,
 )
-from tests.conftest import GraphQLClient
+from tests.conftest import GraphQLClient, token
 
 RUNS = """query($p: String!) { firmAssessmentRuns(period: $p) { version status
     assessments { grade creditDeduction } } }"""
@@ -45,8 +46,13 @@ async def test_the_demo_shows_assessments_credit_a_blacklisting_and_purchases(
             .order_by("period_start")
             .values_list("period", flat=True)
         )
-    history = (await gql(RUNS, {"p": first}))["data"]["firmAssessmentRuns"]
+    # The city admin sees the period's history; the public, the published run only.
+    history = (await gql(RUNS, {"p": first}, auth=token("dongguan", Role.CITY_ADMIN)))["data"][
+        "firmAssessmentRuns"
+    ]
     assert [(r["version"], r["status"]) for r in history] == [(2, "PUBLISHED"), (1, "SUPERSEDED")]
+    public = (await gql(RUNS, {"p": first}))["data"]["firmAssessmentRuns"]
+    assert [(r["version"], r["status"]) for r in public] == [(2, "PUBLISHED")]
     [(_, status)] = [
         (r["version"], r["status"])
         for r in (await gql(RUNS, {"p": latest}))["data"]["firmAssessmentRuns"]

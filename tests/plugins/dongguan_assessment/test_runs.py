@@ -151,11 +151,15 @@ async def test_a_run_is_superseded_by_a_rerun_until_the_city_publishes_it(
     assert (second["run"]["version"], second["errors"]) == (2, [])
     assert [a["grade"] for a in second["assessments"]] == ["EXCELLENT", "GOOD"]
 
-    current = (await gql(RESULTS, {"p": "2026Q2"}))["data"]["firmAssessments"]
+    current = (await gql(RESULTS, {"p": "2026Q2"}, auth=admin()))["data"]["firmAssessments"]
     assert [n["grade"] for n in current["nodes"]] == ["EXCELLENT", "GOOD"]
-    earlier = (await gql(RESULTS, {"p": "2026Q2", "v": 1}))["data"]["firmAssessments"]
-    assert [n["grade"] for n in earlier["nodes"]] == ["GOOD", "FAIL"]
-    history = (await gql(RUNS, {"p": "2026Q2"}))["data"]["firmAssessmentRuns"]
+    earlier = (await gql(RESULTS, {"p": "2026Q2", "v": 1}, auth=admin()))["data"]
+    assert [n["grade"] for n in earlier["firmAssessments"]["nodes"]] == ["GOOD", "FAIL"]
+    # Drafts are the office's: anyone else sees no result of the period until it is published.
+    public = (await gql(RESULTS, {"p": "2026Q2"}))["data"]["firmAssessments"]
+    assert (public["totalCount"], public["nodes"]) == (0, [])
+    assert (await gql(RUNS, {"p": "2026Q2"}))["data"]["firmAssessmentRuns"] == []
+    history = (await gql(RUNS, {"p": "2026Q2"}, auth=admin()))["data"]["firmAssessmentRuns"]
     assert [(r["version"], r["status"]) for r in history] == [(2, "DRAFT"), (1, "SUPERSEDED")]
     assert len(history[1]["assessments"]) == 2  # the earlier result is kept
 
@@ -184,6 +188,11 @@ async def test_a_run_is_superseded_by_a_rerun_until_the_city_publishes_it(
     assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     published = (await gql(PUBLISH, {"id": second["run"]["id"]}, auth=admin()))["data"]
     assert published["publishFirmAssessment"]["run"]["status"] == "PUBLISHED"
+    public = (await gql(RESULTS, {"p": "2026Q2"}))["data"]["firmAssessments"]
+    assert [n["grade"] for n in public["nodes"]] == ["EXCELLENT", "GOOD"]
+    assert [
+        r["version"] for r in (await gql(RUNS, {"p": "2026Q2"}))["data"]["firmAssessmentRuns"]
+    ] == [2]
 
     # Published: final. No re-run, no input changed, no second publication.
     again = await run(gql, "2026Q2", lang="en")
